@@ -1,0 +1,8 @@
+namespace Serverless.ControlPlane.Commands;
+
+/// <summary>The audit log of commands sent towards agents, partitioned by tenant.</summary>
+public interface ICommandLog
+{
+    /// <summary>Records the command; recording the same command id again changes nothing.</summary>
+    Task RecordAsync(CommandRecord command, CancellationToken cancellationToken);
+}

@@ -1,0 +1,3 @@
+namespace Serverless.ControlPlane.Health;
+
+public sealed record DependencyHealth(string Name, bool Healthy, long DurationMs, string? Error);

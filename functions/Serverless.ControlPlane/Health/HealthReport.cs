@@ -1,0 +1,3 @@
+namespace Serverless.ControlPlane.Health;
+
+public sealed record HealthReport(string Version, bool Healthy, IReadOnlyList<DependencyHealth> Dependencies);

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Options;
+using Serverless.Contracts;
+using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Validation;
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Registration;
+
+/// <summary>Validates registration requests and records each step of the registration workflow.</summary>
+public sealed class RegistrationService(
+    IZoneStore zones,
+    IResourceStore resources,
+    ICommandLog commands,
+    IOptions<RegistrationOptions> options,
+    TimeProvider clock)
+{
+    public const string VerifyCommandKind = "capabilities.verify";
+    public const int MaxServiceCategories = 16;
+
+    private static readonly HashSet<string> LibvirtSchemes = new(StringComparer.Ordinal)
+    {
+        "qemu", "qemu+ssh", "qemu+tls", "qemu+tcp", "qemu+unix", "test", "esx", "vpx", "gsx", "hyperv", "xen", "xen+ssh", "lxc", "vbox", "ch",
+    };
+
+    /// <summary>Checks the request against the tenant's zones and existing resources and plans the workflow.</summary>
+    public async Task<Outcome<RegistrationPlan>> PrepareAsync(string tenantId, RegisterResourceRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        FieldRules.Name("name", request.Name, errors);
+        FieldRules.Name("zone", request.Zone, errors);
+        FieldRules.Required("kind", request.Kind, errors);
+        ValidateEndpoint(request, errors);
+        ValidateCategories(request.ServiceCategories, errors);
+        if (errors.Count > 0)
+        {
+            return DomainError.Invalid(errors);
+        }
+
+        if (await zones.GetAsync(tenantId, request.Zone!, cancellationToken) is null)
+        {
+            return DomainError.Invalid([new FieldError("zone", $"there is no zone named '{request.Zone}'.")]);
+        }
+
+        var existing = await resources.GetAsync(tenantId, request.Name!, cancellationToken);
+        if (existing is not null && existing.State != RegistrationState.Rejected)
+        {
+            return DomainError.Conflict("The resource already exists.", $"A resource named '{request.Name}' is {existing.State.ToString().ToLowerInvariant()}.");
+        }
+
+        return new RegistrationPlan(
+            tenantId,
+            request.Name!,
+            request.Zone!,
+            request.Kind!.Value,
+            request.Endpoint!,
+            request.DeviceProfile,
+            request.ServiceCategories ?? [],
+            options.Value.VerificationTimeoutSeconds);
+    }
+
+    public async Task<Outcome<ResourceRegistration>> GetAsync(string tenantId, string resourceId, CancellationToken cancellationToken)
+    {
+        var resource = await resources.GetAsync(tenantId, resourceId, cancellationToken);
+        return resource is null ? DomainError.NotFound("resource", resourceId) : resource;
+    }
+
+    /// <summary>Records the resource as Verifying. Safe to repeat: activities may run more than once.</summary>
+    public Task RecordRequestedAsync(RegistrationPlan plan, string operationId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return resources.UpsertAsync(
+            new ResourceRegistration(
+                plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
+                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, now, now),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the capability verification command for the zone's agent group. The command id is derived from the
+    /// operation so a retried activity records the same command, not a second one.
+    /// </summary>
+    public async Task<string> RequestVerificationAsync(RegistrationPlan plan, string instanceId, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var commandId = $"{instanceId}-verify";
+        await commands.RecordAsync(
+            new CommandRecord(
+                plan.TenantId, commandId, VerifyCommandKind, plan.Zone, plan.ResourceId, now,
+                now.AddSeconds(plan.VerificationTimeoutSeconds), instanceId, CapabilityVerificationResult.EventName),
+            cancellationToken);
+        return commandId;
+    }
+
+    /// <summary>Writes the final state; the record keeps the reasons and the verified capabilities.</summary>
+    public async Task RecordDecisionAsync(RegistrationPlan plan, RegistrationDecision decision, CancellationToken cancellationToken)
+    {
+        var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken)
+            ?? throw new InvalidOperationException($"Resource '{plan.ResourceId}' of tenant '{plan.TenantId}' vanished during its registration.");
+        await resources.UpsertAsync(
+            current with
+            {
+                State = decision.State,
+                Reasons = decision.Reasons,
+                Capabilities = decision.Capabilities,
+                UpdatedAt = clock.GetUtcNow(),
+            },
+            cancellationToken);
+    }
+
+    private static void ValidateEndpoint(RegisterResourceRequest request, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(request.Endpoint))
+        {
+            errors.Add(new FieldError("endpoint", "is required: a libvirt URI for a virtualization host, host[:port] for an SNMP appliance."));
+            return;
+        }
+
+        switch (request.Kind)
+        {
+            case ResourceKind.VirtualizationHost:
+                if (!Uri.TryCreate(request.Endpoint, UriKind.Absolute, out var uri) || !LibvirtSchemes.Contains(uri.Scheme))
+                {
+                    errors.Add(new FieldError("endpoint", $"must be a libvirt URI with one of the schemes {string.Join(", ", LibvirtSchemes.Order())}, for example qemu:///system."));
+                }
+
+                if (request.DeviceProfile is not null)
+                {
+                    errors.Add(new FieldError("deviceProfile", "applies to SNMP appliances only."));
+                }
+
+                break;
+            case ResourceKind.SnmpAppliance:
+                if (!IsHostAndPort(request.Endpoint))
+                {
+                    errors.Add(new FieldError("endpoint", "must be host[:port] with a port between 1 and 65535, for example 10.0.0.5:161."));
+                }
+
+                FieldRules.Name("deviceProfile", request.DeviceProfile, errors);
+                break;
+        }
+    }
+
+    private static bool IsHostAndPort(string endpoint)
+    {
+        if (endpoint.Any(char.IsWhiteSpace) || endpoint.Contains('/', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        return Uri.TryCreate("udp://" + endpoint, UriKind.Absolute, out var uri)
+            && uri.HostNameType != UriHostNameType.Unknown
+            && uri.Port is > 0 and <= 65535 or -1;
+    }
+
+    private static void ValidateCategories(IReadOnlyList<string>? categories, List<FieldError> errors)
+    {
+        if (categories is null)
+        {
+            return;
+        }
+
+        if (categories.Count > MaxServiceCategories)
+        {
+            errors.Add(new FieldError("serviceCategories", $"may hold at most {MaxServiceCategories} entries."));
+            return;
+        }
+
+        for (var i = 0; i < categories.Count; i++)
+        {
+            FieldRules.Name($"serviceCategories[{i}]", categories[i], errors);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using System.Text.Json.Serialization;
+using Serverless.ControlPlane.Serialization;
+
+namespace Serverless.ControlPlane.Registration;
+
+[JsonConverter(typeof(CamelCaseEnumConverter<RegistrationState>))]
+public enum RegistrationState
+{
+    /// <summary>Accepted; the zone's agent has been asked to test the resource.</summary>
+    Verifying,
+
+    /// <summary>Verified and admitted; services may place work on it.</summary>
+    Registered,
+
+    /// <summary>Refused; <see cref="ResourceRegistration.Reasons"/> says why.</summary>
+    Rejected,
+}

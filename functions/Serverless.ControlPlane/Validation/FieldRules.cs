@@ -1,0 +1,46 @@
+using System.Text.RegularExpressions;
+
+namespace Serverless.ControlPlane.Validation;
+
+/// <summary>Field checks shared by every request validator, so the same field gets the same message everywhere.</summary>
+public static partial class FieldRules
+{
+    public const int MaxNameLength = 63;
+    public const int MaxTextLength = 256;
+
+    /// <summary>Names are DNS-label-like: they appear in URLs, table keys and Service Bus session ids.</summary>
+    public static void Name(string field, string? value, List<FieldError> errors)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            errors.Add(new FieldError(field, "is required."));
+        }
+        else if (value.Length > MaxNameLength || !NamePattern().IsMatch(value))
+        {
+            errors.Add(new FieldError(field, $"must be 1-{MaxNameLength} characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'."));
+        }
+    }
+
+    public static void OptionalText(string field, string? value, List<FieldError> errors)
+    {
+        if (value is not null && (value.Length > MaxTextLength || value.Any(char.IsControl)))
+        {
+            errors.Add(new FieldError(field, $"must be at most {MaxTextLength} printable characters."));
+        }
+    }
+
+    public static void Required<TEnum>(string field, TEnum? value, List<FieldError> errors)
+        where TEnum : struct, Enum
+    {
+        if (value is null)
+        {
+            errors.Add(new FieldError(field, $"is required; one of: {string.Join(", ", Enum.GetNames<TEnum>().Select(JsonName))}."));
+        }
+    }
+
+    /// <summary>The camelCase spelling clients use for enum values and fields.</summary>
+    public static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    [GeneratedRegex("^[a-z]([a-z0-9-]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

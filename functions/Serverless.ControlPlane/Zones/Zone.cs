@@ -1,0 +1,4 @@
+namespace Serverless.ControlPlane.Zones;
+
+/// <summary>A placement target: every resource, instance and pool member lives in exactly one zone.</summary>
+public sealed record Zone(string TenantId, string Name, ZoneKind Kind, string? Site, DateTimeOffset CreatedAt);

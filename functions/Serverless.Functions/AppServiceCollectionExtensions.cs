@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.ControlPlane.Health;
+using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Zones;
+using Serverless.ControlPlane.Commands;
+using Serverless.Functions.Health;
+using Serverless.Functions.Http;
+using Serverless.Functions.Maintenance;
+using Serverless.Functions.Storage;
+
+namespace Serverless.Functions;
+
+/// <summary>
+/// The app's service registrations, in one place: the Functions worker's <c>Program</c> and the local host both call
+/// <see cref="AddControlPlane"/>, so the two run the same services.
+/// </summary>
+public static class AppServiceCollectionExtensions
+{
+    public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
+
+        AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
+        AddValidatedOptions<RegistrationOptions>(services, RegistrationOptions.SectionName);
+        AddValidatedOptions<HistoryPurgeOptions>(services, HistoryPurgeOptions.SectionName);
+
+        services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
+        services.AddSingleton<IZoneStore, TableZoneStore>();
+        services.AddSingleton<IResourceStore, TableResourceStore>();
+        services.AddSingleton<ICommandLog, TableCommandLog>();
+        services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
+
+        services.AddSingleton<RequestTenant>();
+        services.AddSingleton<HealthService>();
+        services.AddSingleton<ZoneService>();
+        services.AddSingleton<RegistrationService>();
+        return services;
+    }
+
+    private static void AddValidatedOptions<TOptions>(IServiceCollection services, string sectionName)
+        where TOptions : class
+    {
+        services.AddOptions<TOptions>().BindConfiguration(sectionName).ValidateDataAnnotations().ValidateOnStart();
+    }
+}

@@ -1,0 +1,20 @@
+namespace Serverless.Functions;
+
+/// <summary>
+/// Every app setting the code reads, in one place; <c>infra-bicep</c> and <c>local.settings.template.json</c>
+/// set exactly these. Sections use ':' in code and '__' in environment variables.
+/// </summary>
+public static class AppSettingNames
+{
+    /// <summary>Storage for tables, blobs and the durable task hub: a connection string, or <c>__accountName</c> with managed identity.</summary>
+    public const string Storage = "AzureWebJobsStorage";
+
+    /// <summary>Name of the durable task hub (host.json reads it as <c>%DurableTask:HubName%</c>).</summary>
+    public const string DurableTaskHubName = "DurableTask:HubName";
+
+    /// <summary>NCRONTAB schedule (six fields) of the history purge timer.</summary>
+    public const string HistoryPurgeSchedule = "HistoryPurge:Schedule";
+
+    /// <summary>Binding expression form of <see cref="HistoryPurgeSchedule"/> for the timer attribute.</summary>
+    public const string HistoryPurgeScheduleExpression = "%" + HistoryPurgeSchedule + "%";
+}

@@ -1,0 +1,18 @@
+namespace Serverless.Functions;
+
+/// <summary>Every function's name, so triggers, orchestrations and tests refer to them without string literals.</summary>
+public static class FunctionNames
+{
+    public const string GetHealth = "GetHealth";
+    public const string CreateZone = "CreateZone";
+    public const string GetZone = "GetZone";
+    public const string ListZones = "ListZones";
+    public const string GetOperation = "GetOperation";
+    public const string RegisterResource = "RegisterResource";
+    public const string GetResource = "GetResource";
+    public const string RegistrationOrchestrator = "RegistrationOrchestrator";
+    public const string RecordRegistrationRequested = "RecordRegistrationRequested";
+    public const string RequestCapabilityVerification = "RequestCapabilityVerification";
+    public const string RecordRegistrationDecision = "RecordRegistrationDecision";
+    public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
+}

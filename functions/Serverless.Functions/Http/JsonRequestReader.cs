@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Serverless.ControlPlane.Validation;
+
+namespace Serverless.Functions.Http;
+
+/// <summary>
+/// Reads a JSON request body within <see cref="ApiLimits.MaxRequestBodyBytes"/> and turns every way it can be wrong
+/// (media type, size, syntax, types, unknown fields) into a problem response that names the field.
+/// </summary>
+public static class JsonRequestReader
+{
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentType is not { } contentType || !IsJson(contentType))
+        {
+            return (null, TypedResults.Problem(
+                "Send the body as application/json.",
+                statusCode: StatusCodes.Status415UnsupportedMediaType,
+                title: "Unsupported media type.",
+                type: ProblemTypes.UnsupportedMediaType));
+        }
+
+        if (request.ContentLength > ApiLimits.MaxRequestBodyBytes)
+        {
+            return (null, TooLarge());
+        }
+
+        var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > ApiLimits.MaxRequestBodyBytes)
+            {
+                return (null, TooLarge());
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        if (buffer.Length == 0)
+        {
+            return (null, ApiResults.Invalid("The request body is missing.", "Send a JSON object.", [new FieldError("body", "is required.")]));
+        }
+
+        try
+        {
+            var body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options);
+            return body is null
+                ? (null, ApiResults.Invalid("The request body is empty.", "Send a JSON object, not null.", [new FieldError("body", "must be a JSON object.")]))
+                : (body, null);
+        }
+        catch (JsonException ex)
+        {
+            return (null, ApiResults.Invalid(
+                "The request body is not valid JSON for this operation.",
+                Describe(ex),
+                [new FieldError(FieldName(ex.Path), Describe(ex))],
+                ProblemTypes.MalformedJson));
+        }
+    }
+
+    private static bool IsJson(string contentType) =>
+        contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+        || (contentType.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && contentType.Contains("+json", StringComparison.OrdinalIgnoreCase));
+
+    private static IResult TooLarge() => TypedResults.Problem(
+        $"The body may be at most {ApiLimits.MaxRequestBodyBytes} bytes.",
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "The request body is too large.",
+        type: ProblemTypes.PayloadTooLarge);
+
+    /// <summary>"$.zone.name" → "zone.name"; a failure at the root is about the body itself.</summary>
+    private static string FieldName(string? path) =>
+        string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    // System.Text.Json messages end with position details that mean nothing to an API client; keep the first sentence.
+    private static string Describe(JsonException ex)
+    {
+        var message = ex.Message;
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

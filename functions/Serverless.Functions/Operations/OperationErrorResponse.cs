@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Operations;
+
+public sealed record OperationErrorResponse(string Type, string Message);

@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Serverless.ControlPlane.Operations;
+using Serverless.Functions.Http;
+
+namespace Serverless.Functions.Operations;
+
+/// <summary><c>GET /api/v1/operations/{operationId}</c>: status, progress, result or error of any long-running operation.</summary>
+public sealed class OperationFunctions(RequestTenant tenant)
+{
+    [Function(FunctionNames.GetOperation)]
+    public async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/operations/{operationId}")] HttpRequest request,
+        string operationId,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        if (!OperationIds.IsWellFormed(operationId))
+        {
+            return ApiResults.NotFound("operation", operationId);
+        }
+
+        var instanceId = OperationIds.ToInstanceId(tenant.Resolve(request), operationId);
+        var instance = await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
+        return instance is null
+            ? ApiResults.NotFound("operation", operationId)
+            : TypedResults.Ok(OperationResponse.From(operationId, instance));
+    }
+}

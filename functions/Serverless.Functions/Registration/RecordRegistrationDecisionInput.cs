@@ -1,0 +1,5 @@
+using Serverless.ControlPlane.Registration;
+
+namespace Serverless.Functions.Registration;
+
+public sealed record RecordRegistrationDecisionInput(RegistrationPlan Plan, RegistrationDecision Decision);

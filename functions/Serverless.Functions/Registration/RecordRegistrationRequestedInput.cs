@@ -1,0 +1,5 @@
+using Serverless.ControlPlane.Registration;
+
+namespace Serverless.Functions.Registration;
+
+public sealed record RecordRegistrationRequestedInput(RegistrationPlan Plan, string OperationId);

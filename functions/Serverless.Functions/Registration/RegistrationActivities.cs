@@ -1,0 +1,20 @@
+using Microsoft.Azure.Functions.Worker;
+using Serverless.ControlPlane.Registration;
+
+namespace Serverless.Functions.Registration;
+
+/// <summary>The side effects of the registration workflow; each calls one service method and is safe to retry.</summary>
+public sealed class RegistrationActivities(RegistrationService registrations)
+{
+    [Function(FunctionNames.RecordRegistrationRequested)]
+    public Task RecordRequestedAsync([ActivityTrigger] RecordRegistrationRequestedInput input, CancellationToken cancellationToken) =>
+        registrations.RecordRequestedAsync(input.Plan, input.OperationId, cancellationToken);
+
+    [Function(FunctionNames.RequestCapabilityVerification)]
+    public Task<string> RequestVerificationAsync([ActivityTrigger] RequestCapabilityVerificationInput input, CancellationToken cancellationToken) =>
+        registrations.RequestVerificationAsync(input.Plan, input.InstanceId, cancellationToken);
+
+    [Function(FunctionNames.RecordRegistrationDecision)]
+    public Task RecordDecisionAsync([ActivityTrigger] RecordRegistrationDecisionInput input, CancellationToken cancellationToken) =>
+        registrations.RecordDecisionAsync(input.Plan, input.Decision, cancellationToken);
+}

@@ -1,0 +1,38 @@
+using System.Collections.Concurrent;
+using Azure.Data.Tables;
+
+namespace Serverless.Functions.Storage;
+
+/// <summary>Hands out table clients, creating each table once per process on first use.</summary>
+public sealed class TableProvider(TableServiceClient service)
+{
+    public const string Zones = "Zones";
+    public const string Resources = "Resources";
+    public const string Commands = "Commands";
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
+
+    public TableServiceClient Service => service;
+
+    public async Task<TableClient> GetAsync(string tableName, CancellationToken cancellationToken)
+    {
+        var lazy = _tables.GetOrAdd(tableName, name => new Lazy<Task<TableClient>>(() => CreateAsync(name)));
+        try
+        {
+            return await lazy.Value.WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (lazy.Value.IsFaulted)
+        {
+            // Forget the failed attempt so the next call tries again instead of failing forever.
+            _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(tableName, lazy));
+            throw;
+        }
+    }
+
+    private async Task<TableClient> CreateAsync(string tableName)
+    {
+        var table = service.GetTableClient(tableName);
+        await table.CreateIfNotExistsAsync(CancellationToken.None);
+        return table;
+    }
+}

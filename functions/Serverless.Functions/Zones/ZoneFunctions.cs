@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.ControlPlane.Zones;
+using Serverless.Functions.Http;
+
+namespace Serverless.Functions.Zones;
+
+/// <summary><c>/api/v1/zones</c>: the provider and client zones of a tenant.</summary>
+public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
+{
+    [Function(FunctionNames.CreateZone)]
+    public async Task<IResult> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/zones")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequestReader.ReadAsync<CreateZoneRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await zones.CreateAsync(tenant.Resolve(request), body!, cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Created($"/api/v1/zones/{outcome.Value.Name}", ZoneResponse.From(outcome.Value))
+            : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.GetZone)]
+    public async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones/{name}")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await zones.GetAsync(tenant.Resolve(request), name, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(ZoneResponse.From(outcome.Value)) : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.ListZones)]
+    public async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetInt(request, "pageSize", out var pageSize, out var problem))
+        {
+            return problem;
+        }
+
+        var outcome = await zones.ListAsync(tenant.Resolve(request), pageSize, request.Query["continuationToken"], cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Ok(new ZoneListResponse(outcome.Value.Items.Select(ZoneResponse.From).ToList(), outcome.Value.ContinuationToken))
+            : ApiResults.Problem(outcome.Error);
+    }
+}

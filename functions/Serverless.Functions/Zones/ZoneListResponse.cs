@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Zones;
+
+public sealed record ZoneListResponse(IReadOnlyList<ZoneResponse> Items, string? ContinuationToken);

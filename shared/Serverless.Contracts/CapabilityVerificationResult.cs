@@ -1,0 +1,21 @@
+namespace Serverless.Contracts;
+
+/// <summary>
+/// What a relay agent found when it tested a candidate resource; raised into the registration
+/// orchestration as the <see cref="EventName"/> external event.
+/// </summary>
+/// <param name="SchemaVersion">Schema version of this message, see <see cref="SchemaVersions"/>.</param>
+/// <param name="CommandId">The verification command this answers.</param>
+/// <param name="Reachable">Whether the agent could reach and authenticate to the resource at all.</param>
+/// <param name="Capabilities">Verified facts, for example hypervisor type and version.</param>
+/// <param name="Problems">Every reason the resource falls short, in words an operator can act on.</param>
+public sealed record CapabilityVerificationResult(
+    int SchemaVersion,
+    string CommandId,
+    bool Reachable,
+    IReadOnlyDictionary<string, string> Capabilities,
+    IReadOnlyList<string> Problems)
+{
+    /// <summary>Name of the durable external event that carries this result.</summary>
+    public const string EventName = "CapabilityVerified";
+}
