@@ -1,3 +1,6 @@
+using System.Text.Json;
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.ControlPlane.Health;
@@ -17,9 +20,16 @@ namespace Serverless.Functions;
 /// </summary>
 public static class AppServiceCollectionExtensions
 {
+    /// <summary>
+    /// JSON of durable payloads (orchestration inputs, outputs, custom status, events): web defaults, camelCase.
+    /// Set explicitly so the worker and the local host write the same payloads that the operations API shows.
+    /// </summary>
+    public static JsonSerializerOptions DurablePayloadJsonOptions { get; } = new(JsonSerializerDefaults.Web);
+
     public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(DurablePayloadJsonOptions));
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
 
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);

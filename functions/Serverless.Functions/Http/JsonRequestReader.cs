@@ -54,10 +54,12 @@ public static class JsonRequestReader
         }
         catch (JsonException ex)
         {
+            var field = FieldName(ex.Path);
+            var message = Describe(ex, typeof(T), field);
             return (null, ApiResults.Invalid(
                 "The request body is not valid JSON for this operation.",
-                Describe(ex),
-                [new FieldError(FieldName(ex.Path), Describe(ex))],
+                $"{field}: {message}",
+                [new FieldError(field, message)],
                 ProblemTypes.MalformedJson));
         }
     }
@@ -76,11 +78,56 @@ public static class JsonRequestReader
     private static string FieldName(string? path) =>
         string.IsNullOrEmpty(path) || path == "$" ? "body" : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
 
-    // System.Text.Json messages end with position details that mean nothing to an API client; keep the first sentence.
-    private static string Describe(JsonException ex)
+    /// <summary>
+    /// A message about the field, not about .NET types: conversion failures say what the field accepts (the values of an
+    /// enum), syntax errors keep System.Text.Json's first sentence without its position details.
+    /// </summary>
+    private static string Describe(JsonException ex, Type bodyType, string field)
     {
+        if (ex.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            var target = FieldType(bodyType, field);
+            return target is { IsEnum: true }
+                ? $"must be one of: {string.Join(", ", Enum.GetNames(target).Select(FieldRules.JsonName))}."
+                : target is null ? "is not a field of this request." : $"has the wrong JSON type; expected {JsonKind(target)}.";
+        }
+
+        if (ex.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return "is not a field of this request.";
+        }
+
         var message = ex.Message;
         var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
         return cut > 0 ? message[..cut] : message;
     }
+
+    private static Type? FieldType(Type bodyType, string field)
+    {
+        var type = bodyType;
+        foreach (var segment in field.Split('.'))
+        {
+            var name = segment.Split('[')[0];
+            var property = type.GetProperties().FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                return null;
+            }
+
+            type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            if (segment.Contains('[', StringComparison.Ordinal) && type.IsGenericType)
+            {
+                type = type.GetGenericArguments()[0];
+            }
+        }
+
+        return type;
+    }
+
+    private static string JsonKind(Type type) =>
+        type == typeof(string) ? "a string"
+        : type == typeof(bool) ? "true or false"
+        : type.IsPrimitive || type == typeof(decimal) ? "a number"
+        : typeof(System.Collections.IEnumerable).IsAssignableFrom(type) ? "an array"
+        : "an object";
 }

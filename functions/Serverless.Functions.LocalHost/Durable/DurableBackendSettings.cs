@@ -1,0 +1,9 @@
+namespace Serverless.Functions.LocalHost.Durable;
+
+internal sealed record DurableBackendSettings(
+    string HubName,
+    string StorageConnectionString,
+    int PartitionCount,
+    TimeSpan MaxQueuePollingInterval,
+    TimeSpan VisibilityTimeout,
+    string WorkerId);

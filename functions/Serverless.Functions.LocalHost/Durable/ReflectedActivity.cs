@@ -1,0 +1,24 @@
+using Microsoft.DurableTask;
+using Serverless.Functions.LocalHost.Discovery;
+using Serverless.Functions.LocalHost.Invocation;
+
+namespace Serverless.Functions.LocalHost.Durable;
+
+/// <summary>An <c>[ActivityTrigger]</c> function as a Durable Task activity, run in its own DI scope.</summary>
+internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceScopeFactory scopes, CancellationToken stopping) : ITaskActivity
+{
+    public Type InputType => function.TriggerParameter.ParameterType;
+
+    public Type OutputType => typeof(object);
+
+    public async Task<object?> RunAsync(TaskActivityContext context, object? input)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await FunctionInvoker.InvokeAsync(
+            function,
+            input,
+            scope.ServiceProvider,
+            new Dictionary<string, object?> { ["instanceId"] = context.InstanceId },
+            stopping);
+    }
+}
