@@ -1,0 +1,67 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>Small helpers for calling the API over real HTTP and reading its answers.</summary>
+internal static class Api
+{
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        using var document = JsonDocument.Parse(text);
+        return document.RootElement.Clone();
+    }
+
+    public static async Task CreateZoneAsync(HttpClient client, string name, string kind = "client")
+    {
+        using var response = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Json($$"""{"name":"{{name}}","kind":"{{kind}}"}"""));
+        Assert.True(response.StatusCode is HttpStatusCode.Created or HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Registers a libvirt host and returns the operation id.</summary>
+    public static async Task<string> RegisterHostAsync(HttpClient client, string zone, string name)
+    {
+        using var response = await client.PostAsync(
+            new Uri("api/v1/resources", UriKind.Relative),
+            Json($$"""{"name":"{{name}}","zone":"{{zone}}","kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"]}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var body = await ReadJsonAsync(response);
+        Assert.Equal(body.GetProperty("operationUrl").GetString(), response.Headers.Location?.ToString());
+        return body.GetProperty("operationId").GetString()!;
+    }
+
+    public static async Task<JsonElement?> GetOperationAsync(HttpClient client, string operationId)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/operations/{operationId}", UriKind.Relative));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await ReadJsonAsync(response);
+    }
+
+    public static Task<JsonElement> WaitForOperationAsync(HttpClient client, string operationId, Func<JsonElement, bool> condition, TimeSpan timeout, string what) =>
+        Eventually.GetAsync<JsonElement?>(
+            async () => await GetOperationAsync(client, operationId) is { } operation && condition(operation) ? operation : null,
+            timeout,
+            what).ContinueWith(t => t.Result!.Value, TaskScheduler.Default);
+
+    public static bool HasStatus(JsonElement operation, string status) => operation.GetProperty("status").GetString() == status;
+
+    public static bool IsAtStep(JsonElement operation, string step) =>
+        operation.TryGetProperty("progress", out var progress) && progress.GetProperty("step").GetString() == step;
+
+    public static async Task<JsonElement> GetResourceAsync(HttpClient client, string resourceId)
+    {
+        var resource = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/resources/{resourceId}", UriKind.Relative));
+        return resource;
+    }
+}

@@ -1,0 +1,172 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>The HTTP surface through the real local host: keys, routes, and every kind of bad input.</summary>
+[Collection(LocalSystemCollection.Name)]
+public sealed class HttpApiTests(LocalSystemFixture system)
+{
+    [Fact]
+    public async Task GetHealth_WithoutKey_ReportsStorageAndDurableBackendHealthy()
+    {
+        using var client = system.Host.CreateClient(key: null);
+        using var response = await client.GetAsync(new Uri("api/v1/health", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await Api.ReadJsonAsync(response);
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
+        Assert.False(string.IsNullOrEmpty(body.GetProperty("version").GetString()));
+        Assert.Equal("healthy", body.GetProperty("dependencies").GetProperty("tableStorage").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("dependencies").GetProperty("durableBackend").GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task CreateZone_ThenGetAndList_ReturnsTheStoredZone()
+    {
+        using var client = system.Host.CreateClient();
+        var name = "zone-" + Guid.NewGuid().ToString("N")[..8];
+
+        using var created = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","kind":"provider","site":"westeurope-1"}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/v1/zones/{name}", created.Headers.Location?.ToString());
+
+        var zone = await Api.ReadJsonAsync(await client.GetAsync(new Uri($"api/v1/zones/{name}", UriKind.Relative)));
+        Assert.Equal("provider", zone.GetProperty("kind").GetString());
+        Assert.Equal("westeurope-1", zone.GetProperty("site").GetString());
+
+        var names = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await Api.ReadJsonAsync(await client.GetAsync(new Uri($"api/v1/zones?pageSize=2{(token is null ? "" : "&continuationToken=" + token)}", UriKind.Relative)));
+            names.AddRange(page.GetProperty("items").EnumerateArray().Select(z => z.GetProperty("name").GetString()!));
+            token = page.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
+        }
+        while (token is not null);
+
+        Assert.Contains(name, names);
+        Assert.Equal(names.Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public async Task CreateZone_NameTaken_Returns409Problem()
+    {
+        using var client = system.Host.CreateClient();
+        var name = "dup-" + Guid.NewGuid().ToString("N")[..8];
+        await Api.CreateZoneAsync(client, name);
+
+        using var again = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","kind":"client"}"""));
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("application/problem+json", again.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("GET", "api/v1/zones", null)]
+    [InlineData("GET", "api/v1/zones", "wrong-key")]
+    [InlineData("POST", "api/v1/zones", "wrong-key")]
+    [InlineData("GET", "api/v1/operations/0123456789abcdef0123456789abcdef", "")]
+    [InlineData("POST", "admin/functions/PurgeOrchestrationHistory", LocalHostProcess.FunctionKey)]
+    [InlineData("GET", "admin/host/status", null)]
+    public async Task Request_WithMissingOrWrongKey_Returns401(string method, string path, string? key)
+    {
+        using var client = system.Host.CreateClient(key);
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative));
+        if (method == "POST")
+        {
+            request.Content = Api.Json("""{"name":"a","kind":"client"}""");
+        }
+
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("api/v1/nothing-here")]
+    [InlineData("api/v2/zones")]
+    [InlineData("elsewhere")]
+    [InlineData("api/v1/zones/no-such-zone")]
+    [InlineData("api/v1/operations/not-an-operation-id")]
+    [InlineData("api/v1/operations/0123456789abcdef0123456789abcdef")]
+    [InlineData("api/v1/resources/no-such-resource")]
+    public async Task Get_UnknownRouteOrObject_Returns404Problem(string path)
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("api/v1/zones", """{"name":""", "name")]
+    [InlineData("api/v1/zones", """not json""", "body")]
+    [InlineData("api/v1/zones", """null""", "body")]
+    [InlineData("api/v1/zones", """{"name":5,"kind":"client"}""", "name")]
+    [InlineData("api/v1/zones", """{"name":"a","kind":"moon"}""", "kind")]
+    [InlineData("api/v1/zones", """{"name":"a","kind":1}""", "kind")]
+    [InlineData("api/v1/zones", """{"kind":"client"}""", "name")]
+    [InlineData("api/v1/zones", """{"name":"a"}""", "kind")]
+    [InlineData("api/v1/zones", """{"name":"Not A Name","kind":"client"}""", "name")]
+    [InlineData("api/v1/zones", """{"name":"a","kind":"client","colour":"red"}""", "colour")]
+    [InlineData("api/v1/zones", """{"name":"a","kind":"client","site":"x\u0000y"}""", "site")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"no-such-zone","kind":"virtualizationHost","endpoint":"qemu:///system"}""", "zone")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"http://example.com"}""", "endpoint")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"snmpAppliance","endpoint":"10.0.0.1:99999","deviceProfile":"lb"}""", "endpoint")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"snmpAppliance","endpoint":"10.0.0.1:161"}""", "deviceProfile")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","serviceCategories":[7]}""", "serviceCategories[0]")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","serviceCategories":"compute"}""", "serviceCategories")]
+    public async Task Post_BadBody_Returns400ProblemNamingTheField(string path, string body, string field)
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Api.Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = await Api.ReadJsonAsync(response);
+        var errors = problem.GetProperty("errors").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains(field, errors);
+    }
+
+    [Theory]
+    [InlineData("api/v1/zones")]
+    [InlineData("api/v1/resources")]
+    public async Task Post_OversizeBody_Returns413Problem(string path)
+    {
+        using var client = system.Host.CreateClient();
+        var huge = $$"""{"name":"a","kind":"client","site":"{{new string('x', 200_000)}}"}""";
+
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Api.Json(huge));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Post_WrongMediaType_Returns415Problem()
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), new StringContent("name=a", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
+    [InlineData("pageSize=0")]
+    [InlineData("pageSize=abc")]
+    [InlineData("pageSize=1000")]
+    [InlineData("continuationToken=%%%")]
+    public async Task ListZones_BadQuery_Returns400Problem(string query)
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.GetAsync(new Uri($"api/v1/zones?{query}", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await Api.ReadJsonAsync(response);
+        Assert.Equal(JsonValueKind.Object, problem.GetProperty("errors").ValueKind);
+    }
+}

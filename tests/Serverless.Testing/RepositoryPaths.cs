@@ -1,0 +1,37 @@
+namespace Serverless.Testing;
+
+/// <summary>Where things are in the checkout the tests run from.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: the configuration the tests themselves were built in.</summary>
+    public static string Configuration { get; } =
+        AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
+
+    public static string LocalHostAssembly =>
+        Path.Combine(Root, "functions", "Serverless.Functions.LocalHost", "bin", Configuration, "net10.0", "Serverless.Functions.LocalHost.dll");
+
+    public static string FunctionsProject => Path.Combine(Root, "functions", "Serverless.Functions", "Serverless.Functions.csproj");
+
+    /// <summary>A fresh folder under the git-ignored <c>.local/test-runs</c>; callers delete it when done.</summary>
+    public static string NewScratchFolder(string purpose)
+    {
+        var path = Path.Combine(Root, ".local", "test-runs", $"{purpose}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Serverless.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No Serverless.sln above {AppContext.BaseDirectory}.");
+    }
+}
