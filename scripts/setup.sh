@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the local system and the tests need, idempotently: npm packages (Azurite), Debian packages when
+# later components need them, and the .NET packages. Sourced by run.sh and test.sh; safe to run on its own.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if ! command -v dotnet >/dev/null 2>&1; then
+    echo "setup: the .NET 10 SDK is required (dotnet not found on PATH)." >&2
+    exit 1
+fi
+
+if ! command -v npm >/dev/null 2>&1; then
+    echo "setup: installing Node.js and npm (apt-get)" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+
+# Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
+if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    echo "setup: npm ci (Azurite)" >&2
+    npm ci --no-audit --no-fund --loglevel=error >&2
+fi
+
+mkdir -p .local
+echo "setup: dotnet restore" >&2
+dotnet restore Serverless.sln --verbosity quiet >&2
