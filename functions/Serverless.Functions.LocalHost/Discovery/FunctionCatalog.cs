@@ -16,7 +16,7 @@ public static class FunctionCatalog
     public static IReadOnlyList<FunctionDescriptor> Discover(IEnumerable<Type> types)
     {
         var functions = new List<FunctionDescriptor>();
-        foreach (var type in types.Where(t => t.IsClass && t.IsPublic))
+        foreach (var type in types.Where(t => t.IsClass && t.IsVisible))
         {
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             {
