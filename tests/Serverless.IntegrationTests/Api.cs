@@ -48,20 +48,24 @@ internal static class Api
         return await ReadJsonAsync(response);
     }
 
-    public static Task<JsonElement> WaitForOperationAsync(HttpClient client, string operationId, Func<JsonElement, bool> condition, TimeSpan timeout, string what) =>
-        Eventually.GetAsync<JsonElement?>(
-            async () => await GetOperationAsync(client, operationId) is { } operation && condition(operation) ? operation : null,
+    public static async Task<JsonElement> WaitForOperationAsync(HttpClient client, string operationId, Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var operation = await Eventually.GetAsync<JsonElement?>(
+            async () => await GetOperationAsync(client, operationId) is { } current && condition(current) ? current : null,
             timeout,
-            what).ContinueWith(t => t.Result!.Value, TaskScheduler.Default);
+            what);
+        return operation!.Value;
+    }
+
+    /// <summary>Waits until the operation answers 404, as after a history purge.</summary>
+    public static Task WaitForOperationGoneAsync(HttpClient client, string operationId, TimeSpan timeout, string what) =>
+        Eventually.GetAsync<object>(async () => await GetOperationAsync(client, operationId) is null ? new object() : null, timeout, what);
 
     public static bool HasStatus(JsonElement operation, string status) => operation.GetProperty("status").GetString() == status;
 
     public static bool IsAtStep(JsonElement operation, string step) =>
         operation.TryGetProperty("progress", out var progress) && progress.GetProperty("step").GetString() == step;
 
-    public static async Task<JsonElement> GetResourceAsync(HttpClient client, string resourceId)
-    {
-        var resource = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/resources/{resourceId}", UriKind.Relative));
-        return resource;
-    }
+    public static Task<JsonElement> GetResourceAsync(HttpClient client, string resourceId) =>
+        client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/resources/{resourceId}", UriKind.Relative));
 }

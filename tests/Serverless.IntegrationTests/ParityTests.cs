@@ -24,7 +24,7 @@ public sealed class ParityTests(LocalSystemFixture system)
                 RepositoryPaths.Root);
             await using (publish)
             {
-                await WaitForExitAsync(publish, TimeSpan.FromMinutes(5));
+                Assert.True(await publish.WaitForExitAsync(TimeSpan.FromMinutes(5)), $"dotnet publish did not finish within 5 minutes:\n{publish.Output}");
             }
 
             foreach (var file in new[] { "functions.metadata", "host.json", "worker.config.json", "extensions.json", "Serverless.Functions.dll" })
@@ -57,15 +57,6 @@ public sealed class ParityTests(LocalSystemFixture system)
         finally
         {
             Directory.Delete(publishFolder, recursive: true);
-        }
-    }
-
-    private static async Task WaitForExitAsync(ChildProcess process, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!process.HasExited && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(200);
         }
     }
 

@@ -21,8 +21,7 @@ public sealed class TimerTests(LocalSystemFixture system)
         using var run = await admin.PostAsync(new Uri("admin/functions/PurgeOrchestrationHistory", UriKind.Relative), Api.Json("{}"));
         Assert.Equal(HttpStatusCode.Accepted, run.StatusCode);
 
-        await Eventually.GetAsync<object>(
-            async () => await Api.GetOperationAsync(client, operationId) is null ? new object() : null, Deadline, "the finished operation to be purged");
+        await Api.WaitForOperationGoneAsync(client, operationId, Deadline, "the finished operation to be purged");
     }
 
     [Theory]
@@ -53,8 +52,7 @@ public sealed class TimerTests(LocalSystemFixture system)
 
         // Seen running first, then gone: only the schedule can have purged it, nobody called the admin API.
         await Api.WaitForOperationAsync(client, operationId, _ => true, Deadline, "the operation to exist");
-        await Eventually.GetAsync<object>(
-            async () => await Api.GetOperationAsync(client, operationId) is null ? new object() : null, Deadline, "the scheduled purge");
+        await Api.WaitForOperationGoneAsync(client, operationId, Deadline, "the scheduled purge");
         Assert.Contains("Timer PurgeOrchestrationHistory completed", host.Output, StringComparison.Ordinal);
     }
 }

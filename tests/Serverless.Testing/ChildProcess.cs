@@ -53,6 +53,21 @@ public sealed class ChildProcess : IAsyncDisposable
         return child;
     }
 
+    /// <summary>Waits for the process to exit on its own; false when it is still running after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancellation = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancellation.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>SIGKILL, as <c>kill -9</c>: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
@@ -74,12 +89,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
         using var terminate = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         await terminate.WaitForExitAsync();
-        using var timeout = new CancellationTokenSource(grace);
-        try
-        {
-            await _process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
+        if (!await WaitForExitAsync(grace))
         {
             await KillAsync();
         }

@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Extensions.Abstractions;
 using Microsoft.DurableTask;
@@ -101,7 +102,7 @@ public static class FunctionCatalog
                 $"{where}: the trigger parameter must be {expected.Name}; {function.TriggerParameter.ParameterType.Name} is not served.");
         }
 
-        var routeParameters = function.Route is null ? [] : RouteParameterNames(function.Route);
+        var routeParameters = function.Route is null ? [] : RouteParameterNames(function.Route, where);
         foreach (var parameter in function.Method.GetParameters())
         {
             var supplied = parameter == function.TriggerParameter
@@ -116,18 +117,16 @@ public static class FunctionCatalog
         }
     }
 
-    private static HashSet<string> RouteParameterNames(string route)
+    /// <summary>Parameter names of the route, parsed by ASP.NET Core's own route parser (the one that will serve it).</summary>
+    private static HashSet<string> RouteParameterNames(string route, string where)
     {
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var segment in route.Split('{', StringSplitOptions.RemoveEmptyEntries).Skip(route.StartsWith('{') ? 0 : 1))
+        try
         {
-            var end = segment.IndexOf('}', StringComparison.Ordinal);
-            if (end > 0)
-            {
-                names.Add(segment[..end].TrimStart('*').Split(':', '?', '=')[0]);
-            }
+            return RoutePatternFactory.Parse(route).Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         }
-
-        return names;
+        catch (RoutePatternException ex)
+        {
+            throw new UnsupportedFunctionException($"{where}: route '{route}' is not a valid route template: {ex.Message}");
+        }
     }
 }

@@ -22,13 +22,14 @@ internal sealed class TimerScheduler(
         var missed = status is not null && status.Next <= now;
         if (missed || function.RunOnStartup)
         {
-            await RunAndRecordAsync(function, schedule, monitored, isPastDue: missed, status, stoppingToken);
+            status = await RunAndRecordAsync(function, schedule, monitored, isPastDue: missed, status, stoppingToken);
         }
 
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = schedule.GetNextOccurrence(clock.GetUtcNow().UtcDateTime);
-            if (monitored)
+            // After a run the recorded status already names this occurrence; write only when it does not.
+            if (monitored && status?.Next != next)
             {
                 await WriteStatusAsync(function, new ScheduleStatus { Last = status?.Last ?? default, Next = next, LastUpdated = clock.GetUtcNow().UtcDateTime }, stoppingToken);
             }
