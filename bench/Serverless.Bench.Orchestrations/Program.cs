@@ -18,7 +18,7 @@ var pollings = args.Length > 1 ? args[1..] : ["00:00:30", "00:00:01", "00:00:00.
 await using var azurite = await AzuriteProcess.StartAsync();
 Console.WriteLine($"runs per setting: {runs}");
 Console.WriteLine("polling       | start-up ms | RSS MB | p50 ms | p99 ms | max ms");
-foreach (var polling in pollings)
+foreach (var (setting, polling) in pollings.Index())
 {
     var startWatch = Stopwatch.StartNew();
     await using var host = await LocalHostProcess.StartAsync(azurite, new Dictionary<string, string>
@@ -41,7 +41,7 @@ foreach (var polling in pollings)
         var watch = Stopwatch.StartNew();
         using var accepted = await client.PostAsync(
             new Uri("api/v1/resources", UriKind.Relative),
-            new StringContent($$"""{"name":"h{{i + 3}}","zone":"bench","kind":"virtualizationHost","endpoint":"test:///default"}""", Encoding.UTF8, "application/json"));
+            new StringContent($$"""{"name":"s{{setting}}-h{{i + 3}}","zone":"bench","kind":"virtualizationHost","endpoint":"test:///default"}""", Encoding.UTF8, "application/json"));
         var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetString()!;
         var instanceId = $"default.{operationId}";
         var result = new CapabilityVerificationResult(SchemaVersions.Current, $"{instanceId}-verify", true, new Dictionary<string, string>(), []);
