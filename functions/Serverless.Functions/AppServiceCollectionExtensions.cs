@@ -3,10 +3,12 @@ using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Zones;
-using Serverless.ControlPlane.Commands;
+using Serverless.Functions.Commands;
 using Serverless.Functions.Health;
 using Serverless.Functions.Http;
 using Serverless.Functions.Maintenance;
@@ -35,17 +37,25 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<TenancyOptions>(services, TenancyOptions.SectionName);
         AddValidatedOptions<RegistrationOptions>(services, RegistrationOptions.SectionName);
         AddValidatedOptions<HistoryPurgeOptions>(services, HistoryPurgeOptions.SectionName);
+        AddValidatedOptions<CommandChannelOptions>(services, CommandChannelOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
         services.AddSingleton<IResourceStore, TableResourceStore>();
         services.AddSingleton<ICommandLog, TableCommandLog>();
+        services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
+        services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
+        services.AddSingleton<IAgentTelemetryStore, TableAgentTelemetryStore>();
+        services.AddSingleton<ICommandDispatcher, ServiceBusCommandDispatcher>();
         services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
 
         services.AddSingleton<RequestTenant>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<ZoneService>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<CommandService>();
+        services.AddSingleton<AgentCredentialService>();
+        services.AddSingleton<AgentTelemetryService>();
         return services;
     }
 

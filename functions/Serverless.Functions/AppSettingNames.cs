@@ -17,4 +17,10 @@ public static class AppSettingNames
 
     /// <summary>Binding expression form of <see cref="HistoryPurgeSchedule"/> for the timer attribute.</summary>
     public const string HistoryPurgeScheduleExpression = "%" + HistoryPurgeSchedule + "%";
+
+    /// <summary>
+    /// Service Bus for the command channel: a connection string (locally, the emulator's), or
+    /// <c>__fullyQualifiedNamespace</c> (+ <c>__clientId</c>) with a managed identity in Azure.
+    /// </summary>
+    public const string ServiceBus = "ServiceBusConnection";
 }

@@ -15,4 +15,11 @@ public static class FunctionNames
     public const string RequestCapabilityVerification = "RequestCapabilityVerification";
     public const string RecordRegistrationDecision = "RecordRegistrationDecision";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
+    public const string SendCommand = "SendCommand";
+    public const string PostCommandResult = "PostCommandResult";
+    public const string PostAgentHeartbeat = "PostAgentHeartbeat";
+    public const string PostAgentMetrics = "PostAgentMetrics";
+    public const string IssueAgentCredential = "IssueAgentCredential";
+    public const string PingZone = "PingZone";
+    public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

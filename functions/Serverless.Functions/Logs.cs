@@ -7,4 +7,19 @@ internal static partial class Logs
 {
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Purged {PurgedCount} finished orchestrations created before {CreatedBefore:o} (past due: {IsPastDue})")]
     public static partial void HistoryPurged(ILogger logger, int purgedCount, DateTimeOffset createdBefore, bool isPastDue);
+
+    [LoggerMessage(EventId = 2100, Level = LogLevel.Information, Message = "Command {CommandId} ({Kind}) sent to tenant {TenantId} group {AgentGroup} on {Queue}")]
+    public static partial void CommandSent(ILogger logger, string commandId, string kind, string tenantId, string agentGroup, string queue);
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Result of command {CommandId} from agent {AgentId}: {Status} ({Acceptance})")]
+    public static partial void CommandResultTaken(ILogger logger, string commandId, string agentId, string status, string acceptance);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Result of command {CommandId} names orchestration {InstanceId}, which does not exist; the result is stored only")]
+    public static partial void CommandResultOrphaned(ILogger logger, string commandId, string instanceId);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Uplink call to {Route} refused: no valid agent credential")]
+    public static partial void AgentUnauthenticated(ILogger logger, string route);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Agent credential {CredentialId} issued for agent {AgentId} in group {AgentGroup} of tenant {TenantId}")]
+    public static partial void AgentCredentialIssued(ILogger logger, string credentialId, string agentId, string agentGroup, string tenantId);
 }

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Agents;
+using Serverless.Contracts.Commands;
 
 namespace Serverless.Contracts;
 
@@ -9,4 +11,8 @@ namespace Serverless.Contracts;
     UseStringEnumConverter = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(CapabilityVerificationResult))]
+[JsonSerializable(typeof(CommandEnvelope))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(AgentHeartbeat))]
+[JsonSerializable(typeof(MetricBatch))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -15,6 +15,9 @@ public static class RepositoryPaths
     public static string ServiceBusEmulatorAssembly =>
         Path.Combine(Root, "tests", "Serverless.ServiceBusEmulator", "bin", Configuration, "net10.0", "Serverless.ServiceBusEmulator.dll");
 
+    public static string RelayAgentAssembly =>
+        Path.Combine(Root, "relay-agent", "Serverless.RelayAgent", "bin", Configuration, "net10.0", "Serverless.RelayAgent.dll");
+
     public static string FunctionsProject => Path.Combine(Root, "functions", "Serverless.Functions", "Serverless.Functions.csproj");
 
     /// <summary>A fresh folder under the git-ignored <c>.local/test-runs</c>; callers delete it when done.</summary>

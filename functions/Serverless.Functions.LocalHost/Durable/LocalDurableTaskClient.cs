@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
@@ -157,7 +158,7 @@ internal sealed class LocalDurableTaskClient : DurableTaskClient
             SerializedInput = includePayloads ? state.Input : null,
             SerializedOutput = includePayloads ? state.Output : null,
             SerializedCustomStatus = state.Status,
-            FailureDetails = ToClient(state.FailureDetails),
+            FailureDetails = ToClient(state.FailureDetails) ?? FailureFromOutput(state),
             Tags = state.Tags is null ? new Dictionary<string, string>() : new Dictionary<string, string>(state.Tags),
         };
 
@@ -165,6 +166,41 @@ internal sealed class LocalDurableTaskClient : DurableTaskClient
         failure is null
             ? null
             : new TaskFailureDetails(failure.ErrorType, failure.ErrorMessage, failure.StackTrace, ToClient(failure.InnerFailure), failure.Properties);
+
+    /// <summary>
+    /// The Azure Storage backend keeps a failed orchestration's failure details in its output column rather than in
+    /// <see cref="OrchestrationState.FailureDetails"/>; read them from there, as the Functions host does.
+    /// </summary>
+    private static TaskFailureDetails? FailureFromOutput(OrchestrationState state)
+    {
+        if (state.OrchestrationStatus != OrchestrationStatus.Failed || string.IsNullOrEmpty(state.Output))
+        {
+            return null;
+        }
+
+        try
+        {
+            var stored = JsonSerializer.Deserialize<StoredFailure>(state.Output, StoredFailure.Options);
+            if (stored is { ErrorMessage: not null })
+            {
+                return new TaskFailureDetails(stored.ErrorType ?? "Exception", stored.ErrorMessage, stored.StackTrace, null, null);
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the backend wrote FailureDetails.ToString(), "{ErrorType}: {ErrorMessage}".
+        }
+
+        var separator = state.Output.IndexOf(": ", StringComparison.Ordinal);
+        return separator > 0 && !state.Output[..separator].Contains(' ', StringComparison.Ordinal)
+            ? new TaskFailureDetails(state.Output[..separator], state.Output[(separator + 2)..], null, null, null)
+            : new TaskFailureDetails("Exception", state.Output, null, null, null);
+    }
+
+    private sealed record StoredFailure(string? ErrorType, string? ErrorMessage, string? StackTrace)
+    {
+        public static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true };
+    }
 
     // The two enums share names and values; converting by name keeps that assumption checked.
     private static OrchestrationRuntimeStatus ToClient(OrchestrationStatus status) => Enum.Parse<OrchestrationRuntimeStatus>(status.ToString());

@@ -1,6 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Agents;
+using Serverless.Contracts.Commands;
+using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Zones;
+using Serverless.Functions.Agents;
 using Serverless.Functions.Health;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Registration;
@@ -17,4 +21,11 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(ResourceResponse))]
 [JsonSerializable(typeof(OperationResponse))]
 [JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CommandResult))]
+[JsonSerializable(typeof(AgentHeartbeat))]
+[JsonSerializable(typeof(MetricBatch))]
+[JsonSerializable(typeof(IssueAgentCredentialRequest))]
+[JsonSerializable(typeof(AgentCredentialResponse))]
+[JsonSerializable(typeof(UplinkAcknowledgement))]
+[JsonSerializable(typeof(PingAcceptedResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -12,4 +12,5 @@ public static class ProblemTypes
     public const string NotFound = Prefix + "not-found";
     public const string Conflict = Prefix + "conflict";
     public const string Unavailable = Prefix + "unavailable";
+    public const string Unauthorized = Prefix + "unauthorized";
 }

@@ -9,6 +9,10 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Zones = "Zones";
     public const string Resources = "Resources";
     public const string Commands = "Commands";
+    public const string CommandResults = "CommandResults";
+    public const string AgentCredentials = "AgentCredentials";
+    public const string AgentHeartbeats = "AgentHeartbeats";
+    public const string Metrics = "Metrics";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Options;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Validation;
+
+namespace Serverless.ControlPlane.Commands;
+
+/// <summary>
+/// Sends commands to agent groups and takes their results back: each command is logged, then put on the tenant's queue;
+/// each result is checked against the agent that reports it, handed to whoever waits, and stored once.
+/// </summary>
+public sealed class CommandService(
+    ICommandDispatcher dispatcher,
+    ICommandLog log,
+    ICommandResultStore results,
+    IOptions<CommandChannelOptions> options)
+{
+    public CommandChannelOptions Options => options.Value;
+
+    public async Task<CommandEnvelope> SendAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
+        var command = new CommandEnvelope(
+            SchemaVersions.Current,
+            request.CommandId,
+            request.TenantId,
+            request.AgentGroup,
+            request.Kind,
+            request.Payload,
+            request.IssuedAt,
+            request.IssuedAt.AddSeconds(request.TimeoutSeconds),
+            request.CommandId,
+            request.Correlation,
+            request.Trace);
+        await log.RecordAsync(
+            new CommandRecord(command.TenantId, command.CommandId, command.Kind, command.AgentGroup, command.AgentGroup, command.IssuedAt,
+                command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty),
+            cancellationToken);
+        await dispatcher.SendAsync(command, cancellationToken);
+        return command;
+    }
+
+    /// <summary>
+    /// Takes an agent's result. <paramref name="notify"/> delivers it to the waiting orchestration before it is stored,
+    /// so a failed delivery is retried by the agent's next post; a result already stored is acknowledged and not
+    /// delivered again.
+    /// </summary>
+    public async Task<Outcome<ResultAcceptance>> AcceptResultAsync(
+        AgentIdentity agent,
+        CommandResult result,
+        Func<CommandResult, CancellationToken, Task> notify,
+        CancellationToken cancellationToken)
+    {
+        var errors = Validate(result);
+        if (errors.Count > 0)
+        {
+            return DomainError.Invalid(errors);
+        }
+
+        // Another tenant's or group's command is answered as unknown, never as forbidden.
+        if (result.TenantId != agent.TenantId || result.AgentGroup != agent.AgentGroup)
+        {
+            return DomainError.NotFound("command", result.CommandId);
+        }
+
+        if (await results.GetAsync(result.TenantId, result.CommandId, cancellationToken) is not null)
+        {
+            return ResultAcceptance.Duplicate;
+        }
+
+        if (result.Correlation.InstanceId is not null && result.Correlation.EventName is not null)
+        {
+            await notify(result, cancellationToken);
+        }
+
+        return await results.TryAddAsync(result, cancellationToken) ? ResultAcceptance.Accepted : ResultAcceptance.Duplicate;
+    }
+
+    private static List<FieldError> Validate(CommandResult result)
+    {
+        var errors = new List<FieldError>();
+        if (result.SchemaVersion != SchemaVersions.Current)
+        {
+            errors.Add(new FieldError("schemaVersion", $"must be {SchemaVersions.Current}."));
+        }
+
+        if (string.IsNullOrWhiteSpace(result.CommandId) || result.CommandId.Length > 128)
+        {
+            errors.Add(new FieldError("commandId", "is required, at most 128 characters."));
+        }
+
+        FieldRules.Name("agentGroup", result.AgentGroup, errors);
+        if (string.IsNullOrWhiteSpace(result.Kind))
+        {
+            errors.Add(new FieldError("kind", "is required."));
+        }
+
+        if (result.Status == CommandStatus.Succeeded ? result.Error is not null : result.Error is null)
+        {
+            errors.Add(new FieldError("error", "is required exactly when the status is not succeeded."));
+        }
+
+        if (result.Correlation is null)
+        {
+            errors.Add(new FieldError("correlation", "is required (copy it from the command)."));
+        }
+
+        return errors;
+    }
+}
+
+/// <summary>Whether a reported result was new or a repeat of one already taken.</summary>
+public enum ResultAcceptance
+{
+    Accepted,
+    Duplicate,
+}

@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Serverless.Contracts;
+using Serverless.Contracts.Agents;
+using Serverless.Contracts.Commands;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Commands;
+using Serverless.Functions.Http;
+
+namespace Serverless.Functions.Agents;
+
+/// <summary>
+/// <c>/api/v1/agent/*</c>: what relay agents send up over HTTPS. Anonymous at the Functions level: every call carries
+/// the agent's own bearer credential instead, and each call is idempotent so agents can retry until acknowledged.
+/// </summary>
+public sealed class AgentUplinkFunctions(
+    AgentCredentialService credentials,
+    CommandService commands,
+    AgentTelemetryService telemetry,
+    ILogger<AgentUplinkFunctions> logger)
+{
+    [Function(FunctionNames.PostCommandResult)]
+    public async Task<IResult> PostResultAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/results")] HttpRequest request,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (agent is null)
+        {
+            return Unauthorized(request);
+        }
+
+        var (result, problem) = await JsonRequestReader.ReadAsync<CommandResult>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await commands.AcceptResultAsync(agent, result!, (r, ct) => RaiseAsync(durableClient, r, ct), cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        Logs.CommandResultTaken(logger, result!.CommandId, agent.AgentId, result.Status.ToString(), outcome.Value.ToString());
+        return TypedResults.Ok(new UplinkAcknowledgement(result.CommandId, outcome.Value == ResultAcceptance.Duplicate));
+    }
+
+    [Function(FunctionNames.PostAgentHeartbeat)]
+    public async Task<IResult> PostHeartbeatAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/heartbeats")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (agent is null)
+        {
+            return Unauthorized(request);
+        }
+
+        var (heartbeat, problem) = await JsonRequestReader.ReadAsync<AgentHeartbeat>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await telemetry.RecordHeartbeatAsync(agent, heartbeat!, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(new UplinkAcknowledgement(heartbeat!.AgentId, false)) : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.PostAgentMetrics)]
+    public async Task<IResult> PostMetricsAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/metrics")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (agent is null)
+        {
+            return Unauthorized(request);
+        }
+
+        var (batch, problem) = await JsonRequestReader.ReadAsync<MetricBatch>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await telemetry.RecordMetricsAsync(agent, batch!, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(new UplinkAcknowledgement(batch!.BatchId, false)) : ApiResults.Problem(outcome.Error);
+    }
+
+    private async Task RaiseAsync(DurableTaskClient durableClient, CommandResult result, CancellationToken cancellationToken)
+    {
+        var instanceId = result.Correlation.InstanceId!;
+        if (await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+        {
+            Logs.CommandResultOrphaned(logger, result.CommandId, instanceId);
+            return;
+        }
+
+        await durableClient.RaiseEventAsync(instanceId, result.Correlation.EventName!, result, cancellationToken);
+    }
+
+    private IResult Unauthorized(HttpRequest request)
+    {
+        Logs.AgentUnauthenticated(logger, request.Path);
+        return TypedResults.Problem(
+            "Send 'Authorization: Bearer sa1.<credential id>.<secret>' with the agent's credential.",
+            statusCode: StatusCodes.Status401Unauthorized,
+            title: "No valid agent credential.",
+            type: ProblemTypes.Unauthorized);
+    }
+}
+
+/// <summary>The answer to an uplink call: the id of what was taken, and whether it had been taken before.</summary>
+public sealed record UplinkAcknowledgement(string Id, bool Duplicate);

@@ -1,0 +1,78 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.Contracts.Agents;
+using Serverless.ControlPlane.Agents;
+
+namespace Serverless.Functions.Storage;
+
+/// <summary>
+/// Heartbeats in <c>AgentHeartbeats</c> (PartitionKey = tenant, RowKey = agent id, the latest one) and samples in
+/// <c>Metrics</c> (PartitionKey = tenant|resource|metric, RowKey = time ticks|batch|index, so a batch stored twice
+/// overwrites itself and a window is one range query).
+/// </summary>
+public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelemetryStore
+{
+    public async Task RecordHeartbeatAsync(string tenantId, AgentHeartbeat heartbeat, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentHeartbeats, cancellationToken);
+        var entity = new TableEntity(tenantId, heartbeat.AgentId)
+        {
+            ["AgentGroup"] = heartbeat.AgentGroup,
+            ["SentAt"] = heartbeat.SentAt,
+            ["AgentVersion"] = heartbeat.AgentVersion,
+            ["HostName"] = heartbeat.HostName,
+            ["StartedAt"] = heartbeat.StartedAt,
+            ["Role"] = heartbeat.Role.ToString(),
+            ["CommandsExecuted"] = heartbeat.CommandsExecuted,
+            ["LastCommandAt"] = heartbeat.LastCommandAt,
+        };
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var current = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, heartbeat.AgentId, ["SentAt"], cancellationToken);
+            if (current.HasValue && current.Value!.GetDateTimeOffset("SentAt") >= heartbeat.SentAt)
+            {
+                return;
+            }
+
+            try
+            {
+                if (current.HasValue)
+                {
+                    await table.UpdateEntityAsync(entity, current.Value!.ETag, TableUpdateMode.Replace, cancellationToken);
+                }
+                else
+                {
+                    await table.AddEntityAsync(entity, cancellationToken);
+                }
+
+                return;
+            }
+            catch (RequestFailedException exception) when (exception.Status is 409 or 412)
+            {
+                // Another heartbeat of the same agent raced this one: read again and compare.
+            }
+        }
+    }
+
+    public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
+        foreach (var partition in batch.Samples.Index().GroupBy(s => $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}"))
+        {
+            // A table transaction holds at most 100 entities of one partition.
+            foreach (var chunk in partition.Chunk(100))
+            {
+                var actions = chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+                    partition.Key,
+                    string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
+                {
+                    ["Value"] = s.Item.Value,
+                    ["At"] = s.Item.At,
+                    ["AgentId"] = batch.AgentId,
+                }));
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Serverless.Contracts.Commands;
+using Serverless.Functions.Commands;
+
+namespace Serverless.Functions.Zones;
+
+/// <summary>Sends <c>agent.ping</c> to a zone's agent group and ends with the agent's result; fails with the reason otherwise.</summary>
+public static class ZonePingOrchestrator
+{
+    private static readonly JsonElement EmptyPayload = JsonDocument.Parse("{}").RootElement;
+
+    [Function(FunctionNames.ZonePingOrchestrator)]
+    public static async Task<CommandResult> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var input = context.GetInput<ZonePingInput>()
+            ?? throw new InvalidOperationException("The ping orchestration was started without its input.");
+        context.SetCustomStatus(new { stage = "waiting for agent", agentGroup = input.AgentGroup });
+        var result = await CommandCalls.SendAndWaitAsync(context, input.TenantId, input.AgentGroup, CommandKinds.Ping, EmptyPayload, input.TimeoutSeconds);
+        return result.Status == CommandStatus.Succeeded
+            ? result
+            : throw new CommandFailedException(result.Error?.Message ?? $"The command ended {result.Status}.");
+    }
+}
+
+/// <summary>The input of <see cref="ZonePingOrchestrator"/>.</summary>
+public sealed record ZonePingInput(string TenantId, string AgentGroup, int TimeoutSeconds);
+
+/// <summary>An agent command did not succeed; the message says why, in the words the operation shows.</summary>
+public sealed class CommandFailedException(string message) : Exception(message);

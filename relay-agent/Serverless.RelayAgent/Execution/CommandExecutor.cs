@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Uplink;
+
+namespace Serverless.RelayAgent.Execution;
+
+/// <summary>
+/// Handles one command message while the agent holds its group's session. Order of effects, chosen so that no command
+/// runs twice and every command gets an answer, also across a crash at any point:
+/// ledger "started" → execute → ledger "result" → post the result until acknowledged → complete the message.
+/// </summary>
+public sealed class CommandExecutor(
+    CommandHandlerRegistry handlers,
+    ExecutionJournal journal,
+    UplinkClient uplink,
+    AgentStatus status,
+    IOptions<RelayAgentOptions> options,
+    TimeProvider clock,
+    ILogger<CommandExecutor> logger)
+{
+    private static readonly ActivitySource Source = new("Serverless.RelayAgent");
+
+    /// <summary>Handles the message; false when it was left unsettled because the agent is stopping.</summary>
+    public async Task<bool> HandleAsync(ServiceBusSessionReceiver receiver, CommandLedger ledger, ServiceBusReceivedMessage message, CancellationToken stopping)
+    {
+        var receivedAt = clock.GetUtcNow();
+        var (command, refusal) = Parse(message);
+        if (command is null)
+        {
+            Logs.CommandRejected(logger, message.MessageId, refusal!);
+            await receiver.DeadLetterMessageAsync(message, "InvalidCommand", refusal, CancellationToken.None);
+            return true;
+        }
+
+        using var activity = StartActivity(command);
+        var result = await DecideAsync(receiver, ledger, command, receivedAt, stopping);
+        if (result is null)
+        {
+            return false;
+        }
+
+        // Post before completing: if the agent dies here, the redelivered message finds the result in the ledger. A result
+        // the control plane refuses as invalid is not retried; keeping the message would only repeat the refusal.
+        try
+        {
+            await uplink.PostResultAsync(result, stopping);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        await receiver.CompleteMessageAsync(message, CancellationToken.None);
+        return true;
+    }
+
+    private async Task<CommandResult?> DecideAsync(
+        ServiceBusSessionReceiver receiver, CommandLedger ledger, CommandEnvelope command, DateTimeOffset receivedAt, CancellationToken stopping)
+    {
+        if (ledger.Find(command.IdempotencyKey) is { } entry)
+        {
+            if (entry.Result is not null)
+            {
+                Logs.CommandReplayed(logger, command.CommandId, entry.Result.Status.ToString());
+                return entry.Result;
+            }
+
+            Logs.CommandInterrupted(logger, command.CommandId);
+            var interrupted = Fail(command, receivedAt, entry.StartedAt, CommandStatus.Failed, new CommandError(CommandErrorKind.Internal,
+                "The agent executing this command stopped before it finished; it was not run again and may or may not have taken effect."));
+            await RecordAsync(receiver, ledger, command, entry.StartedAt, interrupted);
+            return interrupted;
+        }
+
+        if (receivedAt >= command.Deadline)
+        {
+            var expired = Fail(command, receivedAt, receivedAt, CommandStatus.Expired, new CommandError(CommandErrorKind.Expired,
+                $"The command reached agent {options.Value.AgentId} at {receivedAt:O}, after its deadline {command.Deadline:O}; it was not run."));
+            await RecordAsync(receiver, ledger, command, receivedAt, expired);
+            return expired;
+        }
+
+        var startedAt = clock.GetUtcNow();
+        ledger.MarkStarted(command, startedAt);
+        await receiver.SetSessionStateAsync(ledger.ToBinary(startedAt), CancellationToken.None);
+        journal.Append(command, startedAt);
+
+        using var grace = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var graceTimer = stopping.Register(() => grace.CancelAfter(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds)));
+        CommandResult result;
+        try
+        {
+            var output = await handlers.ExecuteAsync(command, CancellationToken.None).WaitAsync(grace.Token);
+            result = Result(command, receivedAt, startedAt, CommandStatus.Succeeded, output, null);
+        }
+        catch (OperationCanceledException) when (grace.IsCancellationRequested)
+        {
+            // The ledger says "started": whoever gets the message next reports it interrupted instead of running it again.
+            Logs.CommandAbandoned(logger, command.CommandId);
+            return null;
+        }
+        catch (CommandFailure failure)
+        {
+            result = Fail(command, receivedAt, startedAt, CommandStatus.Failed, new CommandError(failure.Kind, failure.Message));
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            result = Fail(command, receivedAt, startedAt, CommandStatus.Failed, new CommandError(CommandErrorKind.Internal, $"{exception.GetType().Name}: {exception.Message}"));
+        }
+
+        status.CommandExecuted(result.Timings.CompletedAt);
+        Logs.CommandExecuted(logger, command.CommandId, command.Kind, result.Status.ToString(), (result.Timings.CompletedAt - startedAt).TotalMilliseconds);
+        await RecordAsync(receiver, ledger, command, startedAt, result);
+        return result;
+    }
+
+    private async Task RecordAsync(ServiceBusSessionReceiver receiver, CommandLedger ledger, CommandEnvelope command, DateTimeOffset startedAt, CommandResult result)
+    {
+        ledger.MarkCompleted(command, startedAt, result);
+        await receiver.SetSessionStateAsync(ledger.ToBinary(clock.GetUtcNow()), CancellationToken.None);
+    }
+
+    private (CommandEnvelope? Command, string? Refusal) Parse(ServiceBusReceivedMessage message)
+    {
+        CommandEnvelope? command;
+        try
+        {
+            command = JsonSerializer.Deserialize(message.Body.ToMemory().Span, ContractsJsonContext.Default.CommandEnvelope);
+        }
+        catch (JsonException exception)
+        {
+            return (null, $"the body is not a command envelope: {exception.Message}");
+        }
+
+        var agent = options.Value;
+        return command switch
+        {
+            null => (null, "the body is null"),
+            { SchemaVersion: not SchemaVersions.Current } => (null, $"schema version {command.SchemaVersion} is not {SchemaVersions.Current}"),
+            _ when command.TenantId != agent.TenantId => (null, $"it is for tenant '{command.TenantId}', this agent serves '{agent.TenantId}'"),
+            _ when command.AgentGroup != agent.AgentGroup => (null, $"it is for agent group '{command.AgentGroup}', this agent is in '{agent.AgentGroup}'"),
+            _ when string.IsNullOrEmpty(command.IdempotencyKey) || string.IsNullOrEmpty(command.CommandId) => (null, "it has no command id or idempotency key"),
+            _ => (command, null),
+        };
+    }
+
+    private CommandResult Fail(CommandEnvelope command, DateTimeOffset receivedAt, DateTimeOffset startedAt, CommandStatus commandStatus, CommandError error) =>
+        Result(command, receivedAt, startedAt, commandStatus, null, error);
+
+    private CommandResult Result(CommandEnvelope command, DateTimeOffset receivedAt, DateTimeOffset startedAt, CommandStatus commandStatus, JsonElement? output, CommandError? error) =>
+        new(SchemaVersions.Current, command.CommandId, command.TenantId, command.AgentGroup, options.Value.AgentId, command.Kind, commandStatus, output, error,
+            new CommandTimings(receivedAt, startedAt, clock.GetUtcNow()), command.Correlation, command.Trace);
+
+    private static Activity? StartActivity(CommandEnvelope command)
+    {
+        ActivityContext.TryParse(command.Trace?.TraceParent, command.Trace?.TraceState, out var parent);
+        var activity = Source.StartActivity($"command {command.Kind}", ActivityKind.Consumer, parent);
+        activity?.SetTag("command.id", command.CommandId);
+        activity?.SetTag("command.kind", command.Kind);
+        return activity;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.RelayAgent;
+
+/// <summary>Log definitions of the relay agent; EventIds 5000-5999.</summary>
+internal static partial class Logs
+{
+    [LoggerMessage(EventId = 5000, Level = LogLevel.Information, Message = "Relay agent {AgentId} of group {AgentGroup} (tenant {TenantId}) starting: queue {QueueName}, control plane {ControlPlaneUrl}, handlers {Kinds}")]
+    public static partial void Starting(ILogger logger, string agentId, string agentGroup, string tenantId, string queueName, string controlPlaneUrl, string kinds);
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Holding session {AgentGroup}: active, lock until {LockedUntil:o}, {LedgerEntries} ledger entries")]
+    public static partial void SessionAcquired(ILogger logger, string agentGroup, DateTimeOffset lockedUntil, int ledgerEntries);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Session {AgentGroup} is held by another agent: standing by, retrying every {RetrySeconds} s")]
+    public static partial void Standby(ILogger logger, string agentGroup, double retrySeconds);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Lost session {AgentGroup}; taking it again")]
+    public static partial void SessionLost(ILogger logger, Exception exception, string agentGroup);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Cannot open session {AgentGroup} on queue {QueueName}: {Reason}. Retrying in {DelaySeconds} s")]
+    public static partial void ChannelFailed(ILogger logger, Exception exception, string agentGroup, string queueName, string reason, double delaySeconds);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Command {CommandId} ({Kind}) {Status} in {ElapsedMs} ms")]
+    public static partial void CommandExecuted(ILogger logger, string commandId, string kind, string status, double elapsedMs);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Command {CommandId} repeated: answering with the recorded result ({Status})")]
+    public static partial void CommandReplayed(ILogger logger, string commandId, string status);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Command {CommandId} was started by an agent that stopped before finishing; reporting it interrupted, not running it again")]
+    public static partial void CommandInterrupted(ILogger logger, string commandId);
+
+    [LoggerMessage(EventId = 5008, Level = LogLevel.Warning, Message = "Message {MessageId} is not a command for this agent: {Reason}; dead-lettered")]
+    public static partial void CommandRejected(ILogger logger, string? messageId, string reason);
+
+    [LoggerMessage(EventId = 5009, Level = LogLevel.Warning, Message = "Posting to {Path} for {Id} failed (attempt {Attempt}): {Reason}; retrying in {DelayMs} ms")]
+    public static partial void UplinkRetry(ILogger logger, string path, string id, int attempt, string reason, double delayMs);
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "The control plane refused {Path} for {Id}: {Reason}; not retrying")]
+    public static partial void UplinkRefused(ILogger logger, string path, string id, string reason);
+
+    [LoggerMessage(EventId = 5011, Level = LogLevel.Warning, Message = "Posting to {Path} failed: {Reason}")]
+    public static partial void UplinkFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Warning, Message = "Stopping with command {CommandId} unfinished after the grace period; its message is abandoned")]
+    public static partial void CommandAbandoned(ILogger logger, string commandId);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "Relay agent {AgentId} stopped")]
+    public static partial void Stopped(ILogger logger, string agentId);
+}

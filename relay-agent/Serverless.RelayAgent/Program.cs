@@ -1,0 +1,105 @@
+using Azure.Messaging.ServiceBus;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serverless.RelayAgent;
+using Serverless.RelayAgent.Channel;
+using Serverless.RelayAgent.Execution;
+using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Uplink;
+
+const string Usage = """
+    Relay agent: holds its agent group's Service Bus session, executes commands, reports over HTTPS.
+
+    Usage: Serverless.RelayAgent [--config FILE]
+
+      --config FILE   JSON configuration with a "RelayAgent" section; environment variables such as
+                      RelayAgent__Credential override it (use them for secrets)
+
+    Settings (section RelayAgent): AgentId, AgentGroup, TenantId, QueueName, ServiceBusConnection,
+    ControlPlaneUrl, Credential, HeartbeatIntervalSeconds (30), StandbyRetrySeconds (2),
+    ShutdownGraceSeconds (10), JournalPath (optional).
+
+    Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM.
+    """;
+
+string? configFile = null;
+var hostArgs = new List<string>();
+for (var i = 0; i < args.Length; i++)
+{
+    switch (args[i])
+    {
+        case "--help" or "-h":
+            Console.WriteLine(Usage);
+            return 0;
+        case "--config" when i + 1 < args.Length:
+            configFile = Path.GetFullPath(args[++i]);
+            break;
+        case "--config":
+            Console.Error.WriteLine($"--config needs a file\n\n{Usage}");
+            return 2;
+        default:
+            hostArgs.Add(args[i]);
+            break;
+    }
+}
+
+if (configFile is not null && !File.Exists(configFile))
+{
+    Console.Error.WriteLine($"error: config file '{configFile}' does not exist");
+    return 2;
+}
+
+var builder = Host.CreateApplicationBuilder([.. hostArgs]);
+if (configFile is not null)
+{
+    builder.Configuration.AddJsonFile(configFile, optional: false);
+    builder.Configuration.AddEnvironmentVariables();
+}
+
+builder.Logging.AddSimpleConsole(console =>
+{
+    console.SingleLine = true;
+    console.TimestampFormat = "HH:mm:ss.fff ";
+});
+builder.Services.AddSystemd();
+builder.Services.AddOptions<RelayAgentOptions>().BindConfiguration(RelayAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(
+    builder.Configuration.GetValue($"{RelayAgentOptions.SectionName}:ShutdownGraceSeconds", 10) + 5));
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddSingleton<AgentStatus>();
+builder.Services.AddSingleton(services =>
+{
+    var agent = services.GetRequiredService<IOptions<RelayAgentOptions>>().Value;
+    return new ServiceBusClient(agent.ServiceBusConnection, new ServiceBusClientOptions
+    {
+        Identifier = $"relay-agent-{agent.AgentId}",
+        RetryOptions = new ServiceBusRetryOptions { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(200), TryTimeout = TimeSpan.FromSeconds(10) },
+    });
+});
+builder.Services.AddHttpClient<UplinkClient>((services, client) => UplinkClient.Configure(client, services.GetRequiredService<IOptions<RelayAgentOptions>>().Value));
+builder.Services.AddSingleton<ICommandHandler, PingHandler>();
+builder.Services.AddSingleton<ICommandHandler, DiagnosticsHandler>();
+builder.Services.AddSingleton<CommandHandlerRegistry>();
+builder.Services.AddSingleton<ExecutionJournal>();
+builder.Services.AddSingleton<CommandExecutor>();
+builder.Services.AddHostedService<SessionWorker>();
+builder.Services.AddHostedService<HeartbeatWorker>();
+
+using var host = builder.Build();
+try
+{
+    var agent = host.Services.GetRequiredService<IOptions<RelayAgentOptions>>().Value;
+    var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.RelayAgent");
+    Logs.Starting(logger, agent.AgentId, agent.AgentGroup, agent.TenantId, agent.QueueName, agent.ControlPlaneUrl,
+        string.Join(", ", host.Services.GetRequiredService<CommandHandlerRegistry>().Kinds.Order()));
+    await host.RunAsync();
+    return 0;
+}
+catch (OptionsValidationException exception)
+{
+    Console.Error.WriteLine($"error: the relay agent's configuration is invalid:\n  {string.Join("\n  ", exception.Failures)}");
+    return 2;
+}

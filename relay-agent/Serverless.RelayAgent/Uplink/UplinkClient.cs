@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Serverless.Contracts;
+using Serverless.Contracts.Agents;
+using Serverless.Contracts.Commands;
+
+namespace Serverless.RelayAgent.Uplink;
+
+/// <summary>
+/// Posts results, heartbeats and metrics to the control plane with the agent's bearer credential. Results are retried
+/// with exponential backoff until acknowledged (every endpoint is idempotent); a request the control plane calls
+/// invalid is logged and given up, since sending it again cannot help.
+/// </summary>
+public sealed class UplinkClient(HttpClient http, ILogger<UplinkClient> logger)
+{
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
+
+    public Task<bool> PostResultAsync(CommandResult result, CancellationToken cancellationToken) =>
+        PostUntilAcknowledgedAsync("api/v1/agent/results", result, ContractsJsonContext.Default.CommandResult, result.CommandId, cancellationToken);
+
+    public Task<bool> PostHeartbeatAsync(AgentHeartbeat heartbeat, CancellationToken cancellationToken) =>
+        PostOnceAsync("api/v1/agent/heartbeats", heartbeat, ContractsJsonContext.Default.AgentHeartbeat, cancellationToken);
+
+    public Task<bool> PostMetricsAsync(MetricBatch batch, CancellationToken cancellationToken) =>
+        PostUntilAcknowledgedAsync("api/v1/agent/metrics", batch, ContractsJsonContext.Default.MetricBatch, batch.BatchId, cancellationToken);
+
+    public static void Configure(HttpClient client, RelayAgentOptions options)
+    {
+        client.BaseAddress = new Uri(options.ControlPlaneUrl.EndsWith('/') ? options.ControlPlaneUrl : options.ControlPlaneUrl + "/");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Credential);
+        client.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    private async Task<bool> PostUntilAcknowledgedAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, string id, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
+        {
+            var (acknowledged, permanent, reason) = await TryPostAsync(path, body, typeInfo, cancellationToken);
+            if (acknowledged)
+            {
+                return true;
+            }
+
+            if (permanent)
+            {
+                Logs.UplinkRefused(logger, path, id, reason);
+                return false;
+            }
+
+            Logs.UplinkRetry(logger, path, id, attempt, reason, delay.TotalMilliseconds);
+            await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)), cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task<bool> PostOnceAsync<T>(string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var (acknowledged, _, reason) = await TryPostAsync(path, body, typeInfo, cancellationToken);
+        if (!acknowledged)
+        {
+            Logs.UplinkFailed(logger, path, reason);
+        }
+
+        return acknowledged;
+    }
+
+    private async Task<(bool Acknowledged, bool Permanent, string Reason)> TryPostAsync<T>(
+        string path, T body, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync(path, body, typeInfo, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return (true, false, string.Empty);
+            }
+
+            var problem = await response.Content.ReadAsStringAsync(cancellationToken);
+            var reason = $"{(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(problem)}";
+            // 401 stays retryable: an operator can fix a credential while the agent waits.
+            var permanent = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge
+                or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity;
+            return (false, permanent, reason);
+        }
+        catch (HttpRequestException exception)
+        {
+            return (false, false, $"{http.BaseAddress} is unreachable: {exception.Message}");
+        }
+        catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (false, false, $"no answer within {http.Timeout.TotalSeconds:0} s: {exception.Message}");
+        }
+    }
+
+    private static string Truncate(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}

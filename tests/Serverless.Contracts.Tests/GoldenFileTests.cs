@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Serverless.Contracts;
+using Serverless.Contracts.Agents;
+using Serverless.Contracts.Commands;
+
+namespace Serverless.Contracts.Tests;
+
+/// <summary>
+/// The wire format is a contract between builds of the cloud and the agent that are deployed separately: these files
+/// pin it. A change that breaks one of them needs a new schema version, not an edited golden file.
+/// </summary>
+public sealed class GoldenFileTests
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 25, 19, 0, 0, TimeSpan.Zero);
+    private static readonly JsonSerializerOptions Indented = new(ContractsJsonContext.Default.Options) { WriteIndented = true };
+
+    public static TheoryData<string> Files => ["command-envelope.json", "command-result.json", "command-result-failed.json", "agent-heartbeat.json", "metric-batch.json"];
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Samples_serialize_exactly_as_the_golden_file(string file)
+    {
+        var (value, type) = Sample(file);
+        var json = JsonSerializer.Serialize(value, Info(type));
+        Assert.Equal(Golden(file), Normalize(json));
+    }
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Golden_files_read_back_to_the_same_json(string file)
+    {
+        var (_, type) = Sample(file);
+        var value = JsonSerializer.Deserialize(Golden(file), Info(type));
+        Assert.NotNull(value);
+        Assert.Equal(Golden(file), Normalize(JsonSerializer.Serialize(value, Info(type))));
+    }
+
+    [Fact]
+    public void Enums_travel_as_camel_case_strings_and_unknown_values_are_refused()
+    {
+        Assert.Contains("\"status\": \"timedOut\"", Normalize(JsonSerializer.Serialize(
+            CommandResultSample() with { Status = CommandStatus.TimedOut }, Info(typeof(CommandResult)))), StringComparison.Ordinal);
+        var broken = Golden("command-result.json").Replace("\"succeeded\"", "\"exploded\"", StringComparison.Ordinal);
+        Assert.Throws<JsonException>(() => JsonSerializer.Deserialize(broken, ContractsJsonContext.Default.CommandResult));
+    }
+
+    private static JsonTypeInfo Info(Type type) => Indented.GetTypeInfo(type);
+
+    private static string Golden(string file) => Normalize(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Golden", file)));
+
+    private static string Normalize(string json) => json.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd();
+
+    private static (object Value, Type Type) Sample(string file) => file switch
+    {
+        "command-envelope.json" => (CommandSample(), typeof(CommandEnvelope)),
+        "command-result.json" => (CommandResultSample(), typeof(CommandResult)),
+        "command-result-failed.json" => (CommandResultSample() with
+        {
+            Status = CommandStatus.Failed,
+            Output = null,
+            Error = new CommandError(CommandErrorKind.Unreachable, "10.0.0.7:161 did not answer within 2 s (3 tries)"),
+        }, typeof(CommandResult)),
+        "agent-heartbeat.json" => (new AgentHeartbeat(1, "agent-7", "dc1-rack4", At, "1.0.0", "kvm-host-07", At.AddHours(-3), AgentRole.Active, 42, At.AddSeconds(-5)), typeof(AgentHeartbeat)),
+        "metric-batch.json" => (new MetricBatch(1, "b-0001", "agent-7", "dc1-rack4",
+            [new MetricSample("lb-member-3", "cpu.load", 0.73, At), new MetricSample("lb-member-3", "net.in.bytes", 123456789, At)]), typeof(MetricBatch)),
+        _ => throw new ArgumentException(file, nameof(file)),
+    };
+
+    private static CommandEnvelope CommandSample() => new(
+        SchemaVersions.Current,
+        "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61",
+        "contoso",
+        "dc1-rack4",
+        CommandKinds.Ping,
+        JsonDocument.Parse("""{"echo":"hello"}""").RootElement,
+        At,
+        At.AddSeconds(30),
+        "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61",
+        new CommandCorrelation("contoso.1f2e3d4c5b6a79880f1e2d3c4b5a6978", "CommandResult:4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61"),
+        new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null));
+
+    private static CommandResult CommandResultSample() => new(
+        SchemaVersions.Current,
+        "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61",
+        "contoso",
+        "dc1-rack4",
+        "agent-7",
+        CommandKinds.Ping,
+        CommandStatus.Succeeded,
+        JsonDocument.Parse("""{"agentId":"agent-7","echo":"hello"}""").RootElement,
+        null,
+        new CommandTimings(At.AddMilliseconds(1000), At.AddMilliseconds(1001), At.AddMilliseconds(1002)),
+        new CommandCorrelation("contoso.1f2e3d4c5b6a79880f1e2d3c4b5a6978", "CommandResult:4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61"),
+        new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null));
+}

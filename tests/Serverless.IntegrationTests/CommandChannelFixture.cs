@@ -1,0 +1,101 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// The whole command channel on one machine: Azurite, the Service Bus emulator (as its own process), and the local
+/// Functions host sending commands through it. Tests start relay agents against it as they need them.
+/// </summary>
+public sealed class CommandChannelFixture : IAsyncLifetime
+{
+    public const string TenantId = "default";
+    public const string QueueName = "commands-default";
+    public const string AgentKeyName = "agents";
+    public const string AgentKey = "agents-listen-key-for-tests";
+
+    /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
+    public const int LockDurationSeconds = 5;
+
+    public static readonly string EmulatorConfig = $$"""
+        {
+          "UserConfig": {
+            "Namespaces": [
+              {
+                "Name": "sbemulatorns",
+                "Queues": [
+                  {
+                    "Name": "{{QueueName}}",
+                    "Properties": {
+                      "RequiresSession": true, "LockDuration": "PT{{LockDurationSeconds}}S", "MaxDeliveryCount": 10,
+                      "RequiresDuplicateDetection": true, "DuplicateDetectionHistoryTimeWindow": "PT10M",
+                      "DeadLetteringOnMessageExpiration": true, "DefaultMessageTimeToLive": "PT1H"
+                    },
+                    "SharedAccessPolicies": [ { "KeyName": "{{AgentKeyName}}", "Key": "{{AgentKey}}", "Rights": [ "Listen" ] } ]
+                  }
+                ]
+              }
+            ]
+          }
+        }
+        """;
+
+    public AzuriteProcess Azurite { get; private set; } = null!;
+
+    public ServiceBusEmulatorProcess ServiceBus { get; private set; } = null!;
+
+    public LocalHostProcess Host { get; private set; } = null!;
+
+    /// <summary>The connection string an agent gets: Listen on its tenant's queue only.</summary>
+    public string AgentConnectionString => ServiceBus.ConnectionStringFor(AgentKeyName, AgentKey, QueueName);
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteProcess.StartAsync();
+        ServiceBus = await ServiceBusEmulatorProcess.StartAsync(EmulatorConfig);
+        Host = await LocalHostProcess.StartAsync(Azurite, new Dictionary<string, string>
+        {
+            ["ServiceBusConnection"] = ServiceBus.ConnectionString,
+            ["CommandChannel__QueueNamePrefix"] = "commands-",
+            ["CommandChannel__DefaultTimeoutSeconds"] = "30",
+        });
+    }
+
+    /// <summary>Creates the zone (if needed), issues a credential and starts an agent of the zone's group.</summary>
+    public async Task<RelayAgentProcess> StartAgentAsync(string agentId, string zone)
+    {
+        using var client = Host.CreateClient();
+        await Api.CreateZoneAsync(client, zone);
+        using var admin = Host.CreateClient(LocalHostProcess.MasterKey);
+        using var response = await admin.PostAsync(new Uri("api/v1/agents/credentials", UriKind.Relative), Api.Json($$"""{"agentId":"{{agentId}}","agentGroup":"{{zone}}"}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var credential = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+        return await RelayAgentProcess.StartAsync(new RelayAgentSettings(agentId, zone, TenantId, AgentConnectionString, QueueName, Host.BaseAddress, credential));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        if (ServiceBus is not null)
+        {
+            await ServiceBus.DisposeAsync();
+        }
+
+        if (Azurite is not null)
+        {
+            await Azurite.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class CommandChannelCollection : ICollectionFixture<CommandChannelFixture>
+{
+    public const string Name = "command channel";
+}

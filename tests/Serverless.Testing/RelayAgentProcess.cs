@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace Serverless.Testing;
+
+/// <summary>What a test relay agent is and where it connects.</summary>
+public sealed record RelayAgentSettings(
+    string AgentId,
+    string AgentGroup,
+    string TenantId,
+    string ServiceBusConnection,
+    string QueueName,
+    Uri ControlPlaneUrl,
+    string Credential,
+    double StandbyRetrySeconds = 0.25,
+    int HeartbeatIntervalSeconds = 5);
+
+/// <summary>
+/// The built relay agent as a child process, configured through environment variables as in production, with its
+/// execution journal in a scratch folder. It can be killed with SIGKILL or stopped with SIGTERM.
+/// </summary>
+public sealed class RelayAgentProcess : IAsyncDisposable
+{
+    private readonly ChildProcess _process;
+    private readonly string _folder;
+
+    private RelayAgentProcess(ChildProcess process, string folder, string journalPath, RelayAgentSettings settings)
+    {
+        _process = process;
+        _folder = folder;
+        JournalPath = journalPath;
+        Settings = settings;
+    }
+
+    public RelayAgentSettings Settings { get; }
+
+    public string JournalPath { get; }
+
+    public int ProcessId => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public string Output => _process.Output;
+
+    /// <summary>Starts the agent and waits until it either holds its group's session or stands by for it.</summary>
+    public static async Task<RelayAgentProcess> StartAsync(RelayAgentSettings settings)
+    {
+        if (!File.Exists(RepositoryPaths.RelayAgentAssembly))
+        {
+            throw new InvalidOperationException($"{RepositoryPaths.RelayAgentAssembly} is missing; build the solution first.");
+        }
+
+        var folder = RepositoryPaths.NewScratchFolder($"agent-{settings.AgentId}");
+        var journal = Path.Combine(folder, "journal.tsv");
+        var environment = new Dictionary<string, string?>
+        {
+            ["RelayAgent__AgentId"] = settings.AgentId,
+            ["RelayAgent__AgentGroup"] = settings.AgentGroup,
+            ["RelayAgent__TenantId"] = settings.TenantId,
+            ["RelayAgent__ServiceBusConnection"] = settings.ServiceBusConnection,
+            ["RelayAgent__QueueName"] = settings.QueueName,
+            ["RelayAgent__ControlPlaneUrl"] = settings.ControlPlaneUrl.ToString(),
+            ["RelayAgent__Credential"] = settings.Credential,
+            ["RelayAgent__StandbyRetrySeconds"] = settings.StandbyRetrySeconds.ToString(CultureInfo.InvariantCulture),
+            ["RelayAgent__HeartbeatIntervalSeconds"] = settings.HeartbeatIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+            ["RelayAgent__JournalPath"] = journal,
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        };
+        var process = ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly], environment, folder);
+        var agent = new RelayAgentProcess(process, folder, journal, settings);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!process.Output.Contains("Holding session", StringComparison.Ordinal) && !process.Output.Contains("standing by", StringComparison.Ordinal))
+        {
+            if (process.HasExited || DateTime.UtcNow > deadline)
+            {
+                var output = process.Output;
+                await agent.DisposeAsync();
+                throw new InvalidOperationException($"The relay agent {settings.AgentId} did not take or wait for its session:\n{output}");
+            }
+
+            await Task.Delay(50);
+        }
+
+        return agent;
+    }
+
+    public bool IsActive => _process.Output.LastIndexOf("Holding session", StringComparison.Ordinal) > _process.Output.LastIndexOf("Lost session", StringComparison.Ordinal);
+
+    /// <summary>The command ids this agent executed, in order (replayed results are not executions).</summary>
+    public IReadOnlyList<string> ExecutedCommandIds() =>
+        File.Exists(JournalPath)
+            ? File.ReadAllLines(JournalPath).Where(l => l.Length > 0).Select(l => l.Split('\t')[1]).ToList()
+            : [];
+
+    /// <summary>kill -9 of exactly the process this fixture started.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGTERM, then SIGKILL after the grace period.</summary>
+    public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
