@@ -20,6 +20,18 @@ param instanceMemoryMB int = 2048
 @maxValue(1000)
 param maximumInstanceCount int = 100
 
+@description('Service Bus tier of the command channel.')
+@allowed([
+  'Standard'
+  'Premium'
+])
+param serviceBusSku string = 'Standard'
+
+@description('Tenants whose command queues are created (commands-<tenant>).')
+param tenantIds array = [
+  'default'
+]
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
@@ -46,6 +58,19 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+module serviceBus 'modules/service-bus.bicep' = {
+  name: 'service-bus'
+  params: {
+    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    sku: serviceBusSku
+    tenantIds: tenantIds
+    lockDuration: 'PT1M'
+    principalId: identity.outputs.principalId
+  }
+}
+
 module functionApp 'modules/function-app.bicep' = {
   name: 'function-app'
   params: {
@@ -60,11 +85,16 @@ module functionApp 'modules/function-app.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     maximumInstanceCount: maximumInstanceCount
     durableHubName: durableHubName
+    serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    defaultTenantId: tenantIds[0]
   }
 }
 
 @description('Base URL of the HTTP API.')
 output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+
+@description('Service Bus namespace agents connect to; each agent gets its queue\'s "agents" Listen key.')
+output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 
 @description('Name of the Function App.')
 output functionAppName string = functionApp.outputs.name

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the local system: Azurite and the local Functions host on http://localhost:7071/api.
-# Ctrl+C stops both. Keys are generated once into .local/keys.env (git-ignored).
+# Sets everything up and runs the local system: Azurite, the Service Bus emulator, the local Functions host on
+# http://localhost:7071/api, and one relay agent for the demo client zone "demo-site". Ctrl+C stops them all.
+# Keys are generated once into .local/keys.env (git-ignored).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -8,38 +9,106 @@ cd "$root"
 bash scripts/setup.sh
 
 port="${LocalHost__Port:-7071}"
+servicebus_port="${SERVICEBUS_EMULATOR_PORT:-5672}"
 settings=.local/local.settings.json
 [ -f "$settings" ] || cp functions/Serverless.Functions/local.settings.template.json "$settings"
+key() { head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40; }
 if [ ! -f .local/keys.env ]; then
-    key() { head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40; }
     printf 'export LocalHost__MasterKey=%s\nexport LocalHost__FunctionKey=%s\n' "$(key)" "$(key)" > .local/keys.env
     chmod 600 .local/keys.env
 fi
+grep -q SERVICEBUS_AGENT_KEY .local/keys.env || printf 'export SERVICEBUS_AGENT_KEY=%s\n' "$(key)" >> .local/keys.env
 # shellcheck disable=SC1091
 source .local/keys.env
 
-dotnet build functions/Serverless.Functions.LocalHost -c Debug --no-restore -nologo -clp:ErrorsOnly
+for project in functions/Serverless.Functions.LocalHost tests/Serverless.ServiceBusEmulator relay-agent/Serverless.RelayAgent; do
+    dotnet build "$project" -c Debug --no-restore -nologo -clp:ErrorsOnly
+done
 
-started_azurite=""
-if ! (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null; then
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_for() { for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done; echo "run: nothing listens on port $1" >&2; return 1; }
+
+pids=()
+stop() {
+    trap - EXIT INT TERM
+    # Last started, first stopped: the agent and the host still need the emulator and Azurite while they stop.
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+        pid="${pids[$i]}"
+        kill -TERM "$pid" 2>/dev/null || continue
+        for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+    done
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+if ! listening 10002; then
     mkdir -p .local/azurite
     node_modules/.bin/azurite --silent --skipApiVersionCheck --location .local/azurite --debug .local/azurite/debug.log \
         --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
-    started_azurite=$!
-    echo "$started_azurite" > .local/azurite.pid
-    for _ in $(seq 1 100); do (exec 3<>/dev/tcp/127.0.0.1/10002) 2>/dev/null && break; sleep 0.1; done
+    pids+=($!)
+    wait_for 10002
 fi
-stop() {
-    if [ -n "$started_azurite" ]; then kill "$started_azurite" 2>/dev/null || true; rm -f .local/azurite.pid; fi
+
+mkdir -p .local/servicebus
+cat > .local/servicebus/Config.json <<JSON
+{
+  "UserConfig": {
+    "Namespaces": [
+      {
+        "Name": "sbemulatorns",
+        "Queues": [
+          {
+            "Name": "commands-default",
+            "Properties": {
+              "RequiresSession": true, "LockDuration": "PT30S", "MaxDeliveryCount": 10,
+              "RequiresDuplicateDetection": true, "DuplicateDetectionHistoryTimeWindow": "PT10M",
+              "DeadLetteringOnMessageExpiration": true, "DefaultMessageTimeToLive": "P1D"
+            },
+            "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "$SERVICEBUS_AGENT_KEY", "Rights": [ "Listen" ] } ]
+          }
+        ]
+      }
+    ]
+  }
 }
-trap stop EXIT
+JSON
+if listening "$servicebus_port"; then
+    echo "run: port $servicebus_port is taken; set SERVICEBUS_EMULATOR_PORT to another port" >&2
+    exit 1
+fi
+dotnet tests/Serverless.ServiceBusEmulator/bin/Debug/net10.0/Serverless.ServiceBusEmulator.dll \
+    --config .local/servicebus/Config.json --port "$servicebus_port" &
+pids+=($!)
+wait_for "$servicebus_port"
+
+export ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
+dotnet functions/Serverless.Functions.LocalHost/bin/Debug/net10.0/Serverless.Functions.LocalHost.dll --settings "$settings" --port "$port" &
+pids+=($!)
+wait_for "$port"
+
+# The demo site: a client zone and one relay agent holding its session.
+api="http://127.0.0.1:$port/api"
+curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
+    -d '{"name":"demo-site","kind":"client","site":"Local demo"}' "$api/v1/zones" 2>/dev/null || true
+credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
+    -d '{"agentId":"demo-agent","agentGroup":"demo-site"}' "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
+[ -n "$credential" ] || { echo "run: could not issue the demo agent's credential" >&2; exit 1; }
+RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
+RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
+RelayAgent__ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;" \
+    dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll &
+pids+=($!)
 
 cat <<INFO
 
   API:           http://localhost:$port/api   (health: curl http://localhost:$port/api/v1/health)
+  Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in .local/servicebus
+  Demo agent:    demo-agent holds the session of zone demo-site
   Keys:          in .local/keys.env (source it; send LocalHost__FunctionKey as header x-functions-key)
-  Try:           source .local/keys.env && curl -H "x-functions-key: \$LocalHost__FunctionKey" -H 'content-type: application/json' \\
-                   -d '{"name":"dc-1","kind":"client","site":"Frankfurt"}' http://localhost:$port/api/v1/zones
+  Try:           source .local/keys.env && curl -X POST -H "x-functions-key: \$LocalHost__FunctionKey" \\
+                   http://localhost:$port/api/v1/zones/demo-site/ping     # then GET the operationUrl it returns
 
 INFO
-dotnet functions/Serverless.Functions.LocalHost/bin/Debug/net10.0/Serverless.Functions.LocalHost.dll --settings "$settings" --port "$port"
+wait -n "${pids[@]}"

@@ -35,4 +35,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 3030, Level = LogLevel.Critical, Message = "The local host cannot start: {Reason}")]
     public static partial void StartupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Warning, Message = "The durable worker of hub {HubName} did not stop within the shutdown timeout; unfinished work items run again after the next start")]
+    public static partial void DurableWorkerStopTimedOut(ILogger logger, string hubName);
 }

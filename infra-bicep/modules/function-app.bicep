@@ -31,6 +31,12 @@ param maximumInstanceCount int
 @description('Durable task hub name.')
 param durableHubName string
 
+@description('Fully qualified Service Bus namespace of the command channel.')
+param serviceBusNamespace string
+
+@description('Tenant that API calls act for until tenant authentication is configured.')
+param defaultTenantId string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -95,7 +101,12 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       HistoryPurge__Schedule: '0 0 3 * * *'
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'
-      Tenancy__DefaultTenantId: 'default'
+      Tenancy__DefaultTenantId: defaultTenantId
+      ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
+      ServiceBusConnection__credential: 'managedidentity'
+      ServiceBusConnection__clientId: identityClientId
+      CommandChannel__QueueNamePrefix: 'commands-'
+      CommandChannel__DefaultTimeoutSeconds: '30'
     }
   }
 

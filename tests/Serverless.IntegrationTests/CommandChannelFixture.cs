@@ -60,6 +60,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["ServiceBusConnection"] = ServiceBus.ConnectionString,
             ["CommandChannel__QueueNamePrefix"] = "commands-",
             ["CommandChannel__DefaultTimeoutSeconds"] = "30",
+            ["LocalHost__VisibilityTimeout"] = "00:00:10",
         });
     }
 

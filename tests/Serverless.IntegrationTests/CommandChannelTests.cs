@@ -15,6 +15,8 @@ public sealed class CommandChannelTests(CommandChannelFixture fixture)
         await using var agent = await fixture.StartAgentAsync("agent-ping", "ping-zone");
         using var client = fixture.Host.CreateClient();
 
+        const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        client.DefaultRequestHeaders.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
         var operationId = await PingAsync(client, "ping-zone");
         var operation = await Api.WaitForOperationAsync(client, operationId, o => !Api.HasStatus(o, "running") && !Api.HasStatus(o, "pending"), OperationTimeout, "the ping");
 
@@ -25,6 +27,9 @@ public sealed class CommandChannelTests(CommandChannelFixture fixture)
         Assert.Equal("agent-ping", result.GetProperty("output").GetProperty("agentId").GetString());
         Assert.Equal("ping-zone", result.GetProperty("output").GetProperty("agentGroup").GetString());
         Assert.Single(agent.ExecutedCommandIds());
+
+        // One trace from the HTTP request through the orchestration and Service Bus to the agent and back.
+        Assert.Contains(traceId, result.GetProperty("trace").GetProperty("traceParent").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

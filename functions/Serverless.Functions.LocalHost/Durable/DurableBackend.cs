@@ -86,7 +86,15 @@ internal sealed class DurableBackend : IHostedService
         if (_worker is not null)
         {
             // Not forced: in-flight work items finish or are abandoned back to the queues for the next start.
-            await _worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            try
+            {
+                await _worker.StopAsync(isForced: false).WaitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Storage went away first or work items hang: stop anyway; their leases expire and they run after restart.
+                Logs.DurableWorkerStopTimedOut(_logger, Settings.HubName);
+            }
         }
     }
 }

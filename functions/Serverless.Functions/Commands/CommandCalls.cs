@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.DurableTask;
 using Serverless.Contracts;
@@ -9,7 +8,7 @@ namespace Serverless.Functions.Commands;
 
 /// <summary>
 /// For orchestrators: send a command to an agent group and wait for its result. Deterministic (the command id comes from
-/// the orchestration's replay-safe GUID); the wait ends at the deadline with a <see cref="CommandStatus.TimedOut"/>
+/// the orchestration's replay-safe GUID; the trace context comes from the orchestration's input); the wait ends at the deadline with a <see cref="CommandStatus.TimedOut"/>
 /// result that says who did not answer, never a hang.
 /// </summary>
 public static class CommandCalls
@@ -26,12 +25,12 @@ public static class CommandCalls
         string agentGroup,
         string kind,
         JsonElement payload,
-        int timeoutSeconds)
+        int timeoutSeconds,
+        TraceContext? trace)
     {
         var commandId = context.NewGuid().ToString("N");
         var eventName = CommandRequest.ResultEventName(commandId);
         var issuedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var trace = Activity.Current is { } activity ? new TraceContext(activity.Id!, activity.TraceStateString) : null;
         var request = new CommandRequest(commandId, tenantId, agentGroup, kind, payload, issuedAt, timeoutSeconds, new CommandCorrelation(context.InstanceId, eventName), trace);
 
         // Listen before sending: an agent may answer before the send activity's completion is replayed.

@@ -1,13 +1,17 @@
+using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
+using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Validation;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
+
+using TraceContext = Serverless.Contracts.Commands.TraceContext;
 
 namespace Serverless.Functions.Zones;
 
@@ -43,12 +47,16 @@ public sealed class ZonePingFunctions(ZoneService zones, CommandService commands
         var operationId = OperationIds.NewOperationId();
         await durableClient.ScheduleNewOrchestrationInstanceAsync(
             FunctionNames.ZonePingOrchestrator,
-            new ZonePingInput(tenantId, zone.Value.AgentGroup, timeoutSeconds),
+            new ZonePingInput(tenantId, zone.Value.AgentGroup, timeoutSeconds, CurrentTrace()),
             new StartOrchestrationOptions(OperationIds.ToInstanceId(tenantId, operationId)),
             cancellationToken);
         var operationUrl = $"/api/v1/operations/{operationId}";
         return TypedResults.Accepted(operationUrl, new PingAcceptedResponse(operationId, zone.Value.Name, zone.Value.AgentGroup, operationUrl));
     }
+
+    /// <summary>The request's W3C trace context, carried into the orchestration, the command and the agent.</summary>
+    private static TraceContext? CurrentTrace() =>
+        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? new TraceContext(activity.Id!, activity.TraceStateString) : null;
 }
 
 /// <summary>The answer to a ping request: where to follow the operation.</summary>

@@ -4,6 +4,8 @@ using Microsoft.DurableTask;
 using Serverless.Contracts.Commands;
 using Serverless.Functions.Commands;
 
+using TraceContext = Serverless.Contracts.Commands.TraceContext;
+
 namespace Serverless.Functions.Zones;
 
 /// <summary>Sends <c>agent.ping</c> to a zone's agent group and ends with the agent's result; fails with the reason otherwise.</summary>
@@ -17,7 +19,8 @@ public static class ZonePingOrchestrator
         var input = context.GetInput<ZonePingInput>()
             ?? throw new InvalidOperationException("The ping orchestration was started without its input.");
         context.SetCustomStatus(new { stage = "waiting for agent", agentGroup = input.AgentGroup });
-        var result = await CommandCalls.SendAndWaitAsync(context, input.TenantId, input.AgentGroup, CommandKinds.Ping, EmptyPayload, input.TimeoutSeconds);
+        var result = await CommandCalls.SendAndWaitAsync(context, input.TenantId, input.AgentGroup, CommandKinds.Ping, EmptyPayload, input.TimeoutSeconds, input.Trace);
+        context.SetCustomStatus(new { stage = "done", agentGroup = input.AgentGroup });
         return result.Status == CommandStatus.Succeeded
             ? result
             : throw new CommandFailedException(result.Error?.Message ?? $"The command ended {result.Status}.");
@@ -25,7 +28,7 @@ public static class ZonePingOrchestrator
 }
 
 /// <summary>The input of <see cref="ZonePingOrchestrator"/>.</summary>
-public sealed record ZonePingInput(string TenantId, string AgentGroup, int TimeoutSeconds);
+public sealed record ZonePingInput(string TenantId, string AgentGroup, int TimeoutSeconds, TraceContext? Trace);
 
 /// <summary>An agent command did not succeed; the message says why, in the words the operation shows.</summary>
 public sealed class CommandFailedException(string message) : Exception(message);

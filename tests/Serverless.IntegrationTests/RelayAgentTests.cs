@@ -1,0 +1,108 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Messaging.ServiceBus;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>The relay agent on its own against the real emulator, watched through a recording uplink.</summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class RelayAgentTests(CommandChannelFixture fixture)
+{
+    private const string Credential = "sa1.0123456789abcdef0123456789abcdef.test-secret";
+
+    [Fact]
+    public async Task A_command_sent_a_thousand_times_runs_once_and_every_copy_gets_the_same_result()
+    {
+        const string group = "duplicates";
+        await using var uplink = await RecordingUplink.StartAsync();
+        await using var agent = await StartAgentAsync("agent-dup", group, uplink);
+        await using var client = new ServiceBusClient(fixture.ServiceBus.ConnectionString);
+        await using var sender = client.CreateSender(CommandChannelFixture.QueueName);
+        var command = Command(group, CommandKinds.Ping, TimeSpan.FromMinutes(5));
+        var body = JsonSerializer.SerializeToUtf8Bytes(command, ContractsJsonContext.Default.CommandEnvelope);
+
+        // Same MessageId: the queue's duplicate detection keeps one.
+        for (var i = 0; i < 1000; i += 100)
+        {
+            await sender.SendMessagesAsync(Enumerable.Range(0, 100).Select(_ => new ServiceBusMessage(body) { MessageId = command.CommandId, SessionId = group }));
+        }
+
+        // Distinct messages carrying the same command: the agent's ledger answers them with the recorded result.
+        for (var i = 0; i < 1000; i += 100)
+        {
+            await sender.SendMessagesAsync(Enumerable.Range(i, 100).Select(n => new ServiceBusMessage(body) { MessageId = $"{command.CommandId}-copy-{n}", SessionId = group }));
+        }
+
+        await Eventually.GetAsync<object>(
+            () => Task.FromResult<object?>(uplink.Bodies("results").Count >= 1001 ? new object() : null), TimeSpan.FromSeconds(120), "1,001 results");
+        await Task.Delay(500);
+
+        var results = uplink.Bodies("results");
+        Assert.Equal(1001, results.Count);
+        var first = JsonNode.Parse(results[0]);
+        Assert.All(results, r => Assert.True(JsonNode.DeepEquals(first, JsonNode.Parse(r)), r));
+        Assert.Equal("succeeded", first!["status"]!.GetValue<string>());
+        Assert.Equal([command.CommandId], agent.ExecutedCommandIds());
+        Assert.All(uplink.Posts, p => Assert.Equal($"Bearer {Credential}", p.Authorization));
+    }
+
+    [Fact]
+    public async Task An_expired_command_is_refused_with_an_expired_result_and_an_unknown_kind_is_unsupported()
+    {
+        const string group = "refusals";
+        await using var uplink = await RecordingUplink.StartAsync();
+        await using var agent = await StartAgentAsync("agent-refuse", group, uplink);
+        await using var client = new ServiceBusClient(fixture.ServiceBus.ConnectionString);
+        await using var sender = client.CreateSender(CommandChannelFixture.QueueName);
+        var expired = Command(group, CommandKinds.Ping, TimeSpan.FromMilliseconds(-1));
+        var unknown = Command(group, "firmware.flash", TimeSpan.FromMinutes(1));
+        foreach (var command in new[] { expired, unknown })
+        {
+            await sender.SendMessageAsync(new ServiceBusMessage(JsonSerializer.SerializeToUtf8Bytes(command, ContractsJsonContext.Default.CommandEnvelope))
+            {
+                MessageId = command.CommandId,
+                SessionId = group,
+            });
+        }
+
+        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("results").Count >= 2 ? new object() : null), TimeSpan.FromSeconds(30), "two results");
+        var results = uplink.Bodies("results").Select(b => JsonSerializer.Deserialize(b, ContractsJsonContext.Default.CommandResult)!).ToDictionary(r => r.CommandId);
+        Assert.Equal(CommandStatus.Expired, results[expired.CommandId].Status);
+        Assert.Equal(CommandErrorKind.Expired, results[expired.CommandId].Error!.Kind);
+        Assert.Equal(CommandStatus.Failed, results[unknown.CommandId].Status);
+        Assert.Equal(CommandErrorKind.Unsupported, results[unknown.CommandId].Error!.Kind);
+        Assert.Equal([unknown.CommandId], agent.ExecutedCommandIds());
+    }
+
+    [Fact]
+    public async Task The_agent_sends_heartbeats_and_stops_cleanly_on_sigterm()
+    {
+        await using var uplink = await RecordingUplink.StartAsync();
+        var agent = await StartAgentAsync("agent-beat", "heartbeats", uplink);
+        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("heartbeats").Count >= 1 ? new object() : null), TimeSpan.FromSeconds(30), "a heartbeat");
+        var heartbeat = JsonSerializer.Deserialize(uplink.Bodies("heartbeats")[0], ContractsJsonContext.Default.AgentHeartbeat)!;
+        Assert.Equal("agent-beat", heartbeat.AgentId);
+        Assert.Equal("heartbeats", heartbeat.AgentGroup);
+
+        await agent.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.True(agent.HasExited);
+        Assert.Contains("Relay agent agent-beat stopped", agent.Output, StringComparison.Ordinal);
+        await agent.DisposeAsync();
+    }
+
+    private Task<RelayAgentProcess> StartAgentAsync(string agentId, string group, RecordingUplink uplink) =>
+        RelayAgentProcess.StartAsync(new RelayAgentSettings(
+            agentId, group, CommandChannelFixture.TenantId, fixture.AgentConnectionString, CommandChannelFixture.QueueName, uplink.BaseAddress, Credential));
+
+    private static CommandEnvelope Command(string group, string kind, TimeSpan lifetime)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var now = DateTimeOffset.UtcNow;
+        return new CommandEnvelope(
+            SchemaVersions.Current, id, CommandChannelFixture.TenantId, group, kind, JsonDocument.Parse("{}").RootElement,
+            now, now + lifetime, id, new CommandCorrelation(null, null), null);
+    }
+}
