@@ -16,6 +16,7 @@ public static class FunctionNames
     public const string RecordRegistrationDecision = "RecordRegistrationDecision";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
     public const string SendCommand = "SendCommand";
+    public const string GetCommandResult = "GetCommandResult";
     public const string PostCommandResult = "PostCommandResult";
     public const string PostAgentHeartbeat = "PostAgentHeartbeat";
     public const string PostAgentMetrics = "PostAgentMetrics";

@@ -50,7 +50,7 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
     }
 
     [Fact]
-    public async Task An_expired_command_is_refused_with_an_expired_result_and_an_unknown_kind_is_unsupported()
+    public async Task An_expired_command_is_refused_an_unknown_kind_is_unsupported_and_diagnostics_describe_the_agent()
     {
         const string group = "refusals";
         await using var uplink = await RecordingUplink.StartAsync();
@@ -59,7 +59,8 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
         await using var sender = client.CreateSender(CommandChannelFixture.QueueName);
         var expired = Command(group, CommandKinds.Ping, TimeSpan.FromMilliseconds(-1));
         var unknown = Command(group, "firmware.flash", TimeSpan.FromMinutes(1));
-        foreach (var command in new[] { expired, unknown })
+        var diagnostics = Command(group, CommandKinds.Diagnostics, TimeSpan.FromMinutes(1));
+        foreach (var command in new[] { expired, unknown, diagnostics })
         {
             await sender.SendMessageAsync(new ServiceBusMessage(JsonSerializer.SerializeToUtf8Bytes(command, ContractsJsonContext.Default.CommandEnvelope))
             {
@@ -68,13 +69,17 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
             });
         }
 
-        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("results").Count >= 2 ? new object() : null), TimeSpan.FromSeconds(30), "two results");
+        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("results").Count >= 3 ? new object() : null), TimeSpan.FromSeconds(30), "three results");
         var results = uplink.Bodies("results").Select(b => JsonSerializer.Deserialize(b, ContractsJsonContext.Default.CommandResult)!).ToDictionary(r => r.CommandId);
         Assert.Equal(CommandStatus.Expired, results[expired.CommandId].Status);
         Assert.Equal(CommandErrorKind.Expired, results[expired.CommandId].Error!.Kind);
         Assert.Equal(CommandStatus.Failed, results[unknown.CommandId].Status);
         Assert.Equal(CommandErrorKind.Unsupported, results[unknown.CommandId].Error!.Kind);
-        Assert.Equal([unknown.CommandId], agent.ExecutedCommandIds());
+        Assert.Equal(CommandStatus.Succeeded, results[diagnostics.CommandId].Status);
+        var output = results[diagnostics.CommandId].Output!.Value;
+        Assert.Equal("active", output.GetProperty("role").GetString(), ignoreCase: true);
+        Assert.True(output.GetProperty("workingSetBytes").GetInt64() > 0);
+        Assert.Equal([unknown.CommandId, diagnostics.CommandId], agent.ExecutedCommandIds());
     }
 
     [Fact]

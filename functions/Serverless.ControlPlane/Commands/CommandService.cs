@@ -19,8 +19,18 @@ public sealed class CommandService(
 {
     public CommandChannelOptions Options => options.Value;
 
-    public async Task<CommandEnvelope> SendAsync(CommandRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the command, or returns its result when one is already recorded: a step re-executed after the host lost its
+    /// progress finds the answer to the command it sent before, whose event may have reached the orchestration before
+    /// the orchestration existed again to take it.
+    /// </summary>
+    public async Task<CommandResult?> SendAsync(CommandRequest request, CancellationToken cancellationToken)
     {
+        if (await results.GetAsync(request.TenantId, request.CommandId, cancellationToken) is { } recorded)
+        {
+            return recorded;
+        }
+
         var command = new CommandEnvelope(
             SchemaVersions.Current,
             request.CommandId,
@@ -38,8 +48,12 @@ public sealed class CommandService(
                 command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty),
             cancellationToken);
         await dispatcher.SendAsync(command, cancellationToken);
-        return command;
+        return null;
     }
+
+    /// <summary>The recorded result of a command, if an agent has reported one.</summary>
+    public Task<CommandResult?> GetResultAsync(string tenantId, string commandId, CancellationToken cancellationToken) =>
+        results.GetAsync(tenantId, commandId, cancellationToken);
 
     /// <summary>
     /// Takes an agent's result. <paramref name="notify"/> delivers it to the waiting orchestration before it is stored,

@@ -1,15 +1,23 @@
 using Microsoft.Azure.Functions.Worker;
+using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
 
 namespace Serverless.Functions.Commands;
 
-/// <summary>The side effect of sending a command; safe to retry, since the command id is fixed by the orchestration.</summary>
+/// <summary>
+/// The side effect of sending a command; safe to retry, since the command id is fixed by the orchestration. Returns the
+/// command's result when one is already recorded.
+/// </summary>
 public sealed class CommandActivities(CommandService commands)
 {
     [Function(FunctionNames.SendCommand)]
-    public async Task<DateTimeOffset> SendAsync([ActivityTrigger] CommandRequest request, CancellationToken cancellationToken)
-    {
-        var command = await commands.SendAsync(request, cancellationToken);
-        return command.Deadline;
-    }
+    public Task<CommandResult?> SendAsync([ActivityTrigger] CommandRequest request, CancellationToken cancellationToken) =>
+        commands.SendAsync(request, cancellationToken);
+
+    [Function(FunctionNames.GetCommandResult)]
+    public Task<CommandResult?> GetResultAsync([ActivityTrigger] CommandResultQuery query, CancellationToken cancellationToken) =>
+        commands.GetResultAsync(query.TenantId, query.CommandId, cancellationToken);
 }
+
+/// <summary>Which command's recorded result to read.</summary>
+public sealed record CommandResultQuery(string TenantId, string CommandId);

@@ -19,7 +19,7 @@ public static class ZonePingOrchestrator
         var input = context.GetInput<ZonePingInput>()
             ?? throw new InvalidOperationException("The ping orchestration was started without its input.");
         context.SetCustomStatus(new { stage = "waiting for agent", agentGroup = input.AgentGroup });
-        var result = await CommandCalls.SendAndWaitAsync(context, input.TenantId, input.AgentGroup, CommandKinds.Ping, EmptyPayload, input.TimeoutSeconds, input.Trace);
+        var result = await CommandCalls.SendAndWaitAsync(context, "ping", input.TenantId, input.AgentGroup, CommandKinds.Ping, EmptyPayload, input.TimeoutSeconds, input.Trace);
         context.SetCustomStatus(new { stage = "done", agentGroup = input.AgentGroup });
         return result.Status == CommandStatus.Succeeded
             ? result

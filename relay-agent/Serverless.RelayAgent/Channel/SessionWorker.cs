@@ -20,7 +20,8 @@ public sealed class SessionWorker(
     TimeProvider clock,
     ILogger<SessionWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(1);
+    // Long: a stop or a lost lock cancels the wait, so it only bounds how often an idle agent polls.
+    private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFailureDelay = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -75,6 +76,7 @@ public sealed class SessionWorker(
     private async Task HoldSessionAsync(ServiceBusSessionReceiver receiver, CancellationToken stoppingToken)
     {
         using var lost = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var settlements = new List<Task>();
         Task? renewal = null;
         try
         {
@@ -90,9 +92,17 @@ public sealed class SessionWorker(
                     continue;
                 }
 
-                if (!await executor.HandleAsync(receiver, ledger, message, stoppingToken))
+                var handled = await executor.HandleAsync(receiver, ledger, message, stoppingToken);
+                if (!handled.Settled)
                 {
                     return;
+                }
+
+                settlements.Add(handled.Settlement);
+                settlements.RemoveAll(settlement => settlement.IsCompletedSuccessfully);
+                if (settlements.Find(settlement => settlement.IsFaulted) is { } failed)
+                {
+                    await failed;
                 }
             }
         }
@@ -110,11 +120,25 @@ public sealed class SessionWorker(
         finally
         {
             status.Role = AgentRole.Standby;
+            await SettleAsync(settlements, receiver.SessionId);
             await lost.CancelAsync();
             if (renewal is not null)
             {
                 await renewal;
             }
+        }
+    }
+
+    /// <summary>Waits for completions still in flight; one that fails leaves its message to be redelivered and replayed.</summary>
+    private async Task SettleAsync(List<Task> settlements, string sessionId)
+    {
+        try
+        {
+            await Task.WhenAll(settlements);
+        }
+        catch (Exception exception) when (exception is ServiceBusException or ObjectDisposedException)
+        {
+            Logs.SessionLost(logger, exception, sessionId);
         }
     }
 

@@ -26,23 +26,27 @@ public sealed class CommandExecutor(
 {
     private static readonly ActivitySource Source = new("Serverless.RelayAgent");
 
-    /// <summary>Handles the message; false when it was left unsettled because the agent is stopping.</summary>
-    public async Task<bool> HandleAsync(ServiceBusSessionReceiver receiver, CommandLedger ledger, ServiceBusReceivedMessage message, CancellationToken stopping)
+    /// <summary>
+    /// Handles the message. The returned settlement (completing the message) may still be in flight: the client batches
+    /// dispositions for some milliseconds, and the next command need not wait for that, since this one's result is
+    /// already recorded and acknowledged. <see cref="HandledMessage.Settled"/> is false when the message was left
+    /// unsettled because the agent is stopping.
+    /// </summary>
+    public async Task<HandledMessage> HandleAsync(ServiceBusSessionReceiver receiver, CommandLedger ledger, ServiceBusReceivedMessage message, CancellationToken stopping)
     {
         var receivedAt = clock.GetUtcNow();
         var (command, refusal) = Parse(message);
         if (command is null)
         {
             Logs.CommandRejected(logger, message.MessageId, refusal!);
-            await receiver.DeadLetterMessageAsync(message, "InvalidCommand", refusal, CancellationToken.None);
-            return true;
+            return new HandledMessage(true, receiver.DeadLetterMessageAsync(message, "InvalidCommand", refusal, CancellationToken.None));
         }
 
         using var activity = StartActivity(command);
         var result = await DecideAsync(receiver, ledger, command, receivedAt, stopping);
         if (result is null)
         {
-            return false;
+            return HandledMessage.Unsettled;
         }
 
         // Post before completing: if the agent dies here, the redelivered message finds the result in the ledger. A result
@@ -53,11 +57,10 @@ public sealed class CommandExecutor(
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return false;
+            return HandledMessage.Unsettled;
         }
 
-        await receiver.CompleteMessageAsync(message, CancellationToken.None);
-        return true;
+        return new HandledMessage(true, receiver.CompleteMessageAsync(message, CancellationToken.None));
     }
 
     private async Task<CommandResult?> DecideAsync(
@@ -165,4 +168,10 @@ public sealed class CommandExecutor(
         activity?.SetTag("command.kind", command.Kind);
         return activity;
     }
+}
+
+/// <summary>What became of a message: settled (with the settlement possibly still in flight) or left for redelivery.</summary>
+public readonly record struct HandledMessage(bool Settled, Task Settlement)
+{
+    public static HandledMessage Unsettled { get; } = new(false, Task.CompletedTask);
 }
