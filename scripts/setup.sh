@@ -16,6 +16,16 @@ if ! command -v npm >/dev/null 2>&1; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+# net-snmp's agent: the SNMP tests and the local demo site run real snmpd processes (never the system service).
+if ! command -v snmpd >/dev/null 2>&1; then
+    echo "setup: installing snmpd (apt-get)" >&2
+    apt-get update -qq
+    # policy-rc.d 101 keeps the package from starting the system-wide agent on port 161.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends snmpd >/dev/null
+    rm -f /usr/sbin/policy-rc.d
+fi
+
 # Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci (Azurite)" >&2

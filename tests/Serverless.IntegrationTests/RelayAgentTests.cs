@@ -98,6 +98,31 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
         await agent.DisposeAsync();
     }
 
+    [Fact]
+    public async Task An_agent_with_missing_settings_stops_at_once_and_names_each_of_them()
+    {
+        var folder = RepositoryPaths.NewScratchFolder("agent-config");
+        try
+        {
+            var config = Path.Combine(folder, "agent.json");
+            await File.WriteAllTextAsync(config, "{ \"RelayAgent\": { \"AgentId\": \"Agent One\", \"AgentGroup\": \"dc-1\", \"TenantId\": \"default\" } }");
+            await using var agent = ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly, "--config", config], new Dictionary<string, string?>(), folder);
+
+            Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal(2, agent.ExitCode);
+            foreach (var setting in new[] { "AgentId", "ServiceBusConnection", "QueueName", "ControlPlaneUrl", "Credential" })
+            {
+                Assert.Contains(setting, agent.Output, StringComparison.Ordinal);
+            }
+
+            Assert.DoesNotContain("AgentGroup", agent.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private Task<RelayAgentProcess> StartAgentAsync(string agentId, string group, RecordingUplink uplink) =>
         RelayAgentProcess.StartAsync(new RelayAgentSettings(
             agentId, group, CommandChannelFixture.TenantId, fixture.AgentConnectionString, CommandChannelFixture.QueueName, uplink.BaseAddress, Credential));

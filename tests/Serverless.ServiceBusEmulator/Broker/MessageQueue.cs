@@ -21,6 +21,7 @@ public sealed class MessageQueue
     private readonly TimeProvider _time;
     private long _nextSequence = 1;
     private long _totalBytes;
+    private DateTime _lastExpirySweep;
 
     public MessageQueue(QueueSettings settings, TimeProvider time, MessageQueue? deadLetterQueue, bool isDeadLetterQueue = false)
     {
@@ -545,10 +546,15 @@ public sealed class MessageQueue
                 }
             }
 
-            foreach (var message in _messages.Values.Where(m => m.ExpiresAt <= now && !m.IsLocked && m.ScheduledFor is null).ToList())
+            // Expiry needs a scan of every message; once a second is enough, and receivers skip expired ones anyway.
+            if (now - _lastExpirySweep >= TimeSpan.FromSeconds(1))
             {
-                AvailableSetOf(message).Remove(message.SequenceNumber);
-                Expire(message, deadLettered);
+                _lastExpirySweep = now;
+                foreach (var message in _messages.Values.Where(m => m.ExpiresAt <= now && !m.IsLocked && m.ScheduledFor is null).ToList())
+                {
+                    AvailableSetOf(message).Remove(message.SequenceNumber);
+                    Expire(message, deadLettered);
+                }
             }
         }
 

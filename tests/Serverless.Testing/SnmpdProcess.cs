@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Serverless.Testing;
+
+/// <summary>
+/// A real net-snmp agent (<c>snmpd</c>, installed by the setup script) on a free loopback UDP port with its own
+/// configuration and persistent-state folder: community <c>public</c> read-only and <c>private</c> read-write.
+/// </summary>
+public sealed class SnmpdProcess : IAsyncDisposable
+{
+    public const string ReadCommunity = "public";
+    public const string WriteCommunity = "private";
+
+    private readonly ChildProcess _process;
+    private readonly string _folder;
+
+    private SnmpdProcess(ChildProcess process, string folder, int port)
+    {
+        _process = process;
+        _folder = folder;
+        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
+    }
+
+    public IPEndPoint EndPoint { get; }
+
+    public int ProcessId => _process.Id;
+
+    public string Output => _process.Output;
+
+    /// <summary>Starts snmpd with the test communities plus <paramref name="extraConfig"/> lines, and waits until it answers.</summary>
+    public static async Task<SnmpdProcess> StartAsync(string extraConfig = "")
+    {
+        var snmpd = new[] { "/usr/sbin/snmpd", "/usr/local/sbin/snmpd" }.FirstOrDefault(File.Exists)
+            ?? throw new InvalidOperationException("snmpd is not installed; run scripts/setup.sh (it installs the Debian package snmpd).");
+        var folder = RepositoryPaths.NewScratchFolder("snmpd");
+        var port = FreeUdpPort();
+        var config = Path.Combine(folder, "snmpd.conf");
+        await File.WriteAllTextAsync(config, $"""
+            rocommunity {ReadCommunity} 127.0.0.1
+            rwcommunity {WriteCommunity} 127.0.0.1
+            sysServices 72
+            {extraConfig}
+            """);
+        var process = ChildProcess.Start(
+            snmpd,
+            ["-f", "-Lo", "-C", "-c", config, "-p", Path.Combine(folder, "snmpd.pid"), $"udp:127.0.0.1:{port}"],
+            new Dictionary<string, string?> { ["SNMP_PERSISTENT_DIR"] = folder, ["MIBS"] = string.Empty },
+            folder);
+        var started = new SnmpdProcess(process, folder, port);
+        try
+        {
+            await started.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            var output = process.Output;
+            await started.DisposeAsync();
+            throw new InvalidOperationException($"snmpd did not start:\n{output}");
+        }
+
+        return started;
+    }
+
+    /// <summary>kill -9 of exactly the process this fixture started.</summary>
+    public Task KillAsync() => _process.KillAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    // A hand-made v2c GET of sysUpTime.0; any answer from the port means the agent is up.
+    private async Task WaitUntilAnsweringAsync(TimeSpan timeout)
+    {
+        byte[] probe = [0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, .. "public"u8, 0xA0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
+            0x30, 0x0E, 0x30, 0x0C, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00, 0x05, 0x00];
+        using var socket = new UdpClient(AddressFamily.InterNetwork);
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException("snmpd exited");
+            }
+
+            await socket.SendAsync(probe, EndPoint);
+            using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+            try
+            {
+                await socket.ReceiveAsync(wait.Token);
+                return;
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or SocketException)
+            {
+            }
+        }
+
+        throw new TimeoutException($"snmpd did not answer on {EndPoint} within {timeout.TotalSeconds:0} s");
+    }
+
+    private static int FreeUdpPort()
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+}
