@@ -84,6 +84,13 @@ internal sealed class BerWriter
         _length += content.Length;
     }
 
+    public void WriteRaw(ReadOnlySpan<byte> encoded)
+    {
+        Ensure(encoded.Length);
+        encoded.CopyTo(_buffer.AsSpan(_length));
+        _length += encoded.Length;
+    }
+
     public void WriteSnmpValue(SnmpValue value)
     {
         switch (value.Type)
@@ -177,6 +184,14 @@ internal ref struct BerReader(ReadOnlySpan<byte> data)
     {
         var content = ReadAny(what, out var tag);
         return tag == expectedTag ? content : throw new SnmpDecodeException($"{what}: expected tag 0x{expectedTag:X2}, found 0x{tag:X2}");
+    }
+
+    /// <summary>The next value whole, tag and length included.</summary>
+    public ReadOnlySpan<byte> ReadEncoded(string what)
+    {
+        var start = _position;
+        ReadAny(what, out _);
+        return _data[start.._position];
     }
 
     public ReadOnlySpan<byte> ReadAny(string what, out byte tag)

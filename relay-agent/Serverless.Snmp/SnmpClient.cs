@@ -5,8 +5,14 @@ using System.Runtime.CompilerServices;
 
 namespace Serverless.Snmp;
 
+/// <summary>An agent and the credentials to reach it with.</summary>
+public abstract record SnmpTarget(IPEndPoint EndPoint);
+
 /// <summary>Where and how to reach an agent with a community (v1 or v2c).</summary>
-public sealed record CommunityTarget(IPEndPoint EndPoint, string Community, SnmpVersion Version = SnmpVersion.V2c);
+public sealed record CommunityTarget(IPEndPoint EndPoint, string Community, SnmpVersion Version = SnmpVersion.V2c) : SnmpTarget(EndPoint);
+
+/// <summary>Where and how to reach an agent with an SNMPv3 user (USM); the engine is discovered on first use.</summary>
+public sealed record UsmTarget(IPEndPoint EndPoint, UsmUser User, string ContextName = "") : SnmpTarget(EndPoint);
 
 /// <summary>Per-request timing: each try waits <see cref="Timeout"/>, and a request is sent 1 + <see cref="Retries"/> times.</summary>
 public sealed record SnmpClientOptions(TimeSpan Timeout, int Retries)
@@ -19,10 +25,14 @@ public sealed record SnmpClientOptions(TimeSpan Timeout, int Retries)
 /// responses by request id and source address; datagrams that match nothing are dropped. Thread-safe; dispose to
 /// close the sockets.
 /// </summary>
-public sealed class SnmpClient : IAsyncDisposable
+public sealed partial class SnmpClient : IAsyncDisposable
 {
     private readonly SnmpClientOptions _options;
     private readonly ConcurrentDictionary<int, PendingRequest> _pending = new();
+    private readonly ConcurrentDictionary<int, PendingExchange> _pendingV3 = new();
+    private readonly ConcurrentDictionary<IPEndPoint, EngineState> _engines = new();
+    private readonly ConcurrentDictionary<string, byte[]> _localizedKeys = new(StringComparer.Ordinal);
+    private long _salt = Random.Shared.NextInt64();
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _gate = new();
     private readonly Dictionary<AddressFamily, (Socket Socket, Task Receiver)> _sockets = [];
@@ -39,16 +49,16 @@ public sealed class SnmpClient : IAsyncDisposable
     /// <summary>Datagrams received that were not an awaited response (wrong address, unknown id, undecodable).</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
-    public async Task<IReadOnlyList<VarBind>> GetAsync(CommunityTarget target, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<VarBind>> GetAsync(SnmpTarget target, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default) =>
         Checked(await SendAsync(target, Pdu.Get(oids), cancellationToken)).VarBinds;
 
-    public async Task<IReadOnlyList<VarBind>> GetNextAsync(CommunityTarget target, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<VarBind>> GetNextAsync(SnmpTarget target, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default) =>
         Checked(await SendAsync(target, Pdu.GetNext(oids), cancellationToken)).VarBinds;
 
     public async Task<IReadOnlyList<VarBind>> GetBulkAsync(
-        CommunityTarget target, int nonRepeaters, int maxRepetitions, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default)
+        SnmpTarget target, int nonRepeaters, int maxRepetitions, IReadOnlyList<Oid> oids, CancellationToken cancellationToken = default)
     {
-        if (target.Version == SnmpVersion.V1)
+        if (target is CommunityTarget { Version: SnmpVersion.V1 })
         {
             throw new NotSupportedException("GetBulk does not exist in SNMPv1; use GetNext.");
         }
@@ -56,17 +66,17 @@ public sealed class SnmpClient : IAsyncDisposable
         return Checked(await SendAsync(target, Pdu.GetBulk(nonRepeaters, maxRepetitions, oids), cancellationToken)).VarBinds;
     }
 
-    public async Task<IReadOnlyList<VarBind>> SetAsync(CommunityTarget target, IReadOnlyList<VarBind> bindings, CancellationToken cancellationToken = default) =>
+    public async Task<IReadOnlyList<VarBind>> SetAsync(SnmpTarget target, IReadOnlyList<VarBind> bindings, CancellationToken cancellationToken = default) =>
         Checked(await SendAsync(target, Pdu.Set(bindings), cancellationToken)).VarBinds;
 
     /// <summary>Every binding under <paramref name="root"/>, in order: GetBulk (v2c) or GetNext (v1), until the subtree ends.</summary>
     public async IAsyncEnumerable<VarBind> WalkAsync(
-        CommunityTarget target, Oid root, int maxRepetitions = 20, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        SnmpTarget target, Oid root, int maxRepetitions = 20, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var current = root;
         while (true)
         {
-            var page = target.Version == SnmpVersion.V1
+            var page = target is CommunityTarget { Version: SnmpVersion.V1 }
                 ? await GetNextOrEndAsync(target, current, cancellationToken)
                 : await GetBulkAsync(target, 0, maxRepetitions, [current], cancellationToken);
             foreach (var binding in page)
@@ -93,10 +103,20 @@ public sealed class SnmpClient : IAsyncDisposable
     }
 
     /// <summary>Sends a PDU and returns the response PDU as it came, error-status included.</summary>
-    public async Task<Pdu> SendAsync(CommunityTarget target, Pdu request, CancellationToken cancellationToken = default)
+    public Task<Pdu> SendAsync(SnmpTarget target, Pdu request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
+        return target switch
+        {
+            CommunityTarget community => SendCommunityAsync(community, request, cancellationToken),
+            UsmTarget usm => SendUsmAsync(usm, request, cancellationToken),
+            _ => throw new ArgumentException($"Unknown target kind {target.GetType().Name}.", nameof(target)),
+        };
+    }
+
+    private async Task<Pdu> SendCommunityAsync(CommunityTarget target, Pdu request, CancellationToken cancellationToken)
+    {
         var requestId = NextRequestId();
         var datagram = new CommunityMessage(target.Version, target.Community, request with { RequestId = requestId }).Encode();
         var pending = new PendingRequest(target.EndPoint, target.Version, target.Community);
@@ -144,7 +164,7 @@ public sealed class SnmpClient : IAsyncDisposable
         _closing.Dispose();
     }
 
-    private async Task<IReadOnlyList<VarBind>> GetNextOrEndAsync(CommunityTarget target, Oid oid, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<VarBind>> GetNextOrEndAsync(SnmpTarget target, Oid oid, CancellationToken cancellationToken)
     {
         var response = await SendAsync(target, Pdu.GetNext([oid]), cancellationToken);
         // SNMPv1 ends a walk with noSuchName on the last variable.
@@ -211,6 +231,29 @@ public sealed class SnmpClient : IAsyncDisposable
 
     private void Dispatch(ReadOnlySpan<byte> datagram, IPEndPoint from)
     {
+        int? v3MessageId;
+        try
+        {
+            v3MessageId = V3Message.PeekMessageId(datagram);
+        }
+        catch (SnmpDecodeException)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
+
+        if (v3MessageId is { } messageId)
+        {
+            if (!_pendingV3.TryGetValue(messageId, out var exchange) || !exchange.Target.Equals(Normalize(from, exchange.Target)))
+            {
+                Interlocked.Increment(ref _dropped);
+                return;
+            }
+
+            exchange.Datagrams.Writer.TryWrite(datagram.ToArray());
+            return;
+        }
+
         CommunityMessage message;
         try
         {
@@ -236,6 +279,13 @@ public sealed class SnmpClient : IAsyncDisposable
     // A dual-mode socket reports IPv4 senders as IPv4-mapped IPv6 addresses.
     private static IPEndPoint Normalize(IPEndPoint from, IPEndPoint target) =>
         target.AddressFamily == AddressFamily.InterNetwork && from.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(from.Address.MapToIPv4(), from.Port) : from;
+
+    private sealed class PendingExchange(IPEndPoint target)
+    {
+        public IPEndPoint Target { get; } = target;
+
+        public System.Threading.Channels.Channel<byte[]> Datagrams { get; } = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+    }
 
     private sealed class PendingRequest(IPEndPoint target, SnmpVersion version, string community)
     {

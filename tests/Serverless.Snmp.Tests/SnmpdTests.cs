@@ -13,6 +13,15 @@ public sealed class SnmpdTests : IAsyncLifetime
     private static readonly Oid SysContact = Oid.Parse("1.3.6.1.2.1.1.4.0");
     private static readonly Oid SysName = Oid.Parse("1.3.6.1.2.1.1.5.0");
     private static readonly Oid System = Oid.Parse("1.3.6.1.2.1.1");
+    private const string UsmConfig = """
+        createUser noauthuser
+        createUser shauser SHA "sha-auth-pass"
+        createUser sha256priv SHA-256 "sha256-auth-pass" AES "aes-priv-pass-1"
+        rouser noauthuser noauth
+        rwuser shauser auth
+        rwuser sha256priv priv
+        """;
+
     private SnmpdProcess _snmpd = null!;
     private SnmpClient _client = null!;
 
@@ -22,8 +31,9 @@ public sealed class SnmpdTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _snmpd = await SnmpdProcess.StartAsync();
-        _client = new SnmpClient(new SnmpClientOptions(TimeSpan.FromMilliseconds(500), 1));
+        _snmpd = await SnmpdProcess.StartAsync(UsmConfig);
+        // Generous per try: the machine runs other test assemblies in parallel.
+        _client = new SnmpClient(new SnmpClientOptions(TimeSpan.FromSeconds(2), 1));
     }
 
     public async Task DisposeAsync()
@@ -123,5 +133,43 @@ public sealed class SnmpdTests : IAsyncLifetime
 
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _client.GetAsync(target, [SysDescr], cancel.Token));
+    }
+
+    [Fact]
+    public async Task SNMPv3_works_at_every_security_level_after_discovering_the_engine()
+    {
+        var noAuth = new UsmTarget(_snmpd.EndPoint, new UsmUser("noauthuser"));
+        var sha = new UsmTarget(_snmpd.EndPoint, new UsmUser("shauser", AuthProtocol.Sha1, "sha-auth-pass"));
+        var sha256Aes = new UsmTarget(_snmpd.EndPoint, new UsmUser("sha256priv", AuthProtocol.Sha256, "sha256-auth-pass", PrivProtocol.Aes128, "aes-priv-pass-1"));
+
+        Assert.Contains("Linux", (await _client.GetAsync(noAuth, [SysDescr]))[0].Value.AsString(), StringComparison.Ordinal);
+        Assert.Contains("Linux", (await _client.GetAsync(sha, [SysDescr]))[0].Value.AsString(), StringComparison.Ordinal);
+
+        var name = $"lb-{Guid.NewGuid():N}"[..20];
+        await _client.SetAsync(sha256Aes, [new VarBind(SysName, SnmpValue.OctetString(name))]);
+        Assert.Equal(name, (await _client.GetAsync(sha256Aes, [SysName]))[0].Value.AsString());
+
+        var walked = new List<VarBind>();
+        await foreach (var binding in _client.WalkAsync(sha256Aes, System))
+        {
+            walked.Add(binding);
+        }
+
+        Assert.Equal(SysDescr, walked[0].Oid);
+        Assert.Contains(walked, b => b.Oid == SysName && b.Value.AsString() == name);
+    }
+
+    [Fact]
+    public async Task SNMPv3_refusals_come_back_as_typed_errors_and_an_undecryptable_request_as_a_timeout_that_says_why()
+    {
+        var wrongAuth = new UsmTarget(_snmpd.EndPoint, new UsmUser("shauser", AuthProtocol.Sha1, "not-the-password"));
+        var unknownUser = new UsmTarget(_snmpd.EndPoint, new UsmUser("nobody", AuthProtocol.Sha1, "whatever-password"));
+        var wrongPriv = new UsmTarget(_snmpd.EndPoint, new UsmUser("sha256priv", AuthProtocol.Sha256, "sha256-auth-pass", PrivProtocol.Aes128, "wrong-priv-pass"));
+
+        Assert.Equal(UsmError.WrongDigest, (await Assert.ThrowsAsync<SnmpUsmException>(() => _client.GetAsync(wrongAuth, [SysDescr]))).Error);
+        Assert.Equal(UsmError.UnknownUserName, (await Assert.ThrowsAsync<SnmpUsmException>(() => _client.GetAsync(unknownUser, [SysDescr]))).Error);
+        // net-snmp drops what it cannot decrypt rather than reporting it; the timeout says what to check.
+        var dropped = await Assert.ThrowsAsync<SnmpTimeoutException>(() => _client.GetAsync(wrongPriv, [SysDescr]));
+        Assert.Contains("privacy password", dropped.Message, StringComparison.Ordinal);
     }
 }

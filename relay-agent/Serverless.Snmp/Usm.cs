@@ -1,0 +1,115 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Serverless.Snmp;
+
+/// <summary>USM authentication protocols: HMAC-SHA-1-96 (RFC 3414) and HMAC-SHA-256-192 (RFC 7860).</summary>
+public enum AuthProtocol
+{
+    None,
+    Sha1,
+    Sha256,
+}
+
+/// <summary>USM privacy protocols: AES-128 in CFB mode (RFC 3826).</summary>
+public enum PrivProtocol
+{
+    None,
+    Aes128,
+}
+
+/// <summary>An SNMPv3 user: noAuthNoPriv, authNoPriv or authPriv, depending on which protocols are set.</summary>
+public sealed record UsmUser(string Name, AuthProtocol Auth = AuthProtocol.None, string? AuthPassword = null, PrivProtocol Priv = PrivProtocol.None, string? PrivPassword = null)
+{
+    internal byte Flags => (byte)((Auth != AuthProtocol.None ? 1 : 0) | (Priv != PrivProtocol.None ? 2 : 0));
+
+    internal void Validate()
+    {
+        if (Encoding.UTF8.GetByteCount(Name) is 0 or > 32)
+        {
+            throw new ArgumentException("A USM user name is 1 to 32 bytes.", nameof(Name));
+        }
+
+        if (Auth != AuthProtocol.None && (AuthPassword is null || AuthPassword.Length < 8))
+        {
+            throw new ArgumentException("An authentication password of at least 8 characters is required (RFC 3414).", nameof(AuthPassword));
+        }
+
+        if (Priv != PrivProtocol.None && (Auth == AuthProtocol.None || PrivPassword is null || PrivPassword.Length < 8))
+        {
+            throw new ArgumentException("Privacy needs authentication and a privacy password of at least 8 characters.", nameof(PrivPassword));
+        }
+    }
+}
+
+/// <summary>Key localization, message authentication and AES privacy of the User-based Security Model.</summary>
+internal static class Usm
+{
+    public static int DigestLength(AuthProtocol protocol) => protocol switch
+    {
+        AuthProtocol.Sha1 => 12,
+        AuthProtocol.Sha256 => 24,
+        _ => 0,
+    };
+
+    /// <summary>RFC 3414 A.2: hash a megabyte of the repeated password, then localize with the engine id.</summary>
+    public static byte[] LocalizeKey(AuthProtocol protocol, string password, ReadOnlySpan<byte> engineId)
+    {
+        using var hash = IncrementalHash.CreateHash(protocol == AuthProtocol.Sha256 ? HashAlgorithmName.SHA256 : HashAlgorithmName.SHA1);
+        var passwordBytes = Encoding.UTF8.GetBytes(password);
+        var block = new byte[64];
+        var index = 0;
+        for (var count = 0; count < 1_048_576; count += 64)
+        {
+            for (var i = 0; i < 64; i++)
+            {
+                block[i] = passwordBytes[index++ % passwordBytes.Length];
+            }
+
+            hash.AppendData(block);
+        }
+
+        var ku = hash.GetHashAndReset();
+        hash.AppendData(ku);
+        hash.AppendData(engineId);
+        hash.AppendData(ku);
+        return hash.GetHashAndReset();
+    }
+
+    public static byte[] Digest(AuthProtocol protocol, byte[] key, ReadOnlySpan<byte> message)
+    {
+        var full = protocol == AuthProtocol.Sha256 ? HMACSHA256.HashData(key, message) : HMACSHA1.HashData(key, message);
+        return full[..DigestLength(protocol)];
+    }
+
+    /// <summary>AES-128-CFB over the scoped PDU with IV = boots ‖ time ‖ salt (RFC 3826 3.1.2.1).</summary>
+    public static byte[] Encrypt(byte[] privKey, int boots, int time, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> plaintext) =>
+        Cfb(privKey, boots, time, salt, plaintext, encrypt: true);
+
+    public static byte[] Decrypt(byte[] privKey, int boots, int time, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> ciphertext) =>
+        Cfb(privKey, boots, time, salt, ciphertext, encrypt: false);
+
+    private static byte[] Cfb(byte[] privKey, int boots, int time, ReadOnlySpan<byte> salt, ReadOnlySpan<byte> input, bool encrypt)
+    {
+        if (salt.Length != 8)
+        {
+            throw new SnmpDecodeException($"privacy parameters: AES needs an 8-byte salt, got {salt.Length}");
+        }
+
+        Span<byte> iv = stackalloc byte[16];
+        BinaryPrimitives.WriteInt32BigEndian(iv, boots);
+        BinaryPrimitives.WriteInt32BigEndian(iv[4..], time);
+        salt.CopyTo(iv[8..]);
+        using var aes = Aes.Create();
+        aes.Key = privKey[..16];
+
+        // CFB-128 is a stream mode: pad to whole blocks for the API, then cut back to the input's length.
+        var padded = new byte[(input.Length + 15) / 16 * 16];
+        input.CopyTo(padded);
+        var output = encrypt
+            ? aes.EncryptCfb(padded, iv, PaddingMode.None, 128)
+            : aes.DecryptCfb(padded, iv, PaddingMode.None, 128);
+        return output[..input.Length];
+    }
+}
