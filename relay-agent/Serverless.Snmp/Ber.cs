@@ -211,7 +211,7 @@ internal ref struct BerReader(ReadOnlySpan<byte> data)
         if (length > 0x80)
         {
             var count = length & 0x7F;
-            if (count > 4 || _position + count > _data.Length)
+            if (count > 4 || count > _data.Length - _position)
             {
                 throw new SnmpDecodeException($"{what}: bad length of {count} bytes at byte {_position}");
             }
@@ -228,7 +228,7 @@ internal ref struct BerReader(ReadOnlySpan<byte> data)
             }
         }
 
-        if (_position + length > _data.Length)
+        if (length > _data.Length - _position)
         {
             throw new SnmpDecodeException($"{what}: {length} bytes of content overrun the enclosing value");
         }
