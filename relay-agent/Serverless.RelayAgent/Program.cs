@@ -14,6 +14,7 @@ const string Usage = """
     Relay agent: holds its agent group's Service Bus session, executes commands, reports over HTTPS.
 
     Usage: Serverless.RelayAgent [--config FILE]
+           Serverless.RelayAgent snmp get|getnext|walk|bulkwalk|set ...   (check a device; "snmp" alone for help)
 
       --config FILE   JSON configuration with a "RelayAgent" section; environment variables such as
                       RelayAgent__Credential override it (use them for secrets)
@@ -24,6 +25,11 @@ const string Usage = """
 
     Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM.
     """;
+
+if (args is ["snmp", ..])
+{
+    return await Serverless.RelayAgent.Snmp.SnmpCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 string? configFile = null;
 var hostArgs = new List<string>();

@@ -24,7 +24,8 @@ public sealed record UsmUser(string Name, AuthProtocol Auth = AuthProtocol.None,
 {
     internal byte Flags => (byte)((Auth != AuthProtocol.None ? 1 : 0) | (Priv != PrivProtocol.None ? 2 : 0));
 
-    internal void Validate()
+    /// <summary>Throws <see cref="ArgumentException"/> naming what is wrong with the user, before anything is sent.</summary>
+    public void Validate()
     {
         if (Encoding.UTF8.GetByteCount(Name) is 0 or > 32)
         {
