@@ -285,7 +285,7 @@ internal ref struct BerReader(ReadOnlySpan<byte> data)
             throw new SnmpDecodeException($"{what}: an empty OBJECT IDENTIFIER");
         }
 
-        var arcs = new List<uint>();
+        var arcs = new List<uint>(content.Length + 1);
         ulong current = 0;
         var inArc = false;
         foreach (var b in content)

@@ -89,9 +89,17 @@ public sealed record Pdu(PduType Type, int RequestId, int ErrorStatusValue, int 
         var bindings = new List<VarBind>();
         while (!list.AtEnd)
         {
-            var binding = list.ReadConstructed(0x30, $"variable-binding {bindings.Count + 1}");
-            var oid = BerReader.DecodeOid(binding.ReadTagged((byte)SnmpType.ObjectIdentifier, "name"), "name");
-            bindings.Add(new VarBind(oid, binding.ReadSnmpValue($"value of {oid}")));
+            // Context for the message is built only on failure: decoding is on the polling hot path.
+            try
+            {
+                var binding = list.ReadConstructed(0x30, "variable-binding");
+                var oid = BerReader.DecodeOid(binding.ReadTagged((byte)SnmpType.ObjectIdentifier, "name"), "name");
+                bindings.Add(new VarBind(oid, binding.ReadSnmpValue("value")));
+            }
+            catch (SnmpDecodeException exception)
+            {
+                throw new SnmpDecodeException($"variable-binding {bindings.Count + 1}: {exception.Message}");
+            }
         }
 
         return new Pdu((PduType)tag, requestId, errorStatus, errorIndex, bindings);

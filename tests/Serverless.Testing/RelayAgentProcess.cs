@@ -83,8 +83,6 @@ public sealed class RelayAgentProcess : IAsyncDisposable
         return agent;
     }
 
-    public bool IsActive => _process.Output.LastIndexOf("Holding session", StringComparison.Ordinal) > _process.Output.LastIndexOf("Lost session", StringComparison.Ordinal);
-
     /// <summary>The command ids this agent executed, in order (replayed results are not executions).</summary>
     public IReadOnlyList<string> ExecutedCommandIds() =>
         File.Exists(JournalPath)
