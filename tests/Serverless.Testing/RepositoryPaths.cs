@@ -18,6 +18,9 @@ public static class RepositoryPaths
     public static string RelayAgentAssembly =>
         Path.Combine(Root, "relay-agent", "Serverless.RelayAgent", "bin", Configuration, "net10.0", "Serverless.RelayAgent.dll");
 
+    public static string SnmpApplianceAssembly =>
+        Path.Combine(Root, "tests", "Serverless.SnmpAppliance", "bin", Configuration, "net10.0", "Serverless.SnmpAppliance.dll");
+
     public static string FunctionsProject => Path.Combine(Root, "functions", "Serverless.Functions", "Serverless.Functions.csproj");
 
     /// <summary>A fresh folder under the git-ignored <c>.local/test-runs</c>; callers delete it when done.</summary>
