@@ -172,4 +172,16 @@ public sealed class SnmpdTests : IAsyncLifetime
         var dropped = await Assert.ThrowsAsync<SnmpTimeoutException>(() => _client.GetAsync(wrongPriv, [SysDescr]));
         Assert.Contains("privacy password", dropped.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_client_reaches_an_agent_over_IPv6()
+    {
+        await using var snmpd6 = await SnmpdProcess.StartAsync(ipv6: true);
+        var target = new CommunityTarget(snmpd6.EndPoint, SnmpdProcess.ReadCommunity);
+
+        var result = await _client.GetAsync(target, [SysDescr]);
+
+        Assert.Equal(AddressFamily.InterNetworkV6, snmpd6.EndPoint.AddressFamily);
+        Assert.Contains("Linux", result[0].Value.AsString(), StringComparison.Ordinal);
+    }
 }

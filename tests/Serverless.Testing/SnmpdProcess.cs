@@ -15,11 +15,11 @@ public sealed class SnmpdProcess : IAsyncDisposable
     private readonly ChildProcess _process;
     private readonly string _folder;
 
-    private SnmpdProcess(ChildProcess process, string folder, int port)
+    private SnmpdProcess(ChildProcess process, string folder, IPEndPoint endPoint)
     {
         _process = process;
         _folder = folder;
-        EndPoint = new IPEndPoint(IPAddress.Loopback, port);
+        EndPoint = endPoint;
     }
 
     public IPEndPoint EndPoint { get; }
@@ -28,26 +28,31 @@ public sealed class SnmpdProcess : IAsyncDisposable
 
     public string Output => _process.Output;
 
-    /// <summary>Starts snmpd with the test communities plus <paramref name="extraConfig"/> lines, and waits until it answers.</summary>
-    public static async Task<SnmpdProcess> StartAsync(string extraConfig = "")
+    /// <summary>
+    /// Starts snmpd with the test communities plus <paramref name="extraConfig"/> lines, on 127.0.0.1 or, with
+    /// <paramref name="ipv6"/>, on ::1, and waits until it answers.
+    /// </summary>
+    public static async Task<SnmpdProcess> StartAsync(string extraConfig = "", bool ipv6 = false)
     {
         var snmpd = new[] { "/usr/sbin/snmpd", "/usr/local/sbin/snmpd" }.FirstOrDefault(File.Exists)
             ?? throw new InvalidOperationException("snmpd is not installed; run scripts/setup.sh (it installs the Debian package snmpd).");
         var folder = RepositoryPaths.NewScratchFolder("snmpd");
-        var port = FreeUdpPort();
+        var loopback = ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
+        var port = FreeUdpPort(loopback);
+        var source = ipv6 ? "::1" : "127.0.0.1";
         var config = Path.Combine(folder, "snmpd.conf");
         await File.WriteAllTextAsync(config, $"""
-            rocommunity {ReadCommunity} 127.0.0.1
-            rwcommunity {WriteCommunity} 127.0.0.1
+            {(ipv6 ? "rocommunity6" : "rocommunity")} {ReadCommunity} {source}
+            {(ipv6 ? "rwcommunity6" : "rwcommunity")} {WriteCommunity} {source}
             sysServices 72
             {extraConfig}
             """);
         var process = ChildProcess.Start(
             snmpd,
-            ["-f", "-Lo", "-C", "-c", config, "-p", Path.Combine(folder, "snmpd.pid"), $"udp:127.0.0.1:{port}"],
+            ["-f", "-Lo", "-C", "-c", config, "-p", Path.Combine(folder, "snmpd.pid"), ipv6 ? $"udp6:[::1]:{port}" : $"udp:127.0.0.1:{port}"],
             new Dictionary<string, string?> { ["SNMP_PERSISTENT_DIR"] = folder, ["MIBS"] = string.Empty },
             folder);
-        var started = new SnmpdProcess(process, folder, port);
+        var started = new SnmpdProcess(process, folder, new IPEndPoint(loopback, port));
         try
         {
             await started.WaitUntilAnsweringAsync(TimeSpan.FromSeconds(20));
@@ -82,7 +87,7 @@ public sealed class SnmpdProcess : IAsyncDisposable
     {
         byte[] probe = [0x30, 0x26, 0x02, 0x01, 0x01, 0x04, 0x06, .. "public"u8, 0xA0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00,
             0x30, 0x0E, 0x30, 0x0C, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00, 0x05, 0x00];
-        using var socket = new UdpClient(AddressFamily.InterNetwork);
+        using var socket = new UdpClient(EndPoint.AddressFamily);
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
@@ -106,10 +111,10 @@ public sealed class SnmpdProcess : IAsyncDisposable
         throw new TimeoutException($"snmpd did not answer on {EndPoint} within {timeout.TotalSeconds:0} s");
     }
 
-    private static int FreeUdpPort()
+    private static int FreeUdpPort(IPAddress loopback)
     {
-        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var socket = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }
