@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the local system: Azurite, the Service Bus emulator, the local Functions host on
-# http://localhost:7071/api, and one relay agent for the demo client zone "demo-site". Ctrl+C stops them all.
+# http://localhost:7071/api, one relay agent for the demo client zone "demo-site", and the demo site's simulated load
+# balancer (snmpd). Ctrl+C stops them all.
 # Keys are generated once into .local/keys.env (git-ignored).
 set -euo pipefail
 
@@ -10,6 +11,7 @@ bash scripts/setup.sh
 
 port="${LocalHost__Port:-7071}"
 servicebus_port="${SERVICEBUS_EMULATOR_PORT:-5672}"
+snmp_port="${APPLIANCE_SNMP_PORT:-1161}"
 settings=.local/local.settings.json
 [ -f "$settings" ] || cp functions/Serverless.Functions/local.settings.template.json "$settings"
 key() { head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40; }
@@ -21,7 +23,7 @@ grep -q SERVICEBUS_AGENT_KEY .local/keys.env || printf 'export SERVICEBUS_AGENT_
 # shellcheck disable=SC1091
 source .local/keys.env
 
-for project in functions/Serverless.Functions.LocalHost tests/Serverless.ServiceBusEmulator relay-agent/Serverless.RelayAgent; do
+for project in functions/Serverless.Functions.LocalHost tests/Serverless.ServiceBusEmulator relay-agent/Serverless.RelayAgent tests/Serverless.SnmpAppliance; do
     dotnet build "$project" -c Debug --no-restore -nologo -clp:ErrorsOnly
 done
 
@@ -88,6 +90,20 @@ dotnet functions/Serverless.Functions.LocalHost/bin/Debug/net10.0/Serverless.Fun
 pids+=($!)
 wait_for "$port"
 
+# The demo site's appliance: a simulated load balancer (snmpd + pass_persist member table) on 127.0.0.1:$snmp_port.
+mkdir -p .local/appliance
+[ -f .local/appliance/members.json ] || printf '%s' \
+    '{"members":[{"index":1,"adminState":1,"connections":0,"cpuPercent":0},{"index":2,"adminState":1,"connections":0,"cpuPercent":0}]}' \
+    > .local/appliance/members.json
+cat > .local/appliance/snmpd.conf <<CONF
+rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
+pass_persist .1.3.6.1.4.1.8072.9999.1 $(command -v dotnet) $root/tests/Serverless.SnmpAppliance/bin/Debug/net10.0/Serverless.SnmpAppliance.dll --state $root/.local/appliance/members.json
+CONF
+SNMP_PERSISTENT_DIR="$root/.local/appliance" MIBS="" /usr/sbin/snmpd -f -Lo -C -c .local/appliance/snmpd.conf "udp:127.0.0.1:$snmp_port" \
+    > .local/appliance/snmpd.log 2>&1 &
+pids+=($!)
+
 # The demo site: a client zone and one relay agent holding its session.
 api="http://127.0.0.1:$port/api"
 curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
@@ -106,6 +122,9 @@ cat <<INFO
   API:           http://localhost:$port/api   (health: curl http://localhost:$port/api/v1/health)
   Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in .local/servicebus
   Demo agent:    demo-agent holds the session of zone demo-site
+  Appliance:     simulated load balancer (snmpd) on 127.0.0.1:$snmp_port, communities public/private; try
+                   dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll snmp walk \\
+                     127.0.0.1:$snmp_port 1.3.6.1.4.1.8072.9999.1
   Keys:          in .local/keys.env (source it; send LocalHost__FunctionKey as header x-functions-key)
   Try:           source .local/keys.env && curl -X POST -H "x-functions-key: \$LocalHost__FunctionKey" \\
                    http://localhost:$port/api/v1/zones/demo-site/ping     # then GET the operationUrl it returns
