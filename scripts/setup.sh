@@ -20,10 +20,14 @@ fi
 if ! command -v snmpd >/dev/null 2>&1; then
     echo "setup: installing snmpd (apt-get)" >&2
     apt-get update -qq
-    # policy-rc.d 101 keeps the package from starting the system-wide agent on port 161.
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    # policy-rc.d 101 keeps the package from starting the system-wide agent on port 161; an existing policy is kept.
+    created_policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+        created_policy=yes
+    fi
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends snmpd >/dev/null
-    rm -f /usr/sbin/policy-rc.d
+    [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
