@@ -24,8 +24,7 @@ public sealed class CommandFaultTests(CommandChannelFixture fixture)
             operations.Add(await CommandChannelTests.PingAsync(client, zone));
         }
 
-        await Eventually.GetAsync<object>(
-            () => Task.FromResult<object?>(first.ExecutedCommandIds().Count + second.ExecutedCommandIds().Count >= 3 ? new object() : null),
+        await Eventually.TrueAsync(() => first.ExecutedCommandIds().Count + second.ExecutedCommandIds().Count >= 3,
             OperationTimeout,
             "the active agent to execute a few commands");
         var (active, standby) = first.ExecutedCommandIds().Count > 0 ? (first, second) : (second, first);

@@ -36,8 +36,7 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
             await sender.SendMessagesAsync(Enumerable.Range(i, 100).Select(n => new ServiceBusMessage(body) { MessageId = $"{command.CommandId}-copy-{n}", SessionId = group }));
         }
 
-        await Eventually.GetAsync<object>(
-            () => Task.FromResult<object?>(uplink.Bodies("results").Count >= 1001 ? new object() : null), TimeSpan.FromSeconds(120), "1,001 results");
+        await Eventually.TrueAsync(() => uplink.Bodies("results").Count >= 1001, TimeSpan.FromSeconds(120), "1,001 results");
         await Task.Delay(500);
 
         var results = uplink.Bodies("results");
@@ -69,7 +68,7 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
             });
         }
 
-        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("results").Count >= 3 ? new object() : null), TimeSpan.FromSeconds(30), "three results");
+        await Eventually.TrueAsync(() => uplink.Bodies("results").Count >= 3, TimeSpan.FromSeconds(30), "three results");
         var results = uplink.Bodies("results").Select(b => JsonSerializer.Deserialize(b, ContractsJsonContext.Default.CommandResult)!).ToDictionary(r => r.CommandId);
         Assert.Equal(CommandStatus.Expired, results[expired.CommandId].Status);
         Assert.Equal(CommandErrorKind.Expired, results[expired.CommandId].Error!.Kind);
@@ -87,7 +86,7 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
     {
         await using var uplink = await RecordingUplink.StartAsync();
         var agent = await StartAgentAsync("agent-beat", "heartbeats", uplink);
-        await Eventually.GetAsync<object>(() => Task.FromResult<object?>(uplink.Bodies("heartbeats").Count >= 1 ? new object() : null), TimeSpan.FromSeconds(30), "a heartbeat");
+        await Eventually.TrueAsync(() => uplink.Bodies("heartbeats").Count >= 1, TimeSpan.FromSeconds(30), "a heartbeat");
         var heartbeat = JsonSerializer.Deserialize(uplink.Bodies("heartbeats")[0], ContractsJsonContext.Default.AgentHeartbeat)!;
         Assert.Equal("agent-beat", heartbeat.AgentId);
         Assert.Equal("heartbeats", heartbeat.AgentGroup);
@@ -119,7 +118,7 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            RepositoryPaths.DeleteScratchFolder(folder);
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class ProcessTests
         }
         finally
         {
-            Directory.Delete(folder, recursive: true);
+            RepositoryPaths.DeleteScratchFolder(folder);
         }
     }
 }

@@ -59,13 +59,6 @@ public sealed class AzuriteProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: the folder is under the git-ignored .local and scripts/test.sh clears stale runs.
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 }

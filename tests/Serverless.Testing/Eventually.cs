@@ -22,4 +22,8 @@ public static class Eventually
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Polls until <paramref name="condition"/> holds.</summary>
+    public static Task TrueAsync(Func<bool> condition, TimeSpan timeout, string what) =>
+        GetAsync<object>(() => Task.FromResult<object?>(condition() ? new object() : null), timeout, what);
 }

@@ -68,12 +68,6 @@ public sealed class LoadBalancerAppliance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Snmpd.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 }

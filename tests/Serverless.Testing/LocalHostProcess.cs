@@ -121,12 +121,6 @@ public sealed class LocalHostProcess : IAsyncDisposable
             await _process.DisposeAsync();
         }
 
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 }

@@ -98,12 +98,6 @@ public sealed class RelayAgentProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 }

@@ -31,6 +31,21 @@ public static class RepositoryPaths
         return path;
     }
 
+    /// <summary>
+    /// Deletes a scratch folder, best effort: it is under the git-ignored <c>.local</c> and scripts/test.sh clears
+    /// stale runs, so a file still held open must not fail a test's clean-up.
+    /// </summary>
+    public static void DeleteScratchFolder(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -66,12 +66,6 @@ public sealed class ServiceBusEmulatorProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 }

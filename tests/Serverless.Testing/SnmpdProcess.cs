@@ -73,13 +73,7 @@ public sealed class SnmpdProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+        RepositoryPaths.DeleteScratchFolder(_folder);
     }
 
     // A hand-made v2c GET of sysUpTime.0; any answer from the port means the agent is up.

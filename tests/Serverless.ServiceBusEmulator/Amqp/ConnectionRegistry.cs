@@ -70,7 +70,7 @@ internal sealed class ConnectionRegistry(ILogger logger)
                     delivery.Tag = tag;
                     break;
                 case EventId.LinkRemoteClose when protocolEvent.Link is not null && registry._pendingAttaches.TryRemove(protocolEvent.Link, out var pending):
-                    pending.Fail(new global::Amqp.Framing.Error(new global::Amqp.Types.Symbol(Broker.BrokerErrors.Condition(Broker.BrokerError.Timeout))) { Description = "The client detached before a session became available." });
+                    pending.Fail(AmqpErrors.For(Broker.BrokerError.Timeout, "The client detached before a session became available."));
                     break;
                 case EventId.ConnectionRemoteOpen when protocolEvent.Connection is not null:
                     registry.StateOf(protocolEvent.Connection);

@@ -29,7 +29,7 @@ internal sealed class IncomingEndpoint(MessageQueue queue) : LinkEndpoint
         }
         else
         {
-            messageContext.Complete(new Error(new Symbol(BrokerErrors.Condition(error))) { Description = Describe(error) });
+            messageContext.Complete(AmqpErrors.For(error, Describe(error)));
         }
     }
 

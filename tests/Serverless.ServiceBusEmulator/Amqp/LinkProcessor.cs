@@ -124,7 +124,7 @@ internal sealed class LinkProcessor(EntityRegistry entities, ConnectionRegistry 
         {
             entities.RemoveWaiter(queue, pending);
             connections.RemovePending(pending);
-            pending.Fail(new Error(new Symbol(BrokerErrors.Condition(BrokerError.Timeout))) { Description = $"No session with messages became available on '{queue.Path}'." });
+            pending.Fail(AmqpErrors.For(BrokerError.Timeout, $"No session with messages became available on '{queue.Path}'."));
         }
     }
 
@@ -149,6 +149,6 @@ internal sealed class LinkProcessor(EntityRegistry entities, ConnectionRegistry 
     private void Fail(AttachContext attachContext, ConnectionState state, BrokerError error, string description)
     {
         Logs.LinkRefused(logger, state.Number, attachContext.Attach.LinkName, BrokerErrors.Condition(error), description);
-        attachContext.Complete(new Error(new Symbol(BrokerErrors.Condition(error))) { Description = description });
+        attachContext.Complete(AmqpErrors.For(error, description));
     }
 }

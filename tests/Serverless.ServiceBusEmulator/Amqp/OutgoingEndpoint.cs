@@ -118,7 +118,7 @@ internal sealed class OutgoingEndpoint(MessageQueue queue, bool peekLock, Connec
                 Modified modified => new Modified { UndeliverableHere = modified.UndeliverableHere },
                 _ => new Accepted(),
             },
-            _ => new Rejected { Error = new Error(new Symbol(BrokerErrors.Condition(error))) { Description = $"The lock on message {lockToken} is no longer held." } },
+            _ => new Rejected { Error = AmqpErrors.For(error, $"The lock on message {lockToken} is no longer held.") },
         };
         dispositionContext.Link.DisposeMessage(dispositionContext.Message, answer, true);
     }
@@ -145,10 +145,7 @@ internal sealed class OutgoingEndpoint(MessageQueue queue, bool peekLock, Connec
             return;
         }
 
-        _ = Task.Run(() => current.Close(TimeSpan.Zero, new Error(new Symbol(BrokerErrors.Condition(BrokerError.SessionLockLost)))
-        {
-            Description = $"The session lock on '{SessionId}' expired.",
-        }));
+        _ = Task.Run(() => current.Close(TimeSpan.Zero, AmqpErrors.For(BrokerError.SessionLockLost, $"The session lock on '{SessionId}' expired.")));
     }
 
     private BrokerError Settle(Guid lockToken, DeliveryState state) => state switch
@@ -216,14 +213,8 @@ internal static class MessageFactory
         return message;
     }
 
-    public static Message ForPeek(StoredMessage stored)
-    {
-        var message = Decode(stored.Encoded);
-        message.Header ??= new Header();
-        message.Header.DeliveryCount = (uint)stored.DeliveryCount;
-        Annotate(message, stored);
-        return message;
-    }
+    public static Message ForPeek(StoredMessage stored) =>
+        ForDelivery(new Delivery(stored, Guid.Empty, default, stored.DeliveryCount), withLock: false);
 
     private static void Annotate(Message message, StoredMessage stored)
     {
