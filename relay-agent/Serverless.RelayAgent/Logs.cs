@@ -46,4 +46,16 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Information, Message = "Relay agent {AgentId} stopped")]
     public static partial void Stopped(ILogger logger, string agentId);
+
+    [LoggerMessage(EventId = 5100, Level = LogLevel.Information, Message = "Member {ResourceId} {Change} on {Address} (credential {Credential}, profile {Profile})")]
+    public static partial void MemberChanged(ILogger logger, string resourceId, string change, string address, string credential, string profile);
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Warning, Message = "Member {ResourceId} changed, but its health could not be read: {Reason}")]
+    public static partial void HealthUnread(ILogger logger, string resourceId, string reason);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Debug, Message = "Polled {Targets} members: {Samples} samples, {Failures} failures")]
+    public static partial void MetricsPolled(ILogger logger, int targets, int samples, int failures);
+
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Verified {Address} (credential {Credential}) against profile {Profile}: reachable {Reachable}, {Problems} problems")]
+    public static partial void CapabilitiesVerified(ILogger logger, string address, string credential, string profile, bool reachable, int problems);
 }

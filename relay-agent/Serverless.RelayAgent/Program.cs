@@ -8,7 +8,10 @@ using Serverless.RelayAgent;
 using Serverless.RelayAgent.Channel;
 using Serverless.RelayAgent.Execution;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Snmp;
 using Serverless.RelayAgent.Uplink;
+using Serverless.Snmp;
+using Serverless.Snmp.Profiles;
 
 const string Usage = """
     Relay agent: holds its agent group's Service Bus session, executes commands, reports over HTTPS.
@@ -22,6 +25,12 @@ const string Usage = """
     Settings (section RelayAgent): AgentId, AgentGroup, TenantId, QueueName, ServiceBusConnection,
     ControlPlaneUrl, Credential, HeartbeatIntervalSeconds (30), StandbyRetrySeconds (2),
     ShutdownGraceSeconds (10), JournalPath (optional).
+    SNMP (section RelayAgent:Snmp): Credentials:NAME:{Version, Community, User, AuthProtocol, AuthPassword,
+    PrivProtocol, PrivPassword, ContextName}, ProfilesPath (optional folder of device profiles),
+    TimeoutMilliseconds (1000), Retries (2), MaxOidsPerRequest (48), PollParallelism (64).
+
+    Secrets can also come from files in $CREDENTIALS_DIRECTORY (systemd LoadCredential=), one per setting,
+    named like the environment variable (RelayAgent__Snmp__Credentials__lb__Community).
 
     Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM.
     """;
@@ -65,6 +74,12 @@ if (configFile is not null)
     builder.Configuration.AddEnvironmentVariables();
 }
 
+// systemd's LoadCredential= puts each secret in its own file, named like the setting (RelayAgent__Credential).
+if (Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials && Directory.Exists(credentials))
+{
+    builder.Configuration.AddKeyPerFile(credentials, optional: true);
+}
+
 builder.Logging.AddSimpleConsole(console =>
 {
     console.SingleLine = true;
@@ -86,8 +101,24 @@ builder.Services.AddSingleton(services =>
     });
 });
 builder.Services.AddHttpClient<UplinkClient>((services, client) => UplinkClient.Configure(client, services.GetRequiredService<IOptions<RelayAgentOptions>>().Value));
+builder.Services.AddOptions<SnmpAgentOptions>().BindConfiguration(SnmpAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+builder.Services.AddSingleton<IValidateOptions<SnmpAgentOptions>, SnmpAgentOptionsValidator>();
+builder.Services.AddSingleton(services =>
+{
+    var snmp = services.GetRequiredService<IOptions<SnmpAgentOptions>>().Value;
+    return new SnmpClient(new SnmpClientOptions(TimeSpan.FromMilliseconds(snmp.TimeoutMilliseconds), snmp.Retries));
+});
+builder.Services.AddSingleton<SnmpDevices>();
+builder.Services.AddSingleton<DeviceProfileCatalog>();
 builder.Services.AddSingleton<ICommandHandler, PingHandler>();
 builder.Services.AddSingleton<ICommandHandler, DiagnosticsHandler>();
+builder.Services.AddSingleton<ICommandHandler, SnmpGetHandler>();
+builder.Services.AddSingleton<ICommandHandler, SnmpSetHandler>();
+builder.Services.AddSingleton<ICommandHandler, SnmpWalkHandler>();
+builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<MemberActionHandler>(services, true));
+builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<MemberActionHandler>(services, false));
+builder.Services.AddSingleton<ICommandHandler, MetricsPollHandler>();
+builder.Services.AddSingleton<ICommandHandler, CapabilitiesVerifyHandler>();
 builder.Services.AddSingleton<CommandHandlerRegistry>();
 builder.Services.AddSingleton<ExecutionJournal>();
 builder.Services.AddSingleton<CommandExecutor>();
@@ -107,5 +138,10 @@ try
 catch (OptionsValidationException exception)
 {
     Console.Error.WriteLine($"error: the relay agent's configuration is invalid:\n  {string.Join("\n  ", exception.Failures)}");
+    return 2;
+}
+catch (DeviceProfileException exception)
+{
+    Console.Error.WriteLine($"error: a device profile is invalid: {exception.Message}");
     return 2;
 }

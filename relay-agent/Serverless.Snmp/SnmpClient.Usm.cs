@@ -10,7 +10,8 @@ public sealed partial class SnmpClient
     {
         var user = target.User;
         user.Validate();
-        var engine = _engines.TryGetValue(target.EndPoint, out var known) ? known : await DiscoverAsync(target.EndPoint, cancellationToken);
+        var timing = TimingOf(target);
+        var engine = _engines.TryGetValue(target.EndPoint, out var known) ? known : await DiscoverAsync(target.EndPoint, timing, cancellationToken);
         for (var attempt = 0; ; attempt++)
         {
             var authKey = user.Auth == AuthProtocol.None ? null : LocalizedKey(user.Auth, user.AuthPassword!, engine.EngineId);
@@ -22,12 +23,12 @@ public sealed partial class SnmpClient
             bool authentic;
             try
             {
-                (response, authentic) = await ExchangeAsync(target.EndPoint, messageId, datagram, raw => Accept(raw, user, authKey, privKey, requestId), cancellationToken);
+                (response, authentic) = await ExchangeAsync(target.EndPoint, timing, messageId, datagram, raw => Accept(raw, user, authKey, privKey, requestId), cancellationToken);
             }
             catch (SnmpTimeoutException) when (user.Priv != PrivProtocol.None)
             {
                 // Agents drop a request they cannot decrypt (AES-CFB yields garbage, not a padding error) instead of reporting.
-                throw new SnmpTimeoutException(target.EndPoint, _options.Retries + 1, _options.Timeout,
+                throw new SnmpTimeoutException(target.EndPoint, timing.Retries + 1, timing.Timeout,
                     $"The engine was discovered, so check the privacy password and protocol of '{user.Name}': agents drop requests they cannot decrypt.");
             }
 
@@ -36,7 +37,7 @@ public sealed partial class SnmpClient
                 var error = ReportedError(response.Pdu);
                 if (error == UsmError.UnknownEngineId && attempt == 0)
                 {
-                    engine = await DiscoverAsync(target.EndPoint, cancellationToken);
+                    engine = await DiscoverAsync(target.EndPoint, timing, cancellationToken);
                     continue;
                 }
 
@@ -59,12 +60,12 @@ public sealed partial class SnmpClient
     }
 
     /// <summary>RFC 3414 4: a noAuthNoPriv probe answered by a report carrying the agent's engine id, boots and time.</summary>
-    private async Task<EngineState> DiscoverAsync(IPEndPoint endPoint, CancellationToken cancellationToken)
+    private async Task<EngineState> DiscoverAsync(IPEndPoint endPoint, SnmpClientOptions timing, CancellationToken cancellationToken)
     {
         var messageId = NextRequestId();
         var probe = V3Message.Encode(messageId, new UsmUser(string.Empty), new EngineState([], 0, 0, Environment.TickCount64), null, null, 0, string.Empty,
             new Pdu(PduType.GetRequest, NextRequestId(), 0, 0, []));
-        var (report, _) = await ExchangeAsync(endPoint, messageId, probe, raw =>
+        var (report, _) = await ExchangeAsync(endPoint, timing, messageId, probe, raw =>
         {
             var message = V3Message.Decode(raw, null);
             return message.Pdu is { Type: PduType.Report } && message.EngineId.Length > 0 ? (message, false) : null;
@@ -108,18 +109,18 @@ public sealed partial class SnmpClient
     }
 
     private async Task<(V3Message Message, bool Authentic)> ExchangeAsync(
-        IPEndPoint target, int messageId, byte[] datagram, Func<byte[], (V3Message, bool)?> accept, CancellationToken cancellationToken)
+        IPEndPoint target, SnmpClientOptions timing, int messageId, byte[] datagram, Func<byte[], (V3Message, bool)?> accept, CancellationToken cancellationToken)
     {
         var exchange = new PendingExchange(target);
         _pendingV3[messageId] = exchange;
         try
         {
             var socket = SocketFor(target.AddressFamily);
-            for (var attempt = 0; attempt <= _options.Retries; attempt++)
+            for (var attempt = 0; attempt <= timing.Retries; attempt++)
             {
                 await socket.SendToAsync(datagram, SocketFlags.None, target, cancellationToken);
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.Timeout);
+                timeout.CancelAfter(timing.Timeout);
                 try
                 {
                     while (true)
@@ -149,7 +150,7 @@ public sealed partial class SnmpClient
                 }
             }
 
-            throw new SnmpTimeoutException(target, _options.Retries + 1, _options.Timeout);
+            throw new SnmpTimeoutException(target, timing.Retries + 1, timing.Timeout);
         }
         finally
         {

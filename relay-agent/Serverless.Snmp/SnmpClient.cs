@@ -5,8 +5,11 @@ using System.Runtime.CompilerServices;
 
 namespace Serverless.Snmp;
 
-/// <summary>An agent and the credentials to reach it with.</summary>
-public abstract record SnmpTarget(IPEndPoint EndPoint);
+/// <summary>An agent and the credentials to reach it with; <see cref="Timing"/> overrides the client's timeout and retries.</summary>
+public abstract record SnmpTarget(IPEndPoint EndPoint)
+{
+    public SnmpClientOptions? Timing { get; init; }
+}
 
 /// <summary>Where and how to reach an agent with a community (v1 or v2c).</summary>
 public sealed record CommunityTarget(IPEndPoint EndPoint, string Community, SnmpVersion Version = SnmpVersion.V2c) : SnmpTarget(EndPoint);
@@ -124,12 +127,13 @@ public sealed partial class SnmpClient : IAsyncDisposable
         try
         {
             var socket = SocketFor(target.EndPoint.AddressFamily);
-            for (var attempt = 0; attempt <= _options.Retries; attempt++)
+            var timing = TimingOf(target);
+            for (var attempt = 0; attempt <= timing.Retries; attempt++)
             {
                 await socket.SendToAsync(datagram, SocketFlags.None, target.EndPoint, cancellationToken);
                 try
                 {
-                    return await pending.Response.Task.WaitAsync(_options.Timeout, cancellationToken);
+                    return await pending.Response.Task.WaitAsync(timing.Timeout, cancellationToken);
                 }
                 catch (TimeoutException)
                 {
@@ -137,7 +141,7 @@ public sealed partial class SnmpClient : IAsyncDisposable
                 }
             }
 
-            throw new SnmpTimeoutException(target.EndPoint, _options.Retries + 1, _options.Timeout);
+            throw new SnmpTimeoutException(target.EndPoint, timing.Retries + 1, timing.Timeout);
         }
         finally
         {
@@ -180,6 +184,18 @@ public sealed partial class SnmpClient : IAsyncDisposable
 
         var binding = response.ErrorIndex >= 1 && response.ErrorIndex <= response.VarBinds.Count ? response.VarBinds[response.ErrorIndex - 1] : null;
         throw new SnmpErrorException(response.ErrorStatus, response.ErrorIndex, binding);
+    }
+
+    private SnmpClientOptions TimingOf(SnmpTarget target)
+    {
+        if (target.Timing is not { } timing)
+        {
+            return _options;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timing.Timeout, TimeSpan.Zero, nameof(target));
+        ArgumentOutOfRangeException.ThrowIfNegative(timing.Retries, nameof(target));
+        return timing;
     }
 
     private int NextRequestId()

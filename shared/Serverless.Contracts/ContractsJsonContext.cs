@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts;
 
@@ -15,4 +16,13 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(AgentHeartbeat))]
 [JsonSerializable(typeof(MetricBatch))]
+[JsonSerializable(typeof(SnmpGetPayload))]
+[JsonSerializable(typeof(SnmpSetPayload))]
+[JsonSerializable(typeof(SnmpWalkPayload))]
+[JsonSerializable(typeof(SnmpBindingsOutput))]
+[JsonSerializable(typeof(MemberActionPayload))]
+[JsonSerializable(typeof(MemberActionOutput))]
+[JsonSerializable(typeof(MetricsPollPayload))]
+[JsonSerializable(typeof(MetricsPollOutput))]
+[JsonSerializable(typeof(VerifyCapabilitiesPayload))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

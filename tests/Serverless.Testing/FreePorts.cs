@@ -13,6 +13,15 @@ public static class FreePorts
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>A UDP port on <paramref name="loopback"/> (127.0.0.1 by default) nobody is bound to right now.</summary>
+    public static int Udp(IPAddress? loopback = null)
+    {
+        loopback ??= IPAddress.Loopback;
+        using var socket = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(loopback, 0));
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
     public static async Task WaitUntilListeningAsync(int port, TimeSpan timeout, Func<bool>? stillAlive = null)
     {
         var deadline = DateTime.UtcNow + timeout;

@@ -38,7 +38,7 @@ public sealed class SnmpdProcess : IAsyncDisposable
             ?? throw new InvalidOperationException("snmpd is not installed; run scripts/setup.sh (it installs the Debian package snmpd).");
         var folder = RepositoryPaths.NewScratchFolder("snmpd");
         var loopback = ipv6 ? IPAddress.IPv6Loopback : IPAddress.Loopback;
-        var port = FreeUdpPort(loopback);
+        var port = FreePorts.Udp(loopback);
         var source = ipv6 ? "::1" : "127.0.0.1";
         var config = Path.Combine(folder, "snmpd.conf");
         await File.WriteAllTextAsync(config, $"""
@@ -103,12 +103,5 @@ public sealed class SnmpdProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"snmpd did not answer on {EndPoint} within {timeout.TotalSeconds:0} s");
-    }
-
-    private static int FreeUdpPort(IPAddress loopback)
-    {
-        using var socket = new Socket(loopback.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
-        socket.Bind(new IPEndPoint(loopback, 0));
-        return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 }

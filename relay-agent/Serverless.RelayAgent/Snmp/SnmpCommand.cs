@@ -127,7 +127,7 @@ public static class SnmpCommand
             throw new FormatException("give HOST[:PORT] and at least one OID");
         }
 
-        var endPoint = EndPoint(positional[0]);
+        var endPoint = SnmpAddress.ResolveAsync(positional[0]).GetAwaiter().GetResult();
         var timeout = options.TryGetValue("-t", out var t) && double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0
             ? TimeSpan.FromSeconds(seconds)
             : options.ContainsKey("-t") ? throw new FormatException($"-t '{t}' is not a positive number of seconds") : TimeSpan.FromSeconds(1);
@@ -165,17 +165,8 @@ public static class SnmpCommand
             case "3":
                 var level = options.GetValueOrDefault("-l", "noAuthNoPriv");
                 var user = options.TryGetValue("-u", out var name) ? name : throw new FormatException("-v 3 needs -u USER");
-                var auth = level is "authNoPriv" or "authPriv"
-                    ? options.GetValueOrDefault("-a", "SHA") switch
-                    {
-                        "SHA" or "SHA1" or "SHA-1" => AuthProtocol.Sha1,
-                        "SHA-256" or "SHA256" => AuthProtocol.Sha256,
-                        var other => throw new FormatException($"-a '{other}' is not SHA or SHA-256"),
-                    }
-                    : AuthProtocol.None;
-                var priv = level == "authPriv"
-                    ? options.GetValueOrDefault("-x", "AES") is "AES" or "AES128" or "AES-128" ? PrivProtocol.Aes128 : throw new FormatException($"-x '{options["-x"]}' is not AES")
-                    : PrivProtocol.None;
+                var auth = level is "authNoPriv" or "authPriv" ? SnmpProtocolNames.Auth(options.GetValueOrDefault("-a", "SHA")) : AuthProtocol.None;
+                var priv = level == "authPriv" ? SnmpProtocolNames.Priv(options.GetValueOrDefault("-x", "AES")) : PrivProtocol.None;
                 if (level is not ("noAuthNoPriv" or "authNoPriv" or "authPriv"))
                 {
                     throw new FormatException($"-l '{level}' is not noAuthNoPriv, authNoPriv or authPriv");
@@ -194,35 +185,6 @@ public static class SnmpCommand
                 return new UsmTarget(endPoint, usm);
             default:
                 throw new FormatException($"-v '{version}' is not 1, 2c or 3");
-        }
-    }
-
-    private static IPEndPoint EndPoint(string text)
-    {
-        var host = text;
-        var port = 161;
-        var colon = text.LastIndexOf(':');
-        if (colon > 0 && text.IndexOf(':', StringComparison.Ordinal) == colon)
-        {
-            host = text[..colon];
-            port = int.TryParse(text[(colon + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
-                ? p
-                : throw new FormatException($"'{text}': the port is not a number from 1 to 65535");
-        }
-
-        host = host.Trim('[', ']');
-        if (IPAddress.TryParse(host, out var address))
-        {
-            return new IPEndPoint(address, port);
-        }
-
-        try
-        {
-            return new IPEndPoint(Dns.GetHostAddresses(host).First(), port);
-        }
-        catch (Exception exception) when (exception is SocketException or InvalidOperationException)
-        {
-            throw new FormatException($"'{host}' is not an address and does not resolve");
         }
     }
 

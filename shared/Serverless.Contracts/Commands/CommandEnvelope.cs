@@ -52,4 +52,22 @@ public static class CommandKinds
 
     /// <summary>Tests a candidate resource for registration.</summary>
     public const string VerifyCapabilities = "capabilities.verify";
+
+    /// <summary>Reads OIDs from an SNMP agent.</summary>
+    public const string SnmpGet = "snmp.get";
+
+    /// <summary>Sets OIDs on an SNMP agent.</summary>
+    public const string SnmpSet = "snmp.set";
+
+    /// <summary>Reads an SNMP subtree.</summary>
+    public const string SnmpWalk = "snmp.walk";
+
+    /// <summary>Puts a pool member into service.</summary>
+    public const string ActivateMember = "member.activate";
+
+    /// <summary>Takes a pool member out of service.</summary>
+    public const string DeactivateMember = "member.deactivate";
+
+    /// <summary>Reads the load metrics of pool members.</summary>
+    public const string PollMetrics = "metrics.poll";
 }
