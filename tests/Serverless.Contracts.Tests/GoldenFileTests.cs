@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts.Tests;
 
@@ -15,7 +16,14 @@ public sealed class GoldenFileTests
     private static readonly DateTimeOffset At = new(2026, 11, 25, 19, 0, 0, TimeSpan.Zero);
     private static readonly JsonSerializerOptions Indented = new(ContractsJsonContext.Default.Options) { WriteIndented = true };
 
-    public static TheoryData<string> Files => ["command-envelope.json", "command-result.json", "command-result-failed.json", "agent-heartbeat.json", "metric-batch.json"];
+    public static TheoryData<string> Files =>
+    [
+        "command-envelope.json", "command-result.json", "command-result-failed.json", "agent-heartbeat.json", "metric-batch.json",
+        "snmp-set-payload.json", "snmp-bindings-output.json", "member-action-payload.json", "metrics-poll-payload.json", "metrics-poll-output.json",
+        "verify-capabilities-payload.json", "capability-verification-result.json",
+    ];
+
+    private static SnmpDevice Appliance => new("10.0.0.7:161", "lb-admin", TimeoutMilliseconds: 500, Retries: 1);
 
     [Theory]
     [MemberData(nameof(Files))]
@@ -64,6 +72,19 @@ public sealed class GoldenFileTests
         "agent-heartbeat.json" => (new AgentHeartbeat(1, "agent-7", "dc1-rack4", At, "1.0.0", "kvm-host-07", At.AddHours(-3), AgentRole.Active, 42, At.AddSeconds(-5)), typeof(AgentHeartbeat)),
         "metric-batch.json" => (new MetricBatch(1, "b-0001", "agent-7", "dc1-rack4",
             [new MetricSample("lb-member-3", "cpu.load", 0.73, At), new MetricSample("lb-member-3", "net.in.bytes", 123456789, At)]), typeof(MetricBatch)),
+        "snmp-set-payload.json" => (new SnmpSetPayload(Appliance, [new SnmpBinding("1.3.6.1.4.1.8072.9999.1.1.3", "integer", "2")]), typeof(SnmpSetPayload)),
+        "snmp-bindings-output.json" => (new SnmpBindingsOutput(
+            [new SnmpBinding("1.3.6.1.2.1.1.5.0", "string", "lb-edge-1"), new SnmpBinding("1.3.6.1.2.1.1.9.1.2.9", "noSuchInstance", "")], Truncated: false), typeof(SnmpBindingsOutput)),
+        "member-action-payload.json" => (new MemberActionPayload("lb-member-3", new SnmpMember(Appliance, "simulated-load-balancer", "3")), typeof(MemberActionPayload)),
+        "metrics-poll-payload.json" => (new MetricsPollPayload(
+            [new MetricsPollTarget("lb-member-3", new SnmpMember(Appliance with { TimeoutMilliseconds = null, Retries = null }, "simulated-load-balancer", "3"))]), typeof(MetricsPollPayload)),
+        "metrics-poll-output.json" => (new MetricsPollOutput(
+            [new MetricSample("lb-member-3", "connections.active", 420, At)],
+            [new MetricsPollFailure("lb-member-4", CommandErrorKind.Unreachable, "10.0.0.8:161 did not answer within 1 s (3 tries).")]), typeof(MetricsPollOutput)),
+        "verify-capabilities-payload.json" => (new VerifyCapabilitiesPayload(new SnmpVerification(Appliance, "simulated-load-balancer", ["1", "2"])), typeof(VerifyCapabilitiesPayload)),
+        "capability-verification-result.json" => (new CapabilityVerificationResult(1, "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61", true,
+            new Dictionary<string, string> { ["snmp.profile"] = "simulated-load-balancer", ["snmp.sysObjectID"] = "1.3.6.1.4.1.8072.3.2.10" },
+            ["not writable: 1.3.6.1.4.1.8072.9999.1.1.2 (NoAccess)."]), typeof(CapabilityVerificationResult)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

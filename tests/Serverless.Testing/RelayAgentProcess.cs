@@ -12,7 +12,8 @@ public sealed record RelayAgentSettings(
     Uri ControlPlaneUrl,
     string Credential,
     double StandbyRetrySeconds = 0.25,
-    int HeartbeatIntervalSeconds = 5);
+    int HeartbeatIntervalSeconds = 5,
+    IReadOnlyDictionary<string, string>? Environment = null);
 
 /// <summary>
 /// The built relay agent as a child process, configured through environment variables as in production, with its
@@ -65,6 +66,11 @@ public sealed class RelayAgentProcess : IAsyncDisposable
             ["RelayAgent__JournalPath"] = journal,
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
+        foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
         var process = ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly], environment, folder);
         var agent = new RelayAgentProcess(process, folder, journal, settings);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
