@@ -13,6 +13,22 @@ public sealed class UsmTests
         Assert.Equal("6695FEBC9288E36282235FC7151F128497B38F3F", Convert.ToHexString(key));
     }
 
+    [Theory]
+    [InlineData(AuthProtocol.Sha1, "newsyrup", "78E2DCCE79D59403B58C1BBAA5BFF46391F1CD25")] // RFC 3414 A.5.2
+    // RFC 7860 publishes no vectors; this one is what net-snmp 5.9 persists for createUser SHA-256 "maplesyrup" with
+    // exactEngineID 0x000000000000000000000002.
+    [InlineData(AuthProtocol.Sha256, "maplesyrup", "8982E0E549E866DB361A6B625D84CCCC11162D453EE8CE3A6445C2D6776F0F8B")]
+    public void Key_localization_matches_published_and_net_snmp_vectors(AuthProtocol protocol, string password, string expected) =>
+        Assert.Equal(expected, Convert.ToHexString(Usm.LocalizeKey(protocol, password, Convert.FromHexString("000000000000000000000002"))));
+
+    [Theory]
+    // RFC 2202 case 1 truncated to HMAC-SHA-1-96 (RFC 3414); RFC 4231 cases 1 and 2 truncated to HMAC-SHA-256-192 (RFC 7860).
+    [InlineData(AuthProtocol.Sha1, "0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B", "Hi There", "B617318655057264E28BC0B6")]
+    [InlineData(AuthProtocol.Sha256, "0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B0B", "Hi There", "B0344C61D8DB38535CA8AFCEAF0BF12B881DC200C9833DA7")]
+    [InlineData(AuthProtocol.Sha256, "4A656665", "what do ya want for nothing?", "5BDCC146BF60754E6A042426089575C75A003F089D273983")]
+    public void Digest_is_the_truncated_hmac_of_the_rfc_test_cases(AuthProtocol protocol, string keyHex, string message, string expected) =>
+        Assert.Equal(expected, Convert.ToHexString(Usm.Digest(protocol, Convert.FromHexString(keyHex), System.Text.Encoding.ASCII.GetBytes(message))));
+
     [Fact]
     public void Aes_cfb_round_trips_any_length_and_depends_on_the_salt()
     {

@@ -50,7 +50,7 @@ public sealed class SnmpdProcess : IAsyncDisposable
         var process = ChildProcess.Start(
             snmpd,
             ["-f", "-Lo", "-C", "-c", config, "-p", Path.Combine(folder, "snmpd.pid"), ipv6 ? $"udp6:[::1]:{port}" : $"udp:127.0.0.1:{port}"],
-            new Dictionary<string, string?> { ["SNMP_PERSISTENT_DIR"] = folder, ["MIBS"] = string.Empty },
+            new Dictionary<string, string?> { ["SNMP_PERSISTENT_DIR"] = Directory.CreateDirectory(Path.Combine(folder, "persist")).FullName, ["MIBS"] = string.Empty },
             folder);
         var started = new SnmpdProcess(process, folder, new IPEndPoint(loopback, port));
         try
@@ -69,6 +69,16 @@ public sealed class SnmpdProcess : IAsyncDisposable
 
     /// <summary>kill -9 of exactly the process this fixture started.</summary>
     public Task KillAsync() => _process.KillAsync();
+
+    /// <summary>SIGTERM, on which snmpd writes its persistent state (for example its users' localized keys).</summary>
+    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(10));
+
+    /// <summary>The persistent state file snmpd wrote, empty if it wrote none.</summary>
+    public string PersistentState()
+    {
+        var path = Path.Combine(_folder, "persist", "snmpd.conf");
+        return File.Exists(path) ? File.ReadAllText(path) : string.Empty;
+    }
 
     public async ValueTask DisposeAsync()
     {
