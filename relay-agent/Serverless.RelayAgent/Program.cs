@@ -110,6 +110,7 @@ builder.Services.AddSingleton(services =>
 });
 builder.Services.AddSingleton<SnmpDevices>();
 builder.Services.AddSingleton<DeviceProfileCatalog>();
+builder.Services.AddSingleton<MetricsPoller>();
 builder.Services.AddSingleton<ICommandHandler, PingHandler>();
 builder.Services.AddSingleton<ICommandHandler, DiagnosticsHandler>();
 builder.Services.AddSingleton<ICommandHandler, SnmpGetHandler>();

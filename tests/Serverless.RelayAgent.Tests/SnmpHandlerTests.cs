@@ -65,7 +65,8 @@ public sealed class SnmpHandlerTests(SnmpHandlerFixture fixture) : IClassFixture
         fixture.Appliance.SteerLoad(1, connections: 420, cpuPercent: 73);
         fixture.Appliance.SteerLoad(2, connections: 15, cpuPercent: 9);
         var closedPort = FreePorts.Udp();
-        var handler = new MetricsPollHandler(fixture.Client, fixture.Devices, fixture.Profiles, fixture.Options, TimeProvider.System, NullLogger<MetricsPollHandler>.Instance);
+        var handler = new MetricsPollHandler(
+            new MetricsPoller(fixture.Client, fixture.Devices, fixture.Profiles, fixture.Options, TimeProvider.System), NullLogger<MetricsPollHandler>.Instance);
         var device = fixture.Device(SnmpHandlerFixture.ReadWrite);
         var dark = fixture.Device(SnmpHandlerFixture.ReadWrite, $"127.0.0.1:{closedPort}", ",\"timeoutMilliseconds\":100,\"retries\":0");
         var payload = $$$"""
