@@ -98,9 +98,12 @@ mkdir -p .local/appliance
 cat > .local/appliance/snmpd.conf <<CONF
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
+createUser demoadmin SHA-256 "demo-auth-pass" AES "demo-priv-pass"
+rwuser demoadmin priv
 pass_persist .1.3.6.1.4.1.8072.9999.1 $(command -v dotnet) $root/tests/Serverless.SnmpAppliance/bin/Debug/net10.0/Serverless.SnmpAppliance.dll --state $root/.local/appliance/members.json
 CONF
-SNMP_PERSISTENT_DIR="$root/.local/appliance" MIBS="" /usr/sbin/snmpd -f -Lo -C -c .local/appliance/snmpd.conf "udp:127.0.0.1:$snmp_port" \
+mkdir -p .local/appliance/persist
+SNMP_PERSISTENT_DIR="$root/.local/appliance/persist" MIBS="" /usr/sbin/snmpd -f -Lo -C -c .local/appliance/snmpd.conf "udp:127.0.0.1:$snmp_port" \
     > .local/appliance/snmpd.log 2>&1 &
 pids+=($!)
 
@@ -114,6 +117,9 @@ credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H '
 RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
 RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
 RelayAgent__ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;" \
+env RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
+    RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
+    RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \
     dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll &
 pids+=($!)
 
@@ -122,7 +128,8 @@ cat <<INFO
   API:           http://localhost:$port/api   (health: curl http://localhost:$port/api/v1/health)
   Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in .local/servicebus
   Demo agent:    demo-agent holds the session of zone demo-site
-  Appliance:     simulated load balancer (snmpd) on 127.0.0.1:$snmp_port, communities public/private; try
+  Appliance:     simulated load balancer (snmpd) on 127.0.0.1:$snmp_port, communities public/private, v3 user demoadmin
+                 (the demo agent holds it as SNMP credential "demo-lb"); try
                    dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll snmp walk \\
                      127.0.0.1:$snmp_port 1.3.6.1.4.1.8072.9999.1
   Keys:          in .local/keys.env (source it; send LocalHost__FunctionKey as header x-functions-key)
