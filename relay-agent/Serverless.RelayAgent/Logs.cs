@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Logging;
-
 namespace Serverless.RelayAgent;
 
 /// <summary>Log definitions of the relay agent; EventIds 5000-5999.</summary>

@@ -2,9 +2,6 @@ using System.Buffers.Binary;
 
 namespace Serverless.Snmp;
 
-/// <summary>A message could not be decoded; the text says where and why.</summary>
-public sealed class SnmpDecodeException(string message) : Exception(message);
-
 /// <summary>Writes BER (definite lengths, minimal integers) into a growing buffer; constructed values nest by scope.</summary>
 internal sealed class BerWriter
 {

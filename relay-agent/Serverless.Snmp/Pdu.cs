@@ -1,42 +1,5 @@
 namespace Serverless.Snmp;
 
-/// <summary>The PDU kinds of SNMPv1/v2c/v3 (their BER context tags).</summary>
-public enum PduType : byte
-{
-    GetRequest = 0xA0,
-    GetNextRequest = 0xA1,
-    Response = 0xA2,
-    SetRequest = 0xA3,
-    GetBulkRequest = 0xA5,
-    InformRequest = 0xA6,
-    TrapV2 = 0xA7,
-    Report = 0xA8,
-}
-
-/// <summary>The error-status of a response (RFC 3416), with 0 meaning none.</summary>
-public enum ErrorStatus
-{
-    NoError = 0,
-    TooBig = 1,
-    NoSuchName = 2,
-    BadValue = 3,
-    ReadOnly = 4,
-    GenErr = 5,
-    NoAccess = 6,
-    WrongType = 7,
-    WrongLength = 8,
-    WrongEncoding = 9,
-    WrongValue = 10,
-    NoCreation = 11,
-    InconsistentValue = 12,
-    ResourceUnavailable = 13,
-    CommitFailed = 14,
-    UndoFailed = 15,
-    AuthorizationError = 16,
-    NotWritable = 17,
-    InconsistentName = 18,
-}
-
 /// <summary>
 /// A PDU. For GetBulk, <see cref="ErrorStatus"/> and <see cref="ErrorIndex"/> carry non-repeaters and max-repetitions,
 /// as on the wire; use <see cref="GetBulk"/> to build one.
@@ -103,42 +66,5 @@ public sealed record Pdu(PduType Type, int RequestId, int ErrorStatusValue, int 
         }
 
         return new Pdu((PduType)tag, requestId, errorStatus, errorIndex, bindings);
-    }
-}
-
-/// <summary>SNMP versions on the wire.</summary>
-public enum SnmpVersion
-{
-    V1 = 0,
-    V2c = 1,
-    V3 = 3,
-}
-
-/// <summary>An SNMPv1 or v2c message: version, community and PDU.</summary>
-public sealed record CommunityMessage(SnmpVersion Version, string Community, Pdu Pdu)
-{
-    public byte[] Encode()
-    {
-        var writer = new BerWriter();
-        writer.Push(0x30);
-        writer.WriteInteger((byte)SnmpType.Integer32, (int)Version);
-        writer.WriteValue((byte)SnmpType.OctetString, System.Text.Encoding.UTF8.GetBytes(Community));
-        Pdu.Write(writer);
-        writer.Pop();
-        return writer.Written.ToArray();
-    }
-
-    public static CommunityMessage Decode(ReadOnlySpan<byte> datagram)
-    {
-        var outer = new BerReader(datagram);
-        var message = outer.ReadConstructed(0x30, "message");
-        var version = (SnmpVersion)message.ReadInteger("version");
-        if (version is not (SnmpVersion.V1 or SnmpVersion.V2c))
-        {
-            throw new SnmpDecodeException($"version: {(int)version} is not a community-based version");
-        }
-
-        var community = System.Text.Encoding.UTF8.GetString(message.ReadTagged((byte)SnmpType.OctetString, "community"));
-        return new CommunityMessage(version, community, Pdu.Read(ref message));
     }
 }

@@ -5,24 +5,6 @@ using System.Runtime.CompilerServices;
 
 namespace Serverless.Snmp;
 
-/// <summary>An agent and the credentials to reach it with; <see cref="Timing"/> overrides the client's timeout and retries.</summary>
-public abstract record SnmpTarget(IPEndPoint EndPoint)
-{
-    public SnmpClientOptions? Timing { get; init; }
-}
-
-/// <summary>Where and how to reach an agent with a community (v1 or v2c).</summary>
-public sealed record CommunityTarget(IPEndPoint EndPoint, string Community, SnmpVersion Version = SnmpVersion.V2c) : SnmpTarget(EndPoint);
-
-/// <summary>Where and how to reach an agent with an SNMPv3 user (USM); the engine is discovered on first use.</summary>
-public sealed record UsmTarget(IPEndPoint EndPoint, UsmUser User, string ContextName = "") : SnmpTarget(EndPoint);
-
-/// <summary>Per-request timing: each try waits <see cref="Timeout"/>, and a request is sent 1 + <see cref="Retries"/> times.</summary>
-public sealed record SnmpClientOptions(TimeSpan Timeout, int Retries)
-{
-    public static SnmpClientOptions Default { get; } = new(TimeSpan.FromSeconds(1), 2);
-}
-
 /// <summary>
 /// An SNMP manager over UDP. One socket per address family serves any number of concurrent requests, matched to their
 /// responses by request id and source address; datagrams that match nothing are dropped. Thread-safe; dispose to

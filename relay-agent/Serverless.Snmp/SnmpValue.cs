@@ -4,24 +4,6 @@ using System.Text;
 
 namespace Serverless.Snmp;
 
-/// <summary>The BER tags of SMIv2 values, and of the three exceptions a v2c/v3 agent answers instead of a value.</summary>
-public enum SnmpType : byte
-{
-    Integer32 = 0x02,
-    OctetString = 0x04,
-    Null = 0x05,
-    ObjectIdentifier = 0x06,
-    IpAddress = 0x40,
-    Counter32 = 0x41,
-    Gauge32 = 0x42,
-    TimeTicks = 0x43,
-    Opaque = 0x44,
-    Counter64 = 0x46,
-    NoSuchObject = 0x80,
-    NoSuchInstance = 0x81,
-    EndOfMibView = 0x82,
-}
-
 /// <summary>
 /// One SMIv2 value. Numbers keep their exact width and signedness; the exceptions noSuchObject, noSuchInstance and
 /// endOfMibView are values too, so a caller sees them as data.
@@ -127,13 +109,4 @@ public sealed class SnmpValue : IEquatable<SnmpValue>
     private static bool IsPrintable(byte[] bytes) => bytes.All(b => b is >= 0x20 and < 0x7f or (byte)'\n' or (byte)'\r' or (byte)'\t');
 
     private InvalidOperationException WrongType(string expected) => new($"The value is {Type}, not {expected}.");
-}
-
-/// <summary>A variable binding: an OID and its value.</summary>
-public sealed record VarBind(Oid Oid, SnmpValue Value)
-{
-    /// <summary>A binding for a request that only names the OID (value NULL).</summary>
-    public static VarBind Request(Oid oid) => new(oid, SnmpValue.Null);
-
-    public override string ToString() => $"{Oid} = {Value}";
 }

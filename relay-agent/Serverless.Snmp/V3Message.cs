@@ -3,32 +3,6 @@ using System.Text;
 
 namespace Serverless.Snmp;
 
-/// <summary>Why an SNMPv3 exchange failed, from the agent's report PDU (RFC 3414 usmStats*).</summary>
-public enum UsmError
-{
-    UnsupportedSecurityLevel = 1,
-    NotInTimeWindow = 2,
-    UnknownUserName = 3,
-    UnknownEngineId = 4,
-    WrongDigest = 5,
-    DecryptionError = 6,
-}
-
-/// <summary>The agent refused an SNMPv3 request at the security layer; <see cref="Error"/> says how.</summary>
-public sealed class SnmpUsmException(UsmError error, string user, System.Net.IPEndPoint target)
-    : Exception(error switch
-    {
-        UsmError.UnknownUserName => $"{target} does not know the user '{user}'.",
-        UsmError.WrongDigest => $"{target} rejected the authentication of '{user}': wrong authentication password or protocol.",
-        UsmError.DecryptionError => $"{target} could not decrypt the request of '{user}': wrong privacy password or protocol.",
-        UsmError.UnsupportedSecurityLevel => $"{target} does not allow '{user}' this security level.",
-        UsmError.NotInTimeWindow => $"{target} kept answering notInTimeWindow for '{user}' after re-synchronisation.",
-        _ => $"{target} does not recognise the engine id used for '{user}'.",
-    })
-{
-    public UsmError Error { get; } = error;
-}
-
 /// <summary>The authoritative engine's identity and clock, as learned by discovery and reports.</summary>
 internal sealed record EngineState(byte[] EngineId, int Boots, int Time, long SyncedAtTicks)
 {

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Snmp;

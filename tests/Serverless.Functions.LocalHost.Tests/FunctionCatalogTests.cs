@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Serverless.Functions;
 using Serverless.Functions.LocalHost.Discovery;
 
 namespace Serverless.Functions.LocalHost.Tests;

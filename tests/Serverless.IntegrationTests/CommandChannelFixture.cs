@@ -94,9 +94,3 @@ public sealed class CommandChannelFixture : IAsyncLifetime
         }
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class CommandChannelCollection : ICollectionFixture<CommandChannelFixture>
-{
-    public const string Name = "command channel";
-}

@@ -1,5 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Serverless.ServiceBusEmulator;
 using Serverless.ServiceBusEmulator.Configuration;
 using Serverless.Testing;
 

@@ -1,5 +1,3 @@
-using Serverless.Snmp;
-
 namespace Serverless.Snmp.Tests;
 
 public sealed class BerTests

@@ -1,4 +1,3 @@
-using Serverless.Snmp;
 using Serverless.Snmp.Profiles;
 using Serverless.Testing;
 

@@ -1,5 +1,4 @@
 using System.Net;
-using Serverless.Snmp;
 
 namespace Serverless.Snmp.Tests;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Serverless.Snmp;
 using Serverless.Testing;
 
 namespace Serverless.Snmp.Tests;
@@ -17,7 +16,9 @@ public sealed class SnmpdTests : IAsyncLifetime
         createUser noauthuser
         createUser shauser SHA "sha-auth-pass"
         createUser sha256priv SHA-256 "sha256-auth-pass" AES "aes-priv-pass-1"
+        createUser shapriv SHA "sha-auth-pass-2" AES "aes-priv-pass-2"
         rouser noauthuser noauth
+        rouser shapriv priv
         rwuser shauser auth
         rwuser sha256priv priv
         """;
@@ -144,6 +145,8 @@ public sealed class SnmpdTests : IAsyncLifetime
 
         Assert.Contains("Linux", (await _client.GetAsync(noAuth, [SysDescr]))[0].Value.AsString(), StringComparison.Ordinal);
         Assert.Contains("Linux", (await _client.GetAsync(sha, [SysDescr]))[0].Value.AsString(), StringComparison.Ordinal);
+        var shaAes = new UsmTarget(_snmpd.EndPoint, new UsmUser("shapriv", AuthProtocol.Sha1, "sha-auth-pass-2", PrivProtocol.Aes128, "aes-priv-pass-2"));
+        Assert.Contains("Linux", (await _client.GetAsync(shaAes, [SysDescr]))[0].Value.AsString(), StringComparison.Ordinal);
 
         var name = $"lb-{Guid.NewGuid():N}"[..20];
         await _client.SetAsync(sha256Aes, [new VarBind(SysName, SnmpValue.OctetString(name))]);

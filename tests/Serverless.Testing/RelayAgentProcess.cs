@@ -2,19 +2,6 @@ using System.Globalization;
 
 namespace Serverless.Testing;
 
-/// <summary>What a test relay agent is and where it connects.</summary>
-public sealed record RelayAgentSettings(
-    string AgentId,
-    string AgentGroup,
-    string TenantId,
-    string ServiceBusConnection,
-    string QueueName,
-    Uri ControlPlaneUrl,
-    string Credential,
-    double StandbyRetrySeconds = 0.25,
-    int HeartbeatIntervalSeconds = 5,
-    IReadOnlyDictionary<string, string>? Environment = null);
-
 /// <summary>
 /// The built relay agent as a child process, configured through environment variables as in production, with its
 /// execution journal in a scratch folder. It can be killed with SIGKILL or stopped with SIGTERM.

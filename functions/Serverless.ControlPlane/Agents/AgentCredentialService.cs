@@ -64,9 +64,3 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
-
-/// <summary>Body of <c>POST /api/v1/agents/credentials</c>.</summary>
-public sealed record IssueAgentCredentialRequest(string? AgentId, string? AgentGroup);
-
-/// <summary>A new credential and the token that carries its secret; the token is shown once.</summary>
-public sealed record IssuedAgentCredential(AgentCredential Credential, string Token);

@@ -123,10 +123,3 @@ public sealed class CommandService(
         return errors;
     }
 }
-
-/// <summary>Whether a reported result was new or a repeat of one already taken.</summary>
-public enum ResultAcceptance
-{
-    Accepted,
-    Duplicate,
-}

@@ -1,5 +1,3 @@
-using Serverless.ControlPlane.Results;
-
 namespace Serverless.ControlPlane.Zones;
 
 /// <summary>Zone persistence, partitioned by tenant.</summary>

@@ -33,6 +33,3 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
             new AgentCredentialResponse(credential.CredentialId, credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CreatedAt, outcome.Value.Token));
     }
 }
-
-/// <summary>A newly issued credential; <see cref="Token"/> is the only copy of the secret.</summary>
-public sealed record AgentCredentialResponse(string CredentialId, string TenantId, string AgentId, string AgentGroup, DateTimeOffset CreatedAt, string Token);

@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
-using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
@@ -113,6 +112,3 @@ public sealed class AgentUplinkFunctions(
             type: ProblemTypes.Unauthorized);
     }
 }
-
-/// <summary>The answer to an uplink call: the id of what was taken, and whether it had been taken before.</summary>
-public sealed record UplinkAcknowledgement(string Id, bool Duplicate);

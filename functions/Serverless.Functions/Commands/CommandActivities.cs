@@ -18,6 +18,3 @@ public sealed class CommandActivities(CommandService commands)
     public Task<CommandResult?> GetResultAsync([ActivityTrigger] CommandResultQuery query, CancellationToken cancellationToken) =>
         commands.GetResultAsync(query.TenantId, query.CommandId, cancellationToken);
 }
-
-/// <summary>Which command's recorded result to read.</summary>
-public sealed record CommandResultQuery(string TenantId, string CommandId);

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
-using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Validation;
@@ -58,6 +57,3 @@ public sealed class ZonePingFunctions(ZoneService zones, CommandService commands
     private static TraceContext? CurrentTrace() =>
         Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? new TraceContext(activity.Id!, activity.TraceStateString) : null;
 }
-
-/// <summary>The answer to a ping request: where to follow the operation.</summary>
-public sealed record PingAcceptedResponse(string OperationId, string Zone, string AgentGroup, string OperationUrl);

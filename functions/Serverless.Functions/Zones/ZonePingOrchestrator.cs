@@ -4,8 +4,6 @@ using Microsoft.DurableTask;
 using Serverless.Contracts.Commands;
 using Serverless.Functions.Commands;
 
-using TraceContext = Serverless.Contracts.Commands.TraceContext;
-
 namespace Serverless.Functions.Zones;
 
 /// <summary>Sends <c>agent.ping</c> to a zone's agent group and ends with the agent's result; fails with the reason otherwise.</summary>
@@ -26,9 +24,3 @@ public static class ZonePingOrchestrator
             : throw new CommandFailedException(result.Error?.Message ?? $"The command ended {result.Status}.");
     }
 }
-
-/// <summary>The input of <see cref="ZonePingOrchestrator"/>.</summary>
-public sealed record ZonePingInput(string TenantId, string AgentGroup, int TimeoutSeconds, TraceContext? Trace);
-
-/// <summary>An agent command did not succeed; the message says why, in the words the operation shows.</summary>
-public sealed class CommandFailedException(string message) : Exception(message);

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;

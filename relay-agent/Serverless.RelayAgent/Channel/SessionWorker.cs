@@ -1,6 +1,4 @@
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts.Agents;
 using Serverless.RelayAgent.Execution;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
@@ -168,10 +167,4 @@ public sealed class CommandExecutor(
         activity?.SetTag("command.kind", command.Kind);
         return activity;
     }
-}
-
-/// <summary>What became of a message: settled (with the settlement possibly still in flight) or left for redelivery.</summary>
-public readonly record struct HandledMessage(bool Settled, Task Settlement)
-{
-    public static HandledMessage Unsettled { get; } = new(false, Task.CompletedTask);
 }

@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
-using Serverless.Contracts.Snmp;
 using Serverless.RelayAgent.Snmp;
 using Serverless.Snmp;
 

@@ -29,18 +29,3 @@ public sealed class DiagnosticsHandler(IOptions<RelayAgentOptions> options, Agen
         return Task.FromResult(JsonSerializer.SerializeToElement(output, AgentJsonContext.Default.DiagnosticsOutput));
     }
 }
-
-/// <summary>Output of <c>agent.diagnostics</c>.</summary>
-public sealed record DiagnosticsOutput(
-    string AgentId,
-    string AgentGroup,
-    string AgentVersion,
-    string HostName,
-    string RuntimeVersion,
-    DateTimeOffset StartedAt,
-    long UptimeSeconds,
-    string Role,
-    long CommandsExecuted,
-    DateTimeOffset? LastCommandAt,
-    long WorkingSetBytes,
-    long CpuMilliseconds);

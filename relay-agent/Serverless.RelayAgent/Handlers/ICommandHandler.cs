@@ -10,9 +10,3 @@ public interface ICommandHandler
 
     Task<JsonElement> ExecuteAsync(CommandEnvelope command, CancellationToken cancellationToken);
 }
-
-/// <summary>A handler's expected failure: its category and a message for the operator.</summary>
-public sealed class CommandFailure(CommandErrorKind kind, string message) : Exception(message)
-{
-    public CommandErrorKind Kind { get; } = kind;
-}

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Snmp;
 using Serverless.RelayAgent.Snmp;

@@ -18,6 +18,3 @@ public sealed class PingHandler(IOptions<RelayAgentOptions> options, TimeProvide
         return Task.FromResult(JsonSerializer.SerializeToElement(output, AgentJsonContext.Default.PingOutput));
     }
 }
-
-/// <summary>Output of <c>agent.ping</c>.</summary>
-public sealed record PingOutput(string AgentId, string AgentGroup, string HostName, DateTimeOffset AgentTime, string? Echo);

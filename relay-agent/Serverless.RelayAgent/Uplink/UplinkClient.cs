@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.Extensions.Logging;
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;

@@ -177,56 +177,6 @@ public sealed record DeviceProfile(
     }
 }
 
-/// <summary>An OID with an optional <c>{member}</c> placeholder for the member's index arcs.</summary>
-public sealed record OidTemplate(string Text)
-{
-    public const string MemberPlaceholder = "{member}";
-
-    public bool HasMember => Text.Contains(MemberPlaceholder, StringComparison.Ordinal);
-
-    public static OidTemplate Parse(string text, string path)
-    {
-        if (text.Contains(MemberPlaceholder, StringComparison.Ordinal) && !text.EndsWith("." + MemberPlaceholder, StringComparison.Ordinal))
-        {
-            throw new DeviceProfileException($"{path}: '{text}': {{member}} may only end the OID, as '.{{member}}'");
-        }
-
-        try
-        {
-            Oid.Parse(text.Replace(MemberPlaceholder, "0", StringComparison.Ordinal));
-        }
-        catch (Exception exception) when (exception is FormatException or ArgumentException)
-        {
-            throw new DeviceProfileException($"{path}: {exception.Message}");
-        }
-
-        return new OidTemplate(text);
-    }
-
-    /// <summary>The OID for a member index such as <c>3</c> or <c>1.4</c>.</summary>
-    public Oid Resolve(string? member)
-    {
-        if (HasMember && string.IsNullOrEmpty(member))
-        {
-            throw new ArgumentException($"'{Text}' needs a member index.", nameof(member));
-        }
-
-        return Oid.Parse(HasMember ? Text.Replace(MemberPlaceholder, member, StringComparison.Ordinal) : Text);
-    }
-}
-
-/// <summary>One set of an activation or deactivation.</summary>
-public sealed record ProfileSet(OidTemplate Oid, SnmpValue Value);
-
-/// <summary>A value that tells whether a member is healthy.</summary>
-public sealed record HealthCheck(string Name, OidTemplate Oid, IReadOnlyList<string> Healthy);
-
-/// <summary>A load metric: a gauge read as is, or a counter turned into a rate; multiplied by <see cref="Scale"/>.</summary>
-public sealed record LoadMetric(string Metric, OidTemplate Oid, string Kind, double Scale);
-
-/// <summary>A profile file is invalid; the message names the file and the field.</summary>
-public sealed class DeviceProfileException(string message) : Exception(message);
-
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(DeviceProfile.ProfileFile))]
 internal sealed partial class ProfileJsonContext : JsonSerializerContext;

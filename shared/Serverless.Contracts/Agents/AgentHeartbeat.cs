@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace Serverless.Contracts.Agents;
 
 /// <summary>An agent's periodic sign of life, posted to <c>POST /api/v1/agent/heartbeats</c>.</summary>
@@ -24,16 +22,3 @@ public sealed record AgentHeartbeat(
     AgentRole Role,
     long CommandsExecuted,
     DateTimeOffset? LastCommandAt);
-
-/// <summary>Whether an agent holds its group's session.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AgentRole>))]
-public enum AgentRole
-{
-    /// <summary>It holds the session and executes commands.</summary>
-    [JsonStringEnumMemberName("active")]
-    Active,
-
-    /// <summary>It waits to take over the session.</summary>
-    [JsonStringEnumMemberName("standby")]
-    Standby,
-}

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Serverless.Contracts.Commands;
 
@@ -32,72 +31,3 @@ public sealed record CommandResult(
     CommandTimings Timings,
     CommandCorrelation Correlation,
     TraceContext? Trace);
-
-/// <summary>How a command ended.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandStatus>))]
-public enum CommandStatus
-{
-    /// <summary>It ran and did what was asked.</summary>
-    [JsonStringEnumMemberName("succeeded")]
-    Succeeded,
-
-    /// <summary>It ran, or tried to, and failed; see the error.</summary>
-    [JsonStringEnumMemberName("failed")]
-    Failed,
-
-    /// <summary>It reached the agent after its deadline and did not run.</summary>
-    [JsonStringEnumMemberName("expired")]
-    Expired,
-
-    /// <summary>Nobody answered before the deadline (decided by the control plane, not an agent).</summary>
-    [JsonStringEnumMemberName("timedOut")]
-    TimedOut,
-}
-
-/// <summary>Why a command did not succeed.</summary>
-/// <param name="Kind">A stable machine-readable category.</param>
-/// <param name="Message">What happened, in words an operator can act on.</param>
-public sealed record CommandError(CommandErrorKind Kind, string Message);
-
-/// <summary>Stable categories of command failure.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandErrorKind>))]
-public enum CommandErrorKind
-{
-    /// <summary>The agent does not know the command kind.</summary>
-    [JsonStringEnumMemberName("unsupported")]
-    Unsupported,
-
-    /// <summary>The payload is missing fields or has wrong values.</summary>
-    [JsonStringEnumMemberName("invalidPayload")]
-    InvalidPayload,
-
-    /// <summary>The target resource could not be reached.</summary>
-    [JsonStringEnumMemberName("unreachable")]
-    Unreachable,
-
-    /// <summary>The target refused the agent's credentials.</summary>
-    [JsonStringEnumMemberName("unauthorized")]
-    Unauthorized,
-
-    /// <summary>The target answered with an error.</summary>
-    [JsonStringEnumMemberName("deviceError")]
-    DeviceError,
-
-    /// <summary>The deadline passed before the command could run.</summary>
-    [JsonStringEnumMemberName("expired")]
-    Expired,
-
-    /// <summary>No result arrived before the deadline.</summary>
-    [JsonStringEnumMemberName("timeout")]
-    Timeout,
-
-    /// <summary>A bug or unexpected condition in the agent.</summary>
-    [JsonStringEnumMemberName("internal")]
-    Internal,
-}
-
-/// <summary>When the agent handled a command.</summary>
-/// <param name="ReceivedAt">When the agent took the message from its session.</param>
-/// <param name="StartedAt">When execution began.</param>
-/// <param name="CompletedAt">When execution ended.</param>
-public sealed record CommandTimings(DateTimeOffset ReceivedAt, DateTimeOffset StartedAt, DateTimeOffset CompletedAt);

@@ -1,5 +1,4 @@
 using Amqp;
-using Amqp.Framing;
 using Amqp.Sasl;
 using Amqp.Types;
 

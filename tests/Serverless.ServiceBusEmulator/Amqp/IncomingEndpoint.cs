@@ -1,7 +1,6 @@
 using Amqp;
 using Amqp.Framing;
 using Amqp.Listener;
-using Amqp.Types;
 using Serverless.ServiceBusEmulator.Broker;
 
 namespace Serverless.ServiceBusEmulator.Amqp;

@@ -4,33 +4,6 @@ using System.Xml;
 
 namespace Serverless.ServiceBusEmulator.Configuration;
 
-/// <summary>Rights a shared access policy grants, as in Service Bus.</summary>
-[Flags]
-public enum AccessRights
-{
-    None = 0,
-    Listen = 1,
-    Send = 2,
-    Manage = 4 | Listen | Send,
-}
-
-/// <summary>A named key and the rights a token signed with it carries.</summary>
-public sealed record SharedAccessPolicy(string KeyName, string Key, AccessRights Rights);
-
-/// <summary>A queue's settings, validated; durations already parsed.</summary>
-public sealed record QueueSettings(
-    string Name,
-    bool RequiresSession,
-    TimeSpan LockDuration,
-    int MaxDeliveryCount,
-    TimeSpan DefaultMessageTimeToLive,
-    bool DeadLetteringOnMessageExpiration,
-    bool RequiresDuplicateDetection,
-    TimeSpan DuplicateDetectionHistoryTimeWindow,
-    long MaxSizeInBytes,
-    int MaxMessageSizeInBytes,
-    IReadOnlyList<SharedAccessPolicy> Policies);
-
 /// <summary>
 /// The emulator's configuration, read from a file in the shape of the official emulator's <c>Config.json</c>
 /// (<c>UserConfig.Namespaces[].Queues[].Properties</c>), extended with <c>SharedAccessPolicies</c> on the namespace and on
@@ -263,9 +236,6 @@ public sealed record EmulatorConfig(string NamespaceName, IReadOnlyList<SharedAc
         public List<string>? Rights { get; set; }
     }
 }
-
-/// <summary>The configuration file is unreadable or invalid; the message names the field.</summary>
-public sealed class EmulatorConfigException(string message) : Exception(message);
 
 [JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
 [JsonSerializable(typeof(EmulatorConfig.ConfigFile))]

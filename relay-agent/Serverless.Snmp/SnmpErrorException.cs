@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Serverless.Snmp;
 
 /// <summary>The agent answered with an error-status; <see cref="Index"/> is the 1-based position of the binding at fault.</summary>
@@ -11,11 +9,4 @@ public sealed class SnmpErrorException(ErrorStatus status, int index, VarBind? b
     public int Index { get; } = index;
 
     public VarBind? Binding { get; } = binding;
-}
-
-/// <summary>No answer came from the target within the timeout, after every retry.</summary>
-public sealed class SnmpTimeoutException(IPEndPoint target, int attempts, TimeSpan timeout, string? hint = null)
-    : TimeoutException($"{target} did not answer within {timeout.TotalSeconds:0.###} s ({attempts} {(attempts == 1 ? "try" : "tries")}).{(hint is null ? string.Empty : " " + hint)}")
-{
-    public IPEndPoint Target { get; } = target;
 }

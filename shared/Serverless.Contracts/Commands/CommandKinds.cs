@@ -1,0 +1,32 @@
+namespace Serverless.Contracts.Commands;
+
+/// <summary>Command kinds the agent understands.</summary>
+public static class CommandKinds
+{
+    /// <summary>Answers with the agent's identity and clock: proves the channel end to end.</summary>
+    public const string Ping = "agent.ping";
+
+    /// <summary>Answers with the agent's version, uptime, session state and recent command counts.</summary>
+    public const string Diagnostics = "agent.diagnostics";
+
+    /// <summary>Tests a candidate resource for registration.</summary>
+    public const string VerifyCapabilities = "capabilities.verify";
+
+    /// <summary>Reads OIDs from an SNMP agent.</summary>
+    public const string SnmpGet = "snmp.get";
+
+    /// <summary>Sets OIDs on an SNMP agent.</summary>
+    public const string SnmpSet = "snmp.set";
+
+    /// <summary>Reads an SNMP subtree.</summary>
+    public const string SnmpWalk = "snmp.walk";
+
+    /// <summary>Puts a pool member into service.</summary>
+    public const string ActivateMember = "member.activate";
+
+    /// <summary>Takes a pool member out of service.</summary>
+    public const string DeactivateMember = "member.deactivate";
+
+    /// <summary>Reads the load metrics of pool members.</summary>
+    public const string PollMetrics = "metrics.poll";
+}
