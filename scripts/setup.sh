@@ -30,6 +30,13 @@ if ! command -v snmpd >/dev/null 2>&1; then
     [ -z "$created_policy" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
+# libvirt's C library: the agent's libvirt binding P/Invokes it; tests use its in-process test driver (no daemon).
+if ! ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0 '; then
+    echo "setup: installing libvirt0 (apt-get)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvirt0 >/dev/null
+fi
+
 # Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci (Azurite)" >&2

@@ -1,0 +1,7 @@
+namespace Serverless.Libvirt;
+
+/// <summary>One guest architecture a host can run.</summary>
+/// <param name="Architecture">For example <c>x86_64</c> or <c>i686</c>.</param>
+/// <param name="OsType"><c>hvm</c> (full virtualization), <c>xen</c>, <c>exe</c> (containers), ….</param>
+/// <param name="DomainTypes">The domain types for it, for example <c>kvm</c> and <c>qemu</c>.</param>
+public sealed record GuestCapability(string Architecture, string OsType, IReadOnlyList<string> DomainTypes);

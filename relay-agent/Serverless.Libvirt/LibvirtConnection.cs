@@ -1,0 +1,215 @@
+using System.Runtime.InteropServices;
+
+namespace Serverless.Libvirt;
+
+/// <summary>
+/// A connection to one hypervisor through libvirt (any URI the operator configures: <c>qemu:///system</c>,
+/// <c>esx://…</c>, <c>test:///default</c>, …) with what registration needs to know about the host and the domain
+/// lifecycle. Domains are addressed by name. Every failure is a <see cref="LibvirtException"/> subtype carrying
+/// libvirt's error number and message. Thread-safe as libvirt connections are; dispose to close.
+/// </summary>
+public sealed unsafe class LibvirtConnection : IDisposable
+{
+    private readonly ConnectionHandle _handle;
+
+    static LibvirtConnection()
+    {
+        // libvirt prints every error to stderr unless a handler is set; errors reach callers as exceptions instead.
+        LibvirtNative.virSetErrorFunc(0, &IgnoreError);
+    }
+
+    private LibvirtConnection(ConnectionHandle handle, string uri, bool readOnly)
+    {
+        _handle = handle;
+        Uri = uri;
+        ReadOnly = readOnly;
+    }
+
+    public string Uri { get; }
+
+    public bool ReadOnly { get; }
+
+    /// <summary>Whether the connection still works (remote connections can drop).</summary>
+    public bool IsAlive => !_handle.IsClosed && LibvirtNative.virConnectIsAlive(Pointer) == 1;
+
+    private nint Pointer => _handle.DangerousGetHandle();
+
+    /// <summary>Opens <paramref name="uri"/>; throws <see cref="LibvirtConnectionException"/> or <see cref="LibvirtAccessException"/> on failure.</summary>
+    public static LibvirtConnection Open(string uri, bool readOnly = false)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        var pointer = readOnly ? LibvirtNative.virConnectOpenReadOnly(uri) : LibvirtNative.virConnectOpen(uri);
+        if (pointer == 0)
+        {
+            throw LastError(readOnly ? "virConnectOpenReadOnly" : "virConnectOpen", $"'{uri}'");
+        }
+
+        return new LibvirtConnection(new ConnectionHandle(pointer), uri, readOnly);
+    }
+
+    public HypervisorInfo GetHypervisor()
+    {
+        var type = Marshal.PtrToStringUTF8(Check(LibvirtNative.virConnectGetType(Pointer), "virConnectGetType"))!;
+        Check(LibvirtNative.virConnectGetVersion(Pointer, out var version), "virConnectGetVersion");
+        Check(LibvirtNative.virConnectGetLibVersion(Pointer, out var library), "virConnectGetLibVersion");
+        var hostName = TakeString(LibvirtNative.virConnectGetHostname(Pointer), "virConnectGetHostname");
+        var (saveRestore, suspendResume) = DriverFeatures.For(type);
+        return new HypervisorInfo(type, Decode(version), Decode(library), hostName, saveRestore, suspendResume);
+    }
+
+    public NodeInfo GetNodeInfo()
+    {
+        Check(LibvirtNative.virNodeGetInfo(Pointer, out var info), "virNodeGetInfo");
+        var model = new ReadOnlySpan<byte>(info.Model, 32);
+        var end = model.IndexOf((byte)0);
+        return new NodeInfo(
+            System.Text.Encoding.UTF8.GetString(end < 0 ? model : model[..end]),
+            info.Memory, (int)info.Cpus, (int)info.Mhz, (int)info.Nodes, (int)info.Sockets, (int)info.Cores, (int)info.Threads);
+    }
+
+    public string GetCapabilitiesXml() => TakeString(LibvirtNative.virConnectGetCapabilities(Pointer), "virConnectGetCapabilities");
+
+    public HostCapabilities GetCapabilities() => HostCapabilities.Parse(GetCapabilitiesXml());
+
+    /// <summary>Every domain on the host, running or defined.</summary>
+    public IReadOnlyList<DomainInfo> ListDomains()
+    {
+        var count = Check(LibvirtNative.virConnectListAllDomains(Pointer, out var array, 0), "virConnectListAllDomains");
+        var domains = new List<DomainInfo>(count);
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                using var domain = new DomainHandle(((nint*)array)[i]);
+                domains.Add(Describe(domain));
+            }
+        }
+        finally
+        {
+            LibvirtNative.free(array);
+        }
+
+        return domains;
+    }
+
+    /// <summary>Defines (or redefines) a persistent domain from its XML, without starting it.</summary>
+    public DomainInfo DefineDomain(string xml)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(xml);
+        using var domain = new DomainHandle(Check(LibvirtNative.virDomainDefineXML(Pointer, xml), "virDomainDefineXML"));
+        return Describe(domain);
+    }
+
+    public DomainInfo GetDomain(string name)
+    {
+        using var domain = Lookup(name);
+        return Describe(domain);
+    }
+
+    public string GetDomainXml(string name)
+    {
+        using var domain = Lookup(name);
+        return TakeString(LibvirtNative.virDomainGetXMLDesc(domain.DangerousGetHandle(), 0), "virDomainGetXMLDesc");
+    }
+
+    public void StartDomain(string name) => OnDomain(name, LibvirtNative.virDomainCreate, "virDomainCreate");
+
+    /// <summary>Asks the guest to shut down (ACPI); it may take a while or be ignored, see <see cref="DestroyDomain"/>.</summary>
+    public void ShutdownDomain(string name) => OnDomain(name, LibvirtNative.virDomainShutdown, "virDomainShutdown");
+
+    /// <summary>Stops the domain at once, like pulling the power cord.</summary>
+    public void DestroyDomain(string name) => OnDomain(name, LibvirtNative.virDomainDestroy, "virDomainDestroy");
+
+    public void SuspendDomain(string name) => OnDomain(name, LibvirtNative.virDomainSuspend, "virDomainSuspend");
+
+    public void ResumeDomain(string name) => OnDomain(name, LibvirtNative.virDomainResume, "virDomainResume");
+
+    /// <summary>Saves the running domain's memory to <paramref name="path"/> and stops it.</summary>
+    public void SaveDomain(string name, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var domain = Lookup(name);
+        if (LibvirtNative.virDomainSave(domain.DangerousGetHandle(), path) < 0)
+        {
+            throw LastError("virDomainSave", $"domain '{name}' to '{path}'");
+        }
+    }
+
+    /// <summary>Brings a domain saved with <see cref="SaveDomain"/> back, running, on this host.</summary>
+    public void RestoreDomain(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (LibvirtNative.virDomainRestore(Pointer, path) < 0)
+        {
+            throw LastError("virDomainRestore", $"'{path}'");
+        }
+    }
+
+    /// <summary>Removes a domain's definition; a running domain keeps running as a transient one until it stops.</summary>
+    public void UndefineDomain(string name) => OnDomain(name, LibvirtNative.virDomainUndefine, "virDomainUndefine");
+
+    public void Dispose() => _handle.Dispose();
+
+    private void OnDomain(string name, Func<nint, int> call, string operation)
+    {
+        using var domain = Lookup(name);
+        if (call(domain.DangerousGetHandle()) < 0)
+        {
+            throw LastError(operation, $"domain '{name}'");
+        }
+    }
+
+    private DomainHandle Lookup(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        var pointer = LibvirtNative.virDomainLookupByName(Pointer, name);
+        return pointer != 0 ? new DomainHandle(pointer) : throw LastError("virDomainLookupByName", $"domain '{name}'");
+    }
+
+    private static DomainInfo Describe(DomainHandle domain)
+    {
+        var pointer = domain.DangerousGetHandle();
+        Check(LibvirtNative.virDomainGetInfo(pointer, out var info), "virDomainGetInfo");
+        var name = Marshal.PtrToStringUTF8(Check(LibvirtNative.virDomainGetName(pointer), "virDomainGetName"))!;
+        var uuid = stackalloc byte[37];
+        Check(LibvirtNative.virDomainGetUUIDString(pointer, uuid), "virDomainGetUUIDString");
+        var persistent = Check(LibvirtNative.virDomainIsPersistent(pointer), "virDomainIsPersistent") == 1;
+        return new DomainInfo(name, Guid.Parse(new ReadOnlySpan<byte>(uuid, 36)), (DomainState)info.State, info.MaxMemory, info.Memory, info.VirtualCpus,
+            TimeSpan.FromTicks((long)(info.CpuTime / 100)), persistent);
+    }
+
+    private static Version Decode(ulong version) => new((int)(version / 1_000_000), (int)(version / 1000 % 1000), (int)(version % 1000));
+
+    private static string TakeString(nint pointer, string operation)
+    {
+        Check(pointer, operation);
+        try
+        {
+            return Marshal.PtrToStringUTF8(pointer)!;
+        }
+        finally
+        {
+            LibvirtNative.free(pointer);
+        }
+    }
+
+    private static int Check(int result, string operation) => result >= 0 ? result : throw LastError(operation, null);
+
+    private static nint Check(nint result, string operation) => result != 0 ? result : throw LastError(operation, null);
+
+    /// <summary>libvirt's thread-local last error, read right after the failing call on the same thread.</summary>
+    private static LibvirtException LastError(string operation, string? subject)
+    {
+        var error = LibvirtNative.virGetLastError();
+        var code = error is null ? LibvirtErrorCode.InternalError : (LibvirtErrorCode)error->Code;
+        var message = (error is null ? null : Marshal.PtrToStringUTF8(error->Message)) ?? "failed without an error from libvirt";
+        LibvirtNative.virResetLastError();
+        return LibvirtException.From(operation, code, subject is null ? message : $"{subject}: {message}");
+    }
+
+    [UnmanagedCallersOnly]
+    private static void IgnoreError(nint userData, LibvirtNative.ErrorStruct* error)
+    {
+    }
+}

@@ -1,0 +1,140 @@
+using System.Runtime.InteropServices;
+
+namespace Serverless.Libvirt;
+
+/// <summary>
+/// The C API of libvirt (libvirt.so.0). Pointers are raw: <see cref="LibvirtConnection"/> and <see cref="DomainHandle"/>
+/// own them. Errors are thread-local in libvirt, so a failing call's error is read on the same thread right after it.
+/// </summary>
+internal static unsafe partial class LibvirtNative
+{
+    private const string Library = "libvirt.so.0";
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virConnectOpen(string? name);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virConnectOpenReadOnly(string? name);
+
+    [LibraryImport(Library)]
+    public static partial int virConnectClose(nint connection);
+
+    [LibraryImport(Library)]
+    public static partial int virConnectIsAlive(nint connection);
+
+    [LibraryImport(Library)]
+    public static partial nint virConnectGetType(nint connection);
+
+    [LibraryImport(Library)]
+    public static partial int virConnectGetVersion(nint connection, out ulong version);
+
+    [LibraryImport(Library)]
+    public static partial int virConnectGetLibVersion(nint connection, out ulong version);
+
+    [LibraryImport(Library)]
+    public static partial nint virConnectGetCapabilities(nint connection);
+
+    [LibraryImport(Library)]
+    public static partial nint virConnectGetHostname(nint connection);
+
+    [LibraryImport(Library)]
+    public static partial int virNodeGetInfo(nint connection, out NodeInfoStruct info);
+
+    [LibraryImport(Library)]
+    public static partial int virConnectListAllDomains(nint connection, out nint domains, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virDomainLookupByName(nint connection, string name);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virDomainDefineXML(nint connection, string xml);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainRestore(nint connection, string path);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainCreate(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainShutdown(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainDestroy(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainSuspend(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainResume(nint domain);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainSave(nint domain, string path);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainUndefine(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainGetInfo(nint domain, out DomainInfoStruct info);
+
+    [LibraryImport(Library)]
+    public static partial nint virDomainGetName(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainGetUUIDString(nint domain, byte* buffer);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainIsPersistent(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial nint virDomainGetXMLDesc(nint domain, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial int virDomainFree(nint domain);
+
+    [LibraryImport(Library)]
+    public static partial ErrorStruct* virGetLastError();
+
+    [LibraryImport(Library)]
+    public static partial void virResetLastError();
+
+    [LibraryImport(Library)]
+    public static partial void virSetErrorFunc(nint userData, delegate* unmanaged<nint, ErrorStruct*, void> handler);
+
+    [LibraryImport("libc")]
+    public static partial void free(nint pointer);
+
+    /// <summary>virNodeInfo: memory in KiB.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct NodeInfoStruct
+    {
+        public fixed byte Model[32];
+        public nuint Memory;
+        public uint Cpus;
+        public uint Mhz;
+        public uint Nodes;
+        public uint Sockets;
+        public uint Cores;
+        public uint Threads;
+    }
+
+    /// <summary>virDomainInfo: memory in KiB, CPU time in nanoseconds.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct DomainInfoStruct
+    {
+        public byte State;
+        public nuint MaxMemory;
+        public nuint Memory;
+        public ushort VirtualCpus;
+        public ulong CpuTime;
+    }
+
+    /// <summary>The leading fields of virError, which is all this binding reads.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct ErrorStruct
+    {
+        public int Code;
+        public int Domain;
+        public nint Message;
+        public int Level;
+    }
+}
