@@ -56,4 +56,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Verified {Address} (credential {Credential}) against profile {Profile}: reachable {Reachable}, {Problems} problems")]
     public static partial void CapabilitiesVerified(ILogger logger, string address, string credential, string profile, bool reachable, int problems);
+
+    [LoggerMessage(EventId = 5200, Level = LogLevel.Information, Message = "Verified virtualization host {Uri}: reachable {Reachable}, {Problems} problems")]
+    public static partial void HostVerified(ILogger logger, string uri, bool reachable, int problems);
 }

@@ -4,6 +4,7 @@ using Serverless.RelayAgent;
 using Serverless.RelayAgent.Channel;
 using Serverless.RelayAgent.Execution;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.RelayAgent.Uplink;
 using Serverless.Snmp;
@@ -24,6 +25,7 @@ const string Usage = """
     SNMP (section RelayAgent:Snmp): Credentials:NAME:{Version, Community, User, AuthProtocol, AuthPassword,
     PrivProtocol, PrivPassword, ContextName}, ProfilesPath (optional folder of device profiles),
     TimeoutMilliseconds (1000), Retries (2), MaxOidsPerRequest (48), PollParallelism (64).
+    libvirt (section RelayAgent:Libvirt): Uris (the libvirt URIs commands may name, e.g. Uris:0=qemu:///system).
 
     Secrets can also come from files in $CREDENTIALS_DIRECTORY (systemd LoadCredential=), one per setting,
     named like the environment variable (RelayAgent__Snmp__Credentials__lb__Community).
@@ -107,6 +109,9 @@ builder.Services.AddSingleton(services =>
 builder.Services.AddSingleton<SnmpDevices>();
 builder.Services.AddSingleton<DeviceProfileCatalog>();
 builder.Services.AddSingleton<MetricsPoller>();
+builder.Services.AddOptions<LibvirtAgentOptions>().BindConfiguration(LibvirtAgentOptions.SectionName);
+builder.Services.AddSingleton<LibvirtHosts>();
+builder.Services.AddSingleton<LibvirtVerifier>();
 builder.Services.AddSingleton<ICommandHandler, PingHandler>();
 builder.Services.AddSingleton<ICommandHandler, DiagnosticsHandler>();
 builder.Services.AddSingleton<ICommandHandler, SnmpGetHandler>();

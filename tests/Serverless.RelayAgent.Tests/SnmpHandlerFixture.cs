@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.Snmp;
 using Serverless.Testing;
@@ -54,9 +55,15 @@ public sealed class SnmpHandlerFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        Hosts.Dispose();
         await Client.DisposeAsync();
         await Appliance.DisposeAsync();
     }
+
+    public const string UnreachableHost = "qemu+tcp://127.0.0.1:1/system";
+
+    /// <summary>The test driver's host and one that cannot be reached, as the agent's configured libvirt URIs.</summary>
+    public LibvirtHosts Hosts { get; } = new(Microsoft.Extensions.Options.Options.Create(new LibvirtAgentOptions { Uris = ["test:///default", UnreachableHost] }));
 
     public SnmpDevices Devices => new(Options);
 
@@ -69,7 +76,8 @@ public sealed class SnmpHandlerFixture : IAsyncLifetime
         CommandKinds.SnmpWalk => new SnmpWalkHandler(Client, Devices),
         CommandKinds.ActivateMember => new MemberActionHandler(true, Client, Devices, Profiles, NullLogger<MemberActionHandler>.Instance),
         CommandKinds.DeactivateMember => new MemberActionHandler(false, Client, Devices, Profiles, NullLogger<MemberActionHandler>.Instance),
-        CommandKinds.VerifyCapabilities => new CapabilitiesVerifyHandler(Client, Devices, Profiles, Options, NullLogger<CapabilitiesVerifyHandler>.Instance),
+        CommandKinds.VerifyCapabilities => new CapabilitiesVerifyHandler(
+            Client, Devices, Profiles, new LibvirtVerifier(Hosts), Options, NullLogger<CapabilitiesVerifyHandler>.Instance),
         _ => throw new ArgumentException(kind, nameof(kind)),
     };
 

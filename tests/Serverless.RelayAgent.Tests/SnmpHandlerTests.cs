@@ -146,7 +146,8 @@ public sealed class SnmpHandlerTests(SnmpHandlerFixture fixture) : IClassFixture
     [InlineData(CommandKinds.ActivateMember, """{"resourceId":"m","snmp":{"device":{"address":"127.0.0.1","credential":"lb-rw"},"profile":"nope","index":"1"}}""", "snmp.profile: this agent has no device profile 'nope'")]
     [InlineData(CommandKinds.VerifyCapabilities, """{"snmp":{"device":{"address":"127.0.0.1","credential":"lb-rw"},"profile":"if-mib","members":["1.x"]}}""", "snmp.members[0]: '1.x' is not index arcs")]
     [InlineData(CommandKinds.VerifyCapabilities, """{"snmp":{"device":{"address":"127.0.0.1","credential":"lb-rw"},"profile":"if-mib","members":"1"}}""", "snmp.members: The JSON value could not be converted")]
-    [InlineData(CommandKinds.VerifyCapabilities, """{}""", "snmp: required")]
+    [InlineData(CommandKinds.VerifyCapabilities, """{}""", "snmp, libvirt: give exactly one")]
+    [InlineData(CommandKinds.VerifyCapabilities, """{"libvirt":{"uri":""}}""", "libvirt.uri: required.")]
     public async Task Handlers_RefuseMalformedPayloads_NamingTheField(string kind, string payload, string expected)
     {
         var failure = await Assert.ThrowsAsync<CommandFailure>(() => fixture.ExecuteAsync(kind, payload));

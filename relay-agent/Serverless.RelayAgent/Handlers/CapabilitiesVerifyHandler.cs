@@ -3,19 +3,25 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
+using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.Snmp;
 
 namespace Serverless.RelayAgent.Handlers;
 
 /// <summary>
-/// <c>capabilities.verify</c> for an SNMP appliance, without changing it: reachable with the credential, the system group
-/// readable, every OID the profile reads readable, and every OID it writes writable, proven by setting the value the
-/// device holds back to itself. The answer is a report whose problems say what falls short; only a malformed command
-/// fails.
+/// <c>capabilities.verify</c>, without changing anything. A virtualization host: what <see cref="LibvirtVerifier"/>
+/// reports. An SNMP appliance: reachable with the credential, the system group readable, every OID the profile reads
+/// readable, and every OID it writes writable, proven by setting the value the device holds back to itself. The answer
+/// is a report whose problems say what falls short; only a malformed command fails.
 /// </summary>
 public sealed class CapabilitiesVerifyHandler(
-    SnmpClient client, SnmpDevices devices, DeviceProfileCatalog profiles, IOptions<SnmpAgentOptions> options, ILogger<CapabilitiesVerifyHandler> logger)
+    SnmpClient client,
+    SnmpDevices devices,
+    DeviceProfileCatalog profiles,
+    LibvirtVerifier libvirt,
+    IOptions<SnmpAgentOptions> options,
+    ILogger<CapabilitiesVerifyHandler> logger)
     : ICommandHandler
 {
     private static readonly Oid SysDescr = Oid.Parse("1.3.6.1.2.1.1.1.0");
@@ -27,7 +33,24 @@ public sealed class CapabilitiesVerifyHandler(
     public async Task<JsonElement> ExecuteAsync(CommandEnvelope command, CancellationToken cancellationToken)
     {
         var payload = CommandPayload.Read(command, CommandPayload.Contracts.VerifyCapabilitiesPayload);
-        var request = payload.Snmp ?? throw CommandPayload.Invalid("snmp: required; this agent verifies SNMP appliances.");
+        if ((payload.Snmp is null) == (payload.Libvirt is null))
+        {
+            throw CommandPayload.Invalid("snmp, libvirt: give exactly one: an SNMP appliance or a virtualization host.");
+        }
+
+        if (payload.Libvirt is { } host)
+        {
+            if (string.IsNullOrWhiteSpace(host.Uri))
+            {
+                throw CommandPayload.Invalid("libvirt.uri: required.");
+            }
+
+            var verified = libvirt.Verify(host, command.CommandId);
+            Logs.HostVerified(logger, host.Uri, verified.Reachable, verified.Problems.Count);
+            return CommandPayload.Output(verified, CommandPayload.Contracts.CapabilityVerificationResult);
+        }
+
+        var request = payload.Snmp!;
         var profile = profiles.Get(request.Profile, "snmp.profile");
         IReadOnlyList<string?> requested = request.Members is { Count: > 0 } given ? [.. given] : [null];
         var members = CommandPayload.Each(requested, "snmp.members", 100, member =>

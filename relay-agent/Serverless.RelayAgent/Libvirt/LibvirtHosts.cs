@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+using Serverless.Libvirt;
+
+namespace Serverless.RelayAgent.Libvirt;
+
+/// <summary>
+/// One libvirt connection per configured URI for the agent's lifetime (the test driver's state lives in its
+/// connection), opened on first use and reopened when it has died.
+/// </summary>
+public sealed class LibvirtHosts(IOptions<LibvirtAgentOptions> options) : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, LibvirtConnection> _connections = new(StringComparer.Ordinal);
+
+    public bool IsAllowed(string uri) => options.Value.Uris.Contains(uri, StringComparer.Ordinal);
+
+    /// <summary>The connection to <paramref name="uri"/>; throws <see cref="LibvirtException"/> when it cannot be opened.</summary>
+    public LibvirtConnection Get(string uri)
+    {
+        if (!IsAllowed(uri))
+        {
+            throw new InvalidOperationException($"'{uri}' is not in {LibvirtAgentOptions.SectionName}:Uris.");
+        }
+
+        lock (_gate)
+        {
+            if (_connections.TryGetValue(uri, out var existing))
+            {
+                if (existing.IsAlive)
+                {
+                    return existing;
+                }
+
+                existing.Dispose();
+                _connections.Remove(uri);
+            }
+
+            var connection = LibvirtConnection.Open(uri);
+            _connections[uri] = connection;
+            return connection;
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var connection in _connections.Values)
+            {
+                connection.Dispose();
+            }
+
+            _connections.Clear();
+        }
+    }
+}
