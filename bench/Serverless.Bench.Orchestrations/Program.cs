@@ -3,75 +3,88 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using DurableTask.AzureStorage;
-using DurableTask.Core;
-using DurableTask.Core.History;
-using Serverless.Contracts;
 using Serverless.Testing;
 
-// Load harness: time from POST /api/v1/resources to the registration orchestration (three sequential activities and
-// one external event) completing, through the real local host on Azurite; plus host start-up time and memory.
+// Load harness: registration wall time from POST /api/v1/resources to Registered, with every part real and in its own
+// process: Azurite, the Service Bus emulator, the local Functions host and a relay agent verifying a libvirt
+// test-driver host. Per durable queue polling setting: host start-up, RSS, p50/p99/max, and the part of the wall
+// time the agent spent (its verification command, from its result's timings) against the part spent in the
+// orchestration and its backend.
 // Usage: dotnet run -c Release --project bench/Serverless.Bench.Orchestrations -- [runs] [polling...]
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var pollings = args.Length > 1 ? args[1..] : ["00:00:30", "00:00:01", "00:00:00.250"];
+const string Queue = "commands-default";
+const string Config = """
+    { "UserConfig": { "Namespaces": [ { "Name": "bench", "Queues": [
+      { "Name": "commands-default", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "RequiresDuplicateDetection": true,
+        "DuplicateDetectionHistoryTimeWindow": "PT10M", "DeadLetteringOnMessageExpiration": true },
+        "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "bench-agent-key", "Rights": [ "Listen" ] } ] } ] } ] } }
+    """;
 
 await using var azurite = await AzuriteProcess.StartAsync();
-Console.WriteLine($"runs per setting: {runs}");
-Console.WriteLine("polling       | start-up ms | RSS MB | p50 ms | p99 ms | max ms");
+await using var emulator = await ServiceBusEmulatorProcess.StartAsync(Config);
+Console.WriteLine($"runs per setting: {runs} (after 3 warm-up runs)");
+Console.WriteLine("polling       | start-up ms | RSS MB | p50 ms | p99 ms | max ms | agent p50 ms");
 foreach (var (setting, polling) in pollings.Index())
 {
     var startWatch = Stopwatch.StartNew();
     await using var host = await LocalHostProcess.StartAsync(azurite, new Dictionary<string, string>
     {
         ["LocalHost__MaxQueuePollingInterval"] = polling,
-        ["Registration__VerificationTimeoutSeconds"] = "600",
+        ["ServiceBusConnection"] = emulator.ConnectionString,
     });
     var startupMs = startWatch.ElapsedMilliseconds;
     using var client = host.CreateClient();
-    using var zone = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), new StringContent("""{"name":"bench","kind":"client"}""", Encoding.UTF8, "application/json"));
-    var service = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
-    {
-        TaskHubName = host.HubName,
-        StorageAccountClientProvider = new StorageAccountClientProvider(azurite.ConnectionString),
-    });
+    using var admin = host.CreateClient(LocalHostProcess.MasterKey);
+    var zone = $"bench-{setting}";
+    using var created = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Json($$"""{"name":"{{zone}}","kind":"client"}"""));
+    using var issued = await admin.PostAsync(new Uri("api/v1/agents/credentials", UriKind.Relative), Json($$"""{"agentId":"bench-agent-{{setting}}","agentGroup":"{{zone}}"}"""));
+    var credential = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    await using var agent = await RelayAgentProcess.StartAsync(new RelayAgentSettings(
+        $"bench-agent-{setting}", zone, "default", emulator.ConnectionStringFor("agents", "bench-agent-key", Queue), Queue,
+        new Uri($"http://127.0.0.1:{host.Port}/"), credential, HeartbeatIntervalSeconds: 3600,
+        Environment: new Dictionary<string, string> { ["RelayAgent__Libvirt__Uris__0"] = "test:///default" }));
 
     var timings = new List<double>();
+    var agentTimings = new List<double>();
     for (var i = -3; i < runs; i++)
     {
         var watch = Stopwatch.StartNew();
         using var accepted = await client.PostAsync(
             new Uri("api/v1/resources", UriKind.Relative),
-            new StringContent($$"""{"name":"s{{setting}}-h{{i + 3}}","zone":"bench","kind":"virtualizationHost","endpoint":"test:///default"}""", Encoding.UTF8, "application/json"));
+            Json($$"""{"name":"h{{i + 3}}","zone":"{{zone}}","kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"]}"""));
         var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetString()!;
-        var instanceId = $"default.{operationId}";
-        var result = new CapabilityVerificationResult(SchemaVersions.Current, $"{instanceId}-verify", true, new Dictionary<string, string>(), []);
-        await service.SendTaskOrchestrationMessageAsync(new TaskMessage
-        {
-            OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId },
-            Event = new EventRaisedEvent(-1, JsonSerializer.Serialize(result, ContractsJsonContext.Default.CapabilityVerificationResult)) { Name = CapabilityVerificationResult.EventName },
-        });
+        JsonElement operation;
         while (true)
         {
-            var operation = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/operations/{operationId}", UriKind.Relative));
+            operation = await client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/operations/{operationId}", UriKind.Relative));
             if (operation.GetProperty("status").GetString() is "succeeded" or "failed")
             {
                 break;
             }
 
-            await Task.Delay(10);
+            await Task.Delay(5);
+        }
+
+        var elapsed = watch.Elapsed.TotalMilliseconds;
+        if (operation.GetProperty("result").GetProperty("state").GetString() != "registered")
+        {
+            throw new InvalidOperationException($"Registration {operationId} was not registered: {operation}");
         }
 
         // The first runs warm up JIT and storage tables; they are not counted.
         if (i >= 0)
         {
-            timings.Add(watch.Elapsed.TotalMilliseconds);
+            timings.Add(elapsed);
+            agentTimings.Add(AgentMilliseconds(agent));
         }
     }
 
     timings.Sort();
+    agentTimings.Sort();
     var rssMb = ReadRssMb(host.ProcessId);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"{polling,-13} | {startupMs,11} | {rssMb,6:0} | {Percentile(timings, 0.50),6:0} | {Percentile(timings, 0.99),6:0} | {timings[^1],6:0}"));
+        $"{polling,-13} | {startupMs,11} | {rssMb,6:0} | {Percentile(timings, 0.50),6:0} | {Percentile(timings, 0.99),6:0} | {timings[^1],6:0} | {Percentile(agentTimings, 0.50),12:0.0}"));
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
@@ -81,3 +94,13 @@ static double ReadRssMb(int pid)
     var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
     return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
+
+// The agent logs "Command <id> (capabilities.verify) succeeded in N ms" for each verification; the newest is this run's.
+static double AgentMilliseconds(RelayAgentProcess agent)
+{
+    var line = agent.Output.Split('\n').Last(l => l.Contains("(capabilities.verify) succeeded in ", StringComparison.Ordinal));
+    var text = line[(line.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Replace(" ms", string.Empty, StringComparison.Ordinal).Trim();
+    return double.Parse(text, CultureInfo.InvariantCulture);
+}
+
+static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");

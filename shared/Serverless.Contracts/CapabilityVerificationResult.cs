@@ -1,9 +1,6 @@
 namespace Serverless.Contracts;
 
-/// <summary>
-/// What a relay agent found when it tested a candidate resource; raised into the registration
-/// orchestration as the <see cref="EventName"/> external event.
-/// </summary>
+/// <summary>What a relay agent found when it tested a candidate resource: the output of <c>capabilities.verify</c>.</summary>
 /// <param name="SchemaVersion">Schema version of this message, see <see cref="SchemaVersions"/>.</param>
 /// <param name="CommandId">The verification command this answers.</param>
 /// <param name="Reachable">Whether the agent could reach and authenticate to the resource at all.</param>
@@ -14,8 +11,4 @@ public sealed record CapabilityVerificationResult(
     string CommandId,
     bool Reachable,
     IReadOnlyDictionary<string, string> Capabilities,
-    IReadOnlyList<string> Problems)
-{
-    /// <summary>Name of the durable external event that carries this result.</summary>
-    public const string EventName = "CapabilityVerified";
-}
+    IReadOnlyList<string> Problems);

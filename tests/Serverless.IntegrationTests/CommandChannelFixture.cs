@@ -65,7 +65,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     }
 
     /// <summary>Creates the zone (if needed), issues a credential and starts an agent of the zone's group.</summary>
-    public async Task<RelayAgentProcess> StartAgentAsync(string agentId, string zone)
+    public async Task<RelayAgentProcess> StartAgentAsync(string agentId, string zone, IReadOnlyDictionary<string, string>? environment = null)
     {
         using var client = Host.CreateClient();
         await Api.CreateZoneAsync(client, zone);
@@ -73,7 +73,8 @@ public sealed class CommandChannelFixture : IAsyncLifetime
         using var response = await admin.PostAsync(new Uri("api/v1/agents/credentials", UriKind.Relative), Api.Json($$"""{"agentId":"{{agentId}}","agentGroup":"{{zone}}"}"""));
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var credential = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
-        return await RelayAgentProcess.StartAsync(new RelayAgentSettings(agentId, zone, TenantId, AgentConnectionString, QueueName, Host.BaseAddress, credential));
+        return await RelayAgentProcess.StartAsync(new RelayAgentSettings(
+            agentId, zone, TenantId, AgentConnectionString, QueueName, Host.BaseAddress, credential, Environment: environment));
     }
 
     public async Task DisposeAsync()

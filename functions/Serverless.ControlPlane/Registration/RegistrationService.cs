@@ -1,6 +1,4 @@
 using Microsoft.Extensions.Options;
-using Serverless.Contracts;
-using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Results;
 using Serverless.ControlPlane.Validation;
 using Serverless.ControlPlane.Zones;
@@ -11,12 +9,13 @@ namespace Serverless.ControlPlane.Registration;
 public sealed class RegistrationService(
     IZoneStore zones,
     IResourceStore resources,
-    ICommandLog commands,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
 {
-    public const string VerifyCommandKind = "capabilities.verify";
     public const int MaxServiceCategories = 16;
+    public const int MaxMembers = 100;
+    public const int MinVerificationTimeoutSeconds = 5;
+    public const int MaxVerificationTimeoutSeconds = 3600;
 
     private static readonly HashSet<string> LibvirtSchemes = new(StringComparer.Ordinal)
     {
@@ -32,6 +31,11 @@ public sealed class RegistrationService(
         FieldRules.Required("kind", request.Kind, errors);
         ValidateEndpoint(request, errors);
         ValidateCategories(request.ServiceCategories, errors);
+        if (request.VerificationTimeoutSeconds is < MinVerificationTimeoutSeconds or > MaxVerificationTimeoutSeconds)
+        {
+            errors.Add(new FieldError("verificationTimeoutSeconds", $"must be {MinVerificationTimeoutSeconds} to {MaxVerificationTimeoutSeconds}."));
+        }
+
         if (errors.Count > 0)
         {
             return DomainError.Invalid(errors);
@@ -56,7 +60,10 @@ public sealed class RegistrationService(
             request.Endpoint!,
             request.DeviceProfile,
             request.ServiceCategories ?? [],
-            options.Value.VerificationTimeoutSeconds);
+            request.VerificationTimeoutSeconds ?? options.Value.VerificationTimeoutSeconds,
+            options.Value.MinimumLibvirtVersion,
+            request.Credential,
+            request.Members);
     }
 
     public async Task<Outcome<ResourceRegistration>> GetAsync(string tenantId, string resourceId, CancellationToken cancellationToken)
@@ -72,24 +79,8 @@ public sealed class RegistrationService(
         return resources.UpsertAsync(
             new ResourceRegistration(
                 plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
-                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, now, now),
+                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, now, now, plan.Credential),
             cancellationToken);
-    }
-
-    /// <summary>
-    /// Records the capability verification command for the zone's agent group. The command id is derived from the
-    /// operation so a retried activity records the same command, not a second one.
-    /// </summary>
-    public async Task<string> RequestVerificationAsync(RegistrationPlan plan, string instanceId, CancellationToken cancellationToken)
-    {
-        var now = clock.GetUtcNow();
-        var commandId = $"{instanceId}-verify";
-        await commands.RecordAsync(
-            new CommandRecord(
-                plan.TenantId, commandId, VerifyCommandKind, plan.Zone, plan.ResourceId, now,
-                now.AddSeconds(plan.VerificationTimeoutSeconds), instanceId, CapabilityVerificationResult.EventName),
-            cancellationToken);
-        return commandId;
     }
 
     /// <summary>Writes the final state; the record keeps the reasons and the verified capabilities.</summary>
@@ -124,9 +115,12 @@ public sealed class RegistrationService(
                     errors.Add(new FieldError("endpoint", $"must be a libvirt URI with one of the schemes {string.Join(", ", LibvirtSchemes.Order())}, for example qemu:///system."));
                 }
 
-                if (request.DeviceProfile is not null)
+                foreach (var (field, value) in new[] { ("deviceProfile", (object?)request.DeviceProfile), ("credential", request.Credential), ("members", request.Members) })
                 {
-                    errors.Add(new FieldError("deviceProfile", "applies to SNMP appliances only."));
+                    if (value is not null)
+                    {
+                        errors.Add(new FieldError(field, "applies to SNMP appliances only."));
+                    }
                 }
 
                 break;
@@ -137,6 +131,8 @@ public sealed class RegistrationService(
                 }
 
                 FieldRules.Name("deviceProfile", request.DeviceProfile, errors);
+                FieldRules.Name("credential", request.Credential, errors);
+                ValidateMembers(request.Members, errors);
                 break;
         }
     }
@@ -151,6 +147,29 @@ public sealed class RegistrationService(
         return Uri.TryCreate("udp://" + endpoint, UriKind.Absolute, out var uri)
             && uri.HostNameType != UriHostNameType.Unknown
             && uri.Port is > 0 and <= 65535 or -1;
+    }
+
+    private static void ValidateMembers(IReadOnlyList<string>? members, List<FieldError> errors)
+    {
+        if (members is null)
+        {
+            return;
+        }
+
+        if (members.Count > MaxMembers)
+        {
+            errors.Add(new FieldError("members", $"may hold at most {MaxMembers} entries."));
+            return;
+        }
+
+        for (var i = 0; i < members.Count; i++)
+        {
+            var member = members[i];
+            if (string.IsNullOrEmpty(member) || !member.All(c => char.IsAsciiDigit(c) || c == '.') || member.StartsWith('.') || member.EndsWith('.') || member.Contains("..", StringComparison.Ordinal))
+            {
+                errors.Add(new FieldError($"members[{i}]", "must be index arcs such as 3 or 1.4."));
+            }
+        }
     }
 
     private static void ValidateCategories(IReadOnlyList<string>? categories, List<FieldError> errors)

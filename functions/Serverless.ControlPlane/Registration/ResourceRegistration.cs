@@ -14,4 +14,5 @@ public sealed record ResourceRegistration(
     IReadOnlyDictionary<string, string> Capabilities,
     string OperationId,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string? Credential = null);

@@ -10,10 +10,6 @@ public sealed class RegistrationActivities(RegistrationService registrations)
     public Task RecordRequestedAsync([ActivityTrigger] RecordRegistrationRequestedInput input, CancellationToken cancellationToken) =>
         registrations.RecordRequestedAsync(input.Plan, input.OperationId, cancellationToken);
 
-    [Function(FunctionNames.RequestCapabilityVerification)]
-    public Task<string> RequestVerificationAsync([ActivityTrigger] RequestCapabilityVerificationInput input, CancellationToken cancellationToken) =>
-        registrations.RequestVerificationAsync(input.Plan, input.InstanceId, cancellationToken);
-
     [Function(FunctionNames.RecordRegistrationDecision)]
     public Task RecordDecisionAsync([ActivityTrigger] RecordRegistrationDecisionInput input, CancellationToken cancellationToken) =>
         registrations.RecordDecisionAsync(input.Plan, input.Decision, cancellationToken);

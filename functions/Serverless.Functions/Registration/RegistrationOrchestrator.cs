@@ -1,17 +1,23 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
-using Serverless.Contracts;
+using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Registration;
+using Serverless.Functions.Commands;
 
 namespace Serverless.Functions.Registration;
 
 /// <summary>
-/// Registration: record the request → ask the zone's agent to verify the resource → wait for its result with a
-/// timeout → decide → record Registered or Rejected. Deterministic: all I/O happens in activities.
+/// Registration: record the request → send <c>capabilities.verify</c> through the zone's agent group and wait for the
+/// result with a timeout → decide against the requested categories → record Registered or Rejected. A verification
+/// its agent was interrupted in is tried again with backoff (sending itself is retried by the activity's policy);
+/// every path, a command that could not be sent included, ends in a decision. Deterministic: all I/O happens in
+/// activities.
 /// </summary>
 public static class RegistrationOrchestrator
 {
+    private const int VerificationAttempts = 3;
+
     private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
         maxNumberOfAttempts: 5,
         firstRetryInterval: TimeSpan.FromSeconds(1),
@@ -29,37 +35,47 @@ public static class RegistrationOrchestrator
             FunctionNames.RecordRegistrationRequested, new RecordRegistrationRequestedInput(plan, OperationIds.FromInstanceId(context.InstanceId)), Retry);
 
         context.SetCustomStatus(new RegistrationProgress("verifying"));
-        var commandId = await context.CallActivityAsync<string>(
-            FunctionNames.RequestCapabilityVerification, new RequestCapabilityVerificationInput(plan, context.InstanceId), Retry);
-        var result = await WaitForVerificationAsync(context, commandId, plan.VerificationTimeoutSeconds);
+        var result = await VerifyAsync(context, plan);
 
-        var decision = RegistrationDecision.Decide(result, plan.VerificationTimeoutSeconds);
+        var decision = RegistrationDecision.Decide(plan, result);
         await context.CallActivityAsync(FunctionNames.RecordRegistrationDecision, new RecordRegistrationDecisionInput(plan, decision), Retry);
         context.SetCustomStatus(new RegistrationProgress("done"));
         return decision;
     }
 
-    /// <summary>The result for this command, or null when the deadline passes first. Results of other commands are ignored.</summary>
-    private static async Task<CapabilityVerificationResult?> WaitForVerificationAsync(TaskOrchestrationContext context, string commandId, int timeoutSeconds)
+    private static async Task<CommandResult> VerifyAsync(TaskOrchestrationContext context, RegistrationPlan plan)
     {
-        using var timerCancellation = new CancellationTokenSource();
-        var deadline = context.CreateTimer(context.CurrentUtcDateTime.AddSeconds(timeoutSeconds), timerCancellation.Token);
-        while (true)
+        var payload = plan.VerificationPayload();
+        for (var attempt = 1; ; attempt++)
         {
-            var received = context.WaitForExternalEvent<CapabilityVerificationResult>(CapabilityVerificationResult.EventName);
-            if (await Task.WhenAny(received, deadline) == deadline)
+            CommandResult result;
+            try
             {
-                return null;
+                result = await CommandCalls.SendAndWaitAsync(
+                    context, $"verify-{attempt}", plan.TenantId, plan.Zone, CommandKinds.VerifyCapabilities, payload, plan.VerificationTimeoutSeconds, null);
+            }
+            catch (TaskFailedException exception)
+            {
+                result = Unsent(context, plan, exception);
             }
 
-            var result = await received;
-            if (result.CommandId == commandId)
+            // An agent interrupted mid-verification is transient; an answer, a refusal, a timeout or an unsent command is final.
+            var transient = result.Status == CommandStatus.Failed && result.Error?.Kind == CommandErrorKind.Internal && result.AgentId.Length > 0;
+            if (!transient || attempt == VerificationAttempts)
             {
-                // Cancel synchronously: the orchestration runs on its own single-threaded scheduler. An uncancelled
-                // timer would keep the orchestration open until the deadline.
-                timerCancellation.Cancel();
                 return result;
             }
+
+            await context.CreateTimer(TimeSpan.FromSeconds(5 * attempt), CancellationToken.None);
         }
+    }
+
+    private static CommandResult Unsent(TaskOrchestrationContext context, RegistrationPlan plan, TaskFailedException exception)
+    {
+        var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+        return new CommandResult(
+            Serverless.Contracts.SchemaVersions.Current, string.Empty, plan.TenantId, plan.Zone, string.Empty, CommandKinds.VerifyCapabilities, CommandStatus.Failed, null,
+            new CommandError(CommandErrorKind.Internal, $"the verification command could not be sent: {exception.FailureDetails.ErrorMessage}"),
+            new CommandTimings(now, now, now), new CommandCorrelation(context.InstanceId, null), null);
     }
 }

@@ -33,6 +33,7 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
         ["OperationId"] = r.OperationId,
         ["CreatedAt"] = r.CreatedAt,
         ["UpdatedAt"] = r.UpdatedAt,
+        ["Credential"] = r.Credential,
     };
 
     private static ResourceRegistration FromEntity(TableEntity e) => new(
@@ -49,5 +50,6 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
             ?? new Dictionary<string, string>(),
         e.GetString("OperationId"),
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue);
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        e.GetString("Credential"));
 }
