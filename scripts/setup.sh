@@ -31,7 +31,7 @@ if ! command -v snmpd >/dev/null 2>&1; then
 fi
 
 # libvirt's C library: the agent's libvirt binding P/Invokes it; tests use its in-process test driver (no daemon).
-if ! ldconfig -p 2>/dev/null | grep -q 'libvirt\.so\.0 '; then
+if ! ldconfig -p 2>/dev/null | grep 'libvirt\.so\.0 ' >/dev/null; then
     echo "setup: installing libvirt0 (apt-get)" >&2
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvirt0 >/dev/null

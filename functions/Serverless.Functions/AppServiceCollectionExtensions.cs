@@ -45,6 +45,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<ICommandLog, TableCommandLog>();
         services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
+        services.AddSingleton<IEnrolmentStore, TableEnrolmentStore>();
         services.AddSingleton<IAgentTelemetryStore, TableAgentTelemetryStore>();
         services.AddSingleton<ICommandDispatcher, ServiceBusCommandDispatcher>();
         services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
@@ -55,6 +56,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();
+        services.AddSingleton<EnrolmentService>();
         services.AddSingleton<AgentTelemetryService>();
         return services;
     }

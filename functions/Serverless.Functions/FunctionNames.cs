@@ -20,6 +20,10 @@ public static class FunctionNames
     public const string PostAgentHeartbeat = "PostAgentHeartbeat";
     public const string PostAgentMetrics = "PostAgentMetrics";
     public const string IssueAgentCredential = "IssueAgentCredential";
+    public const string RevokeAgentCredential = "RevokeAgentCredential";
+    public const string RotateAgentCredential = "RotateAgentCredential";
+    public const string CreateEnrolment = "CreateEnrolment";
+    public const string EnrolAgent = "EnrolAgent";
     public const string PingZone = "PingZone";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

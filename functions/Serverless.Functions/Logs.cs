@@ -22,4 +22,19 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Agent credential {CredentialId} issued for agent {AgentId} in group {AgentGroup} of tenant {TenantId}")]
     public static partial void AgentCredentialIssued(ILogger logger, string credentialId, string agentId, string agentGroup, string tenantId);
+
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Enrolment {EnrolmentId} created for zone {Zone} of tenant {TenantId}: {UsageLimit} uses until {ExpiresAt:o}")]
+    public static partial void EnrolmentCreated(ILogger logger, string enrolmentId, string zone, string tenantId, int usageLimit, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Agent {AgentId} enrolled in group {AgentGroup} of tenant {TenantId} with credential {CredentialId}")]
+    public static partial void AgentEnrolled(ILogger logger, string agentId, string agentGroup, string tenantId, string credentialId);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "Enrolment refused: {Reason}")]
+    public static partial void EnrolmentRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Information, Message = "Agent {AgentId} rotated credential {OldCredentialId} to {CredentialId}")]
+    public static partial void AgentCredentialRotated(ILogger logger, string agentId, string oldCredentialId, string credentialId);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "Agent credential {CredentialId} of agent {AgentId} revoked")]
+    public static partial void AgentCredentialRevoked(ILogger logger, string credentialId, string agentId);
 }

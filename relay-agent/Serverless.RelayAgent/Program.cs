@@ -15,6 +15,7 @@ const string Usage = """
 
     Usage: Serverless.RelayAgent [--config FILE]
            Serverless.RelayAgent snmp get|getnext|walk|bulkwalk|set ...   (check a device; "snmp" alone for help)
+           Serverless.RelayAgent enrol --url URL --code CODE --agent-id ID [--config FILE]   (exchange an enrolment code)
 
       --config FILE   JSON configuration with a "RelayAgent" section; environment variables such as
                       RelayAgent__Credential override it (use them for secrets)
@@ -32,6 +33,11 @@ const string Usage = """
 
     Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM.
     """;
+
+if (args is ["enrol", ..])
+{
+    return await Serverless.RelayAgent.Enrolment.EnrolCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 if (args is ["snmp", ..])
 {

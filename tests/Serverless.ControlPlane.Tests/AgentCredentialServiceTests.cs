@@ -72,5 +72,16 @@ public sealed class AgentCredentialServiceTests
             Stored[credential.CredentialId] = credential;
             return Task.CompletedTask;
         }
+
+        public Task<bool> SetRevokedAtAsync(string credentialId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+        {
+            if (!Stored.TryGetValue(credentialId, out var credential))
+            {
+                return Task.FromResult(false);
+            }
+
+            Stored[credentialId] = credential with { RevokedAt = revokedAt };
+            return Task.FromResult(true);
+        }
     }
 }

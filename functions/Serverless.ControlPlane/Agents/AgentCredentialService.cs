@@ -14,6 +14,9 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
 {
     public const string TokenPrefix = "sa1.";
 
+    /// <summary>How long a rotated credential keeps working.</summary>
+    public static readonly TimeSpan RotationGrace = TimeSpan.FromMinutes(15);
+
     public async Task<Outcome<IssuedAgentCredential>> IssueAsync(string tenantId, IssueAgentCredentialRequest request, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -53,13 +56,46 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
         }
 
         var credential = await store.GetAsync(parts[0], cancellationToken);
-        if (credential is null || credential.RevokedAt is not null)
+        if (credential is null || credential.RevokedAt <= clock.GetUtcNow())
         {
             return null;
         }
 
         var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(parts[1])), Encoding.ASCII.GetBytes(credential.SecretHash));
         return matches ? new AgentIdentity(credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CredentialId) : null;
+    }
+
+    /// <summary>
+    /// A new credential for the same agent; the old one keeps working for <see cref="RotationGrace"/>, so an agent
+    /// that loses the answer can still ask again, and then stops.
+    /// </summary>
+    public async Task<Outcome<IssuedAgentCredential>> RotateAsync(AgentIdentity agent, CancellationToken cancellationToken)
+    {
+        var issued = await IssueAsync(agent.TenantId, new IssueAgentCredentialRequest(agent.AgentId, agent.AgentGroup), cancellationToken);
+        if (issued.Succeeded)
+        {
+            await store.SetRevokedAtAsync(agent.CredentialId, clock.GetUtcNow() + RotationGrace, cancellationToken);
+        }
+
+        return issued;
+    }
+
+    /// <summary>Revokes a credential of the tenant at once; another tenant's credential is not found.</summary>
+    public async Task<Outcome<AgentCredential>> RevokeAsync(string tenantId, string credentialId, CancellationToken cancellationToken)
+    {
+        var credential = credentialId.Length == 32 ? await store.GetAsync(credentialId, cancellationToken) : null;
+        if (credential is null || credential.TenantId != tenantId)
+        {
+            return DomainError.NotFound("agent credential", credentialId);
+        }
+
+        var now = clock.GetUtcNow();
+        if (credential.RevokedAt is null || credential.RevokedAt > now)
+        {
+            await store.SetRevokedAtAsync(credentialId, now, cancellationToken);
+        }
+
+        return credential with { RevokedAt = credential.RevokedAt is { } at && at <= now ? at : now };
     }
 
     private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

@@ -6,7 +6,11 @@ using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Agents;
 
-/// <summary><c>POST /api/v1/agents/credentials</c> (admin key): issues a relay agent's uplink credential, shown once.</summary>
+/// <summary>
+/// Relay agents' uplink credentials: <c>POST /api/v1/agents/credentials</c> (admin key) issues one, shown once;
+/// <c>DELETE /api/v1/agents/credentials/{id}</c> (admin key) revokes one at once; <c>POST /api/v1/agent/credentials/rotate</c>
+/// (the agent, with its current credential) replaces the caller's, which keeps working for a short grace period.
+/// </summary>
 public sealed class AgentCredentialFunctions(AgentCredentialService credentials, RequestTenant tenant, ILogger<AgentCredentialFunctions> logger)
 {
     [Function(FunctionNames.IssueAgentCredential)]
@@ -31,5 +35,46 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
         return TypedResults.Created(
             $"/api/v1/agents/credentials/{credential.CredentialId}",
             new AgentCredentialResponse(credential.CredentialId, credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CreatedAt, outcome.Value.Token));
+    }
+
+    [Function(FunctionNames.RevokeAgentCredential)]
+    public async Task<IResult> RevokeAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "v1/agents/credentials/{credentialId}")] HttpRequest request,
+        string credentialId,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await credentials.RevokeAsync(tenant.Resolve(request), credentialId, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        var revoked = outcome.Value;
+        Logs.AgentCredentialRevoked(logger, revoked.CredentialId, revoked.AgentId);
+        return TypedResults.Ok(new RevokedCredentialResponse(revoked.CredentialId, revoked.AgentId, revoked.AgentGroup, revoked.RevokedAt!.Value));
+    }
+
+    [Function(FunctionNames.RotateAgentCredential)]
+    public async Task<IResult> RotateAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/credentials/rotate")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (agent is null)
+        {
+            return TypedResults.Problem(
+                "Send 'Authorization: Bearer sa1.<credential id>.<secret>' with the agent's current credential.",
+                statusCode: StatusCodes.Status401Unauthorized, title: "No valid agent credential.", type: ProblemTypes.Unauthorized);
+        }
+
+        var outcome = await credentials.RotateAsync(agent, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        var credential = outcome.Value.Credential;
+        Logs.AgentCredentialRotated(logger, agent.AgentId, agent.CredentialId, credential.CredentialId);
+        return TypedResults.Ok(new AgentCredentialResponse(credential.CredentialId, credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CreatedAt, outcome.Value.Token));
     }
 }

@@ -28,4 +28,9 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(AgentCredentialResponse))]
 [JsonSerializable(typeof(UplinkAcknowledgement))]
 [JsonSerializable(typeof(PingAcceptedResponse))]
+[JsonSerializable(typeof(CreateEnrolmentRequest))]
+[JsonSerializable(typeof(EnrolmentResponse))]
+[JsonSerializable(typeof(EnrolAgentRequest))]
+[JsonSerializable(typeof(EnrolledAgentResponse))]
+[JsonSerializable(typeof(RevokedCredentialResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

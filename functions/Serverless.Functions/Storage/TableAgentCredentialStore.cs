@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Serverless.ControlPlane.Agents;
 
@@ -45,5 +46,19 @@ public sealed class TableAgentCredentialStore(TableProvider tables) : IAgentCred
                 ["RevokedAt"] = credential.RevokedAt,
             },
             cancellationToken);
+    }
+
+    public async Task<bool> SetRevokedAtAsync(string credentialId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentCredentials, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(credentialId, Row) { ["RevokedAt"] = revokedAt }, ETag.All, TableUpdateMode.Merge, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 404)
+        {
+            return false;
+        }
     }
 }

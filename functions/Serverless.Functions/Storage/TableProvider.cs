@@ -13,6 +13,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string AgentCredentials = "AgentCredentials";
     public const string AgentHeartbeats = "AgentHeartbeats";
     public const string Metrics = "Metrics";
+    public const string Enrolments = "Enrolments";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

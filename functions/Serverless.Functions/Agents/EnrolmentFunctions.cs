@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Serverless.ControlPlane.Agents;
+using Serverless.Functions.Http;
+
+namespace Serverless.Functions.Agents;
+
+/// <summary>
+/// Agent enrolment: <c>POST /api/v1/enrolments</c> (admin key) creates a one-time code for a zone;
+/// <c>POST /api/v1/agent/enrol</c> (anonymous: the code is the proof) exchanges it for the agent's own credential.
+/// </summary>
+public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenant tenant, ILogger<EnrolmentFunctions> logger)
+{
+    [Function(FunctionNames.CreateEnrolment)]
+    public async Task<IResult> CreateAsync(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/enrolments")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequestReader.ReadAsync<CreateEnrolmentRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await enrolments.CreateAsync(tenant.Resolve(request), body!, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        var e = outcome.Value.Enrolment;
+        Logs.EnrolmentCreated(logger, e.EnrolmentId, e.Zone, e.TenantId, e.UsageLimit, e.ExpiresAt);
+        return TypedResults.Created(
+            $"/api/v1/enrolments/{e.EnrolmentId}",
+            new EnrolmentResponse(e.EnrolmentId, e.TenantId, e.Zone, e.ExpiresAt, e.UsageLimit, e.Description, outcome.Value.Code));
+    }
+
+    [Function(FunctionNames.EnrolAgent)]
+    public async Task<IResult> EnrolAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/enrol")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var (body, problem) = await JsonRequestReader.ReadAsync<EnrolAgentRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await enrolments.EnrolAsync(body!, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            Logs.EnrolmentRefused(logger, outcome.Error.Title);
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        var (credential, token) = (outcome.Value.Credential.Credential, outcome.Value.Credential.Token);
+        Logs.AgentEnrolled(logger, credential.AgentId, credential.AgentGroup, credential.TenantId, credential.CredentialId);
+        return TypedResults.Created(
+            $"/api/v1/agents/credentials/{credential.CredentialId}",
+            new EnrolledAgentResponse(credential.TenantId, credential.AgentId, credential.AgentGroup, outcome.Value.QueueName, credential.CredentialId, token));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Serverless.RelayAgent.Enrolment;
+
+/// <summary>
+/// <c>relay-agent enrol --url URL --code CODE --agent-id ID [--config FILE]</c>: exchanges a one-time enrolment code
+/// for this agent's credential and writes the agent's identity into its configuration file (created with mode 0600,
+/// other settings in an existing file kept). Errors print one line on stderr and exit 1; usage errors exit 2.
+/// </summary>
+public static class EnrolCommand
+{
+    public const string Usage = """
+        Usage: relay-agent enrol --url CONTROL_PLANE_URL --code CODE --agent-id AGENT_ID [--config FILE]
+
+          --url        base URL of the control plane, for example https://contoso-cp.azurewebsites.net/
+          --code       the one-time enrolment code from your admin (en1.…)
+          --agent-id   this agent's id: lowercase letters, digits and '-'
+          --config     the agent's configuration file to write (default /etc/relay-agent/agent.json); it gets
+                       RelayAgent:AgentId, AgentGroup, TenantId, QueueName, ControlPlaneUrl and Credential.
+                       ServiceBusConnection comes from your admin separately.
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] is "--url" or "--code" or "--agent-id" or "--config" && i + 1 < args.Count)
+            {
+                options[args[i]] = args[++i];
+            }
+            else
+            {
+                await error.WriteLineAsync($"enrol: unexpected '{args[i]}'\n{Usage}");
+                return 2;
+            }
+        }
+
+        if (!options.TryGetValue("--url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("https" or "http")
+            || !options.TryGetValue("--code", out var code) || !options.TryGetValue("--agent-id", out var agentId))
+        {
+            await error.WriteLineAsync($"enrol: --url (http or https), --code and --agent-id are required\n{Usage}");
+            return 2;
+        }
+
+        var configPath = Path.GetFullPath(options.GetValueOrDefault("--config", "/etc/relay-agent/agent.json"));
+        using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
+        http.BaseAddress = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+        http.Timeout = TimeSpan.FromSeconds(30);
+        JsonElement answer;
+        try
+        {
+            using var response = await http.PostAsJsonAsync("api/v1/agent/enrol", new { code, agentId });
+            answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (!response.IsSuccessStatusCode)
+            {
+                await error.WriteLineAsync($"enrol: refused ({(int)response.StatusCode}): {Describe(answer)}");
+                return 1;
+            }
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException or JsonException)
+        {
+            await error.WriteLineAsync($"enrol: cannot reach {http.BaseAddress}: {exception.Message}");
+            return 1;
+        }
+
+        var root = File.Exists(configPath) ? JsonNode.Parse(await File.ReadAllTextAsync(configPath)) as JsonObject ?? [] : [];
+        var section = root["RelayAgent"] as JsonObject ?? [];
+        root["RelayAgent"] = section;
+        section["AgentId"] = answer.GetProperty("agentId").GetString();
+        section["AgentGroup"] = answer.GetProperty("agentGroup").GetString();
+        section["TenantId"] = answer.GetProperty("tenantId").GetString();
+        section["QueueName"] = answer.GetProperty("queueName").GetString();
+        section["ControlPlaneUrl"] = http.BaseAddress.AbsoluteUri;
+        section["Credential"] = answer.GetProperty("token").GetString();
+        Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
+        var temporary = configPath + ".enrol";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            // The file holds the credential: readable by the agent's user only.
+            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        await using (var file = new FileStream(temporary, fileOptions))
+        {
+            await JsonSerializer.SerializeAsync(file, root, new JsonSerializerOptions { WriteIndented = true });
+        }
+
+        File.Move(temporary, configPath, overwrite: true);
+        await output.WriteLineAsync(
+            $"enrolled: agent {section["AgentId"]} of group {section["AgentGroup"]} (tenant {section["TenantId"]}), credential {answer.GetProperty("credentialId").GetString()}; written to {configPath}");
+        return 0;
+    }
+
+    private static string Describe(JsonElement problem) =>
+        problem.ValueKind != JsonValueKind.Object ? problem.ToString()
+        : problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+            ? string.Join("; ", errors.EnumerateObject().Select(e => $"{e.Name}: {string.Join(" ", e.Value.EnumerateArray().Select(m => m.GetString()))}"))
+            : $"{(problem.TryGetProperty("title", out var title) ? title.GetString() : null)} {(problem.TryGetProperty("detail", out var detail) ? detail.GetString() : null)}".Trim();
+}
