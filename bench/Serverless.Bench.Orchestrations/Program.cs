@@ -39,7 +39,8 @@ foreach (var (setting, polling) in pollings.Index())
     var zone = $"bench-{setting}";
     using var created = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Json($$"""{"name":"{{zone}}","kind":"client"}"""));
     using var issued = await admin.PostAsync(new Uri("api/v1/agents/credentials", UriKind.Relative), Json($$"""{"agentId":"bench-agent-{{setting}}","agentGroup":"{{zone}}"}"""));
-    var credential = (await issued.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
+    var issuedBody = await issued.Content.ReadFromJsonAsync<JsonElement>();
+    var credential = issuedBody.TryGetProperty("token", out var token) ? token.GetString()! : throw new InvalidOperationException($"No agent credential: {issuedBody}");
     await using var agent = await RelayAgentProcess.StartAsync(new RelayAgentSettings(
         $"bench-agent-{setting}", zone, "default", emulator.ConnectionStringFor("agents", "bench-agent-key", Queue), Queue,
         new Uri($"http://127.0.0.1:{host.Port}/"), credential, HeartbeatIntervalSeconds: 3600,
@@ -52,7 +53,7 @@ foreach (var (setting, polling) in pollings.Index())
         var watch = Stopwatch.StartNew();
         using var accepted = await client.PostAsync(
             new Uri("api/v1/resources", UriKind.Relative),
-            Json($$"""{"name":"h{{i + 3}}","zone":"{{zone}}","kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"]}"""));
+            Json($$"""{"name":"s{{setting}}-h{{i + 3}}","zone":"{{zone}}","kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"]}"""));
         var operationId = (await accepted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("operationId").GetString()!;
         JsonElement operation;
         while (true)
@@ -76,7 +77,7 @@ foreach (var (setting, polling) in pollings.Index())
         if (i >= 0)
         {
             timings.Add(elapsed);
-            agentTimings.Add(AgentMilliseconds(agent));
+            agentTimings.Add(await AgentMillisecondsAsync(agent, i + 4));
         }
     }
 
@@ -95,12 +96,22 @@ static double ReadRssMb(int pid)
     return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
 
-// The agent logs "Command <id> (capabilities.verify) succeeded in N ms" for each verification; the newest is this run's.
-static double AgentMilliseconds(RelayAgentProcess agent)
+// The agent logs "Command <id> (capabilities.verify) Succeeded in N ms" for each verification; the newest is this
+// run's. Its console logger writes asynchronously, so wait for the line.
+static async Task<double> AgentMillisecondsAsync(RelayAgentProcess agent, int verifications)
 {
-    var line = agent.Output.Split('\n').Last(l => l.Contains("(capabilities.verify) succeeded in ", StringComparison.Ordinal));
-    var text = line[(line.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Replace(" ms", string.Empty, StringComparison.Ordinal).Trim();
-    return double.Parse(text, CultureInfo.InvariantCulture);
+    for (var wait = 0; ; wait++)
+    {
+        var lines = agent.Output.Split('\n').Where(l => l.Contains("(capabilities.verify) Succeeded in ", StringComparison.Ordinal)).ToList();
+        if (lines.Count >= verifications || wait == 200)
+        {
+            var line = lines[^1];
+            var text = line[(line.LastIndexOf(" in ", StringComparison.Ordinal) + 4)..].Replace(" ms", string.Empty, StringComparison.Ordinal).Trim();
+            return double.Parse(text, CultureInfo.InvariantCulture);
+        }
+
+        await Task.Delay(10);
+    }
 }
 
 static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
