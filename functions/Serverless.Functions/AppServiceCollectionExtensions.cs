@@ -38,6 +38,7 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<RegistrationOptions>(services, RegistrationOptions.SectionName);
         AddValidatedOptions<HistoryPurgeOptions>(services, HistoryPurgeOptions.SectionName);
         AddValidatedOptions<CommandChannelOptions>(services, CommandChannelOptions.SectionName);
+        AddValidatedOptions<ConnectivityOptions>(services, ConnectivityOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
@@ -46,6 +47,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
         services.AddSingleton<IEnrolmentStore, TableEnrolmentStore>();
+        services.AddSingleton<IAgentGroupStore, TableAgentGroupStore>();
         services.AddSingleton<IAgentTelemetryStore, TableAgentTelemetryStore>();
         services.AddSingleton<ICommandDispatcher, ServiceBusCommandDispatcher>();
         services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
@@ -57,6 +59,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();
+        services.AddSingleton<ConnectivityService>();
         services.AddSingleton<AgentTelemetryService>();
         return services;
     }

@@ -18,6 +18,12 @@ public static class AppSettingNames
     /// <summary>Binding expression form of <see cref="HistoryPurgeSchedule"/> for the timer attribute.</summary>
     public const string HistoryPurgeScheduleExpression = "%" + HistoryPurgeSchedule + "%";
 
+    /// <summary>NCRONTAB schedule (six fields) of the agent connectivity timer.</summary>
+    public const string ConnectivitySchedule = "Connectivity:Schedule";
+
+    /// <summary>Binding expression form of <see cref="ConnectivitySchedule"/> for the timer attribute.</summary>
+    public const string ConnectivityScheduleExpression = "%" + ConnectivitySchedule + "%";
+
     /// <summary>
     /// Service Bus for the command channel: a connection string (locally, the emulator's), or
     /// <c>__fullyQualifiedNamespace</c> (+ <c>__clientId</c>) with a managed identity in Azure.

@@ -24,6 +24,8 @@ public static class FunctionNames
     public const string RotateAgentCredential = "RotateAgentCredential";
     public const string CreateEnrolment = "CreateEnrolment";
     public const string EnrolAgent = "EnrolAgent";
+    public const string EvaluateAgentConnectivity = "EvaluateAgentConnectivity";
+    public const string GetZoneAgents = "GetZoneAgents";
     public const string PingZone = "PingZone";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

@@ -37,4 +37,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2109, Level = LogLevel.Information, Message = "Agent credential {CredentialId} of agent {AgentId} revoked")]
     public static partial void AgentCredentialRevoked(ILogger logger, string credentialId, string agentId);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Agent group {AgentGroup} of tenant {TenantId} is now {Status}; last heard from at {LastHeardAt:o}")]
+    public static partial void AgentGroupStatusChanged(ILogger logger, string agentGroup, string tenantId, string status, DateTimeOffset lastHeardAt);
 }

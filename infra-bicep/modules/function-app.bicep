@@ -99,6 +99,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       AzureWebJobsStorage__clientId: identityClientId
       DurableTask__HubName: durableHubName
       HistoryPurge__Schedule: '0 0 3 * * *'
+      Connectivity__Schedule: '*/30 * * * * *'
+      Connectivity__DisconnectedAfterSeconds: '180'
+      Connectivity__ExpiredAfterHours: '24'
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'
       Registration__MinimumLibvirtVersion: '4.0.0'

@@ -21,7 +21,7 @@ const string Usage = """
                       RelayAgent__Credential override it (use them for secrets)
 
     Settings (section RelayAgent): AgentId, AgentGroup, TenantId, QueueName, ServiceBusConnection,
-    ControlPlaneUrl, Credential, HeartbeatIntervalSeconds (30), StandbyRetrySeconds (2),
+    ControlPlaneUrl, Credential, HeartbeatIntervalSeconds (60), StandbyRetrySeconds (2),
     ShutdownGraceSeconds (10), JournalPath (optional).
     SNMP (section RelayAgent:Snmp): Credentials:NAME:{Version, Community, User, AuthProtocol, AuthPassword,
     PrivProtocol, PrivPassword, ContextName}, ProfilesPath (optional folder of device profiles),

@@ -43,7 +43,7 @@ public sealed class RelayAgentOptions
 
     /// <summary>How often to post a heartbeat.</summary>
     [Range(1, 3600)]
-    public int HeartbeatIntervalSeconds { get; set; } = 30;
+    public int HeartbeatIntervalSeconds { get; set; } = 60;
 
     /// <summary>How often a standby agent tries to take its group's session.</summary>
     [Range(0.05, 60)]

@@ -13,11 +13,28 @@ public sealed class CommandServiceTests
 {
     private static readonly AgentIdentity Agent = new("contoso", "agent-1", "dc-1", "c1");
     private readonly Recorder _recorder = new();
+    private readonly InMemoryAgentStores _agents = new();
     private readonly CommandService _service;
 
     public CommandServiceTests()
     {
-        _service = new CommandService(_recorder, _recorder, _recorder, Options.Create(new CommandChannelOptions()));
+        var connectivity = new ConnectivityService(_agents, _agents, Options.Create(new ConnectivityOptions()), TimeProvider.System);
+        _service = new CommandService(_recorder, _recorder, _recorder, connectivity, Options.Create(new CommandChannelOptions()));
+    }
+
+    [Fact]
+    public async Task Sending_to_a_disconnected_group_fails_at_once_without_sending()
+    {
+        var lastHeard = new DateTimeOffset(2026, 11, 25, 18, 0, 0, TimeSpan.Zero);
+        await _agents.UpsertAsync(new AgentGroupConnectivity("contoso", "dc-1", AgentGroupStatus.Disconnected, lastHeard, lastHeard.AddMinutes(3)), CancellationToken.None);
+
+        var result = await _service.SendAsync(
+            new CommandRequest("cmd-9", "contoso", "dc-1", CommandKinds.Ping, JsonDocument.Parse("{}").RootElement, lastHeard.AddHours(1), 30, new CommandCorrelation("contoso.op", "CommandResult:cmd-9"), null),
+            CancellationToken.None);
+
+        Assert.Equal((CommandStatus.Failed, CommandErrorKind.Unreachable), (result!.Status, result.Error!.Kind));
+        Assert.Contains("zone 'dc-1' are disconnected", result.Error.Message, StringComparison.Ordinal);
+        Assert.Empty(_recorder.Sent);
     }
 
     [Fact]

@@ -16,7 +16,9 @@ public sealed class FunctionCatalogTests
         Assert.Equal("v1/zones", createZone.Route);
         Assert.Equal(["POST"], createZone.HttpMethods);
         Assert.Equal("Function", createZone.AuthLevel);
-        Assert.Equal(AppSettingNames.HistoryPurgeScheduleExpression, Assert.Single(functions, f => f.Trigger == TriggerKind.Timer).Schedule);
+        Assert.Equal(
+            [AppSettingNames.ConnectivityScheduleExpression, AppSettingNames.HistoryPurgeScheduleExpression],
+            functions.Where(f => f.Trigger == TriggerKind.Timer).Select(f => f.Schedule).Order(StringComparer.Ordinal));
         Assert.Contains(functions, f => f.Trigger == TriggerKind.Orchestration && f.Name == FunctionNames.RegistrationOrchestrator);
         Assert.Contains(functions, f => f.Trigger == TriggerKind.Activity && f.Name == FunctionNames.RecordRegistrationDecision);
     }

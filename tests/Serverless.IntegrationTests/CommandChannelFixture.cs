@@ -16,6 +16,12 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     public const string AgentKeyName = "agents";
     public const string AgentKey = "agents-listen-key-for-tests";
 
+    /// <summary>
+    /// Silence after which a group is Disconnected: short for the connectivity test, long against the test agents'
+    /// 5 s heartbeats so that no other test's group flaps.
+    /// </summary>
+    public const int DisconnectedAfterSeconds = 15;
+
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
@@ -61,6 +67,8 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["CommandChannel__QueueNamePrefix"] = "commands-",
             ["CommandChannel__DefaultTimeoutSeconds"] = "30",
             ["LocalHost__VisibilityTimeout"] = "00:00:10",
+            ["Connectivity__Schedule"] = "*/1 * * * * *",
+            ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
         });
     }
 

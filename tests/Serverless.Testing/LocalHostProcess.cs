@@ -41,6 +41,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["AzureWebJobsStorage"] = azurite.ConnectionString,
             ["DurableTask__HubName"] = "t" + Guid.NewGuid().ToString("N")[..12],
             ["HistoryPurge__Schedule"] = "0 0 3 * * *",
+            ["Connectivity__Schedule"] = "*/30 * * * * *",
             ["HistoryPurge__RetentionHours"] = "168",
             ["Registration__VerificationTimeoutSeconds"] = "120",
             ["Tenancy__DefaultTenantId"] = "default",

@@ -6,7 +6,7 @@ using Serverless.ControlPlane.Validation;
 namespace Serverless.ControlPlane.Agents;
 
 /// <summary>Takes heartbeats and metric batches from authenticated agents, each only for the agent that sends it.</summary>
-public sealed class AgentTelemetryService(IAgentTelemetryStore store)
+public sealed class AgentTelemetryService(IAgentTelemetryStore store, ConnectivityService connectivity, TimeProvider clock)
 {
     public async Task<Outcome<bool>> RecordHeartbeatAsync(AgentIdentity agent, AgentHeartbeat heartbeat, CancellationToken cancellationToken)
     {
@@ -19,7 +19,9 @@ public sealed class AgentTelemetryService(IAgentTelemetryStore store)
             return DomainError.Invalid(errors);
         }
 
-        await store.RecordHeartbeatAsync(agent.TenantId, heartbeat, cancellationToken);
+        var now = clock.GetUtcNow();
+        await store.RecordHeartbeatAsync(agent.TenantId, heartbeat, now, cancellationToken);
+        await connectivity.MarkHeardAsync(agent.TenantId, agent.AgentGroup, now, cancellationToken);
         return true;
     }
 

@@ -5,8 +5,14 @@ namespace Serverless.ControlPlane.Agents;
 /// <summary>What agents report besides command results: their heartbeats and the metrics they collect.</summary>
 public interface IAgentTelemetryStore
 {
-    /// <summary>Keeps the agent's latest heartbeat; an older one arriving late does not replace a newer one.</summary>
-    Task RecordHeartbeatAsync(string tenantId, AgentHeartbeat heartbeat, CancellationToken cancellationToken);
+    /// <summary>Keeps the agent's latest heartbeat and when it arrived; an older one arriving late does not replace a newer one.</summary>
+    Task RecordHeartbeatAsync(string tenantId, AgentHeartbeat heartbeat, DateTimeOffset receivedAt, CancellationToken cancellationToken);
+
+    /// <summary>Every agent's latest heartbeat, of all tenants (for the connectivity timer).</summary>
+    Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(CancellationToken cancellationToken);
+
+    /// <summary>The latest heartbeats of one group's agents.</summary>
+    Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(string tenantId, string agentGroup, CancellationToken cancellationToken);
 
     /// <summary>Stores the samples; storing the same batch again changes nothing.</summary>
     Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken);

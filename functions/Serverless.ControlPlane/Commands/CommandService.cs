@@ -15,6 +15,7 @@ public sealed class CommandService(
     ICommandDispatcher dispatcher,
     ICommandLog log,
     ICommandResultStore results,
+    ConnectivityService connectivity,
     IOptions<CommandChannelOptions> options)
 {
     public CommandChannelOptions Options => options.Value;
@@ -29,6 +30,14 @@ public sealed class CommandService(
         if (await results.GetAsync(request.TenantId, request.CommandId, cancellationToken) is { } recorded)
         {
             return recorded;
+        }
+
+        // A group known to be silent answers at once: waiting for the deadline would only delay the same outcome.
+        if (await connectivity.RefusalAsync(request.TenantId, request.AgentGroup, cancellationToken) is { } refusal)
+        {
+            return new CommandResult(SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind,
+                CommandStatus.Failed, null, new CommandError(CommandErrorKind.Unreachable, refusal),
+                new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, request.Trace);
         }
 
         var command = new CommandEnvelope(

@@ -33,4 +33,5 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(EnrolAgentRequest))]
 [JsonSerializable(typeof(EnrolledAgentResponse))]
 [JsonSerializable(typeof(RevokedCredentialResponse))]
+[JsonSerializable(typeof(ZoneAgentsResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -13,7 +13,7 @@ namespace Serverless.Functions.Storage;
 /// </summary>
 public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelemetryStore
 {
-    public async Task RecordHeartbeatAsync(string tenantId, AgentHeartbeat heartbeat, CancellationToken cancellationToken)
+    public async Task RecordHeartbeatAsync(string tenantId, AgentHeartbeat heartbeat, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.AgentHeartbeats, cancellationToken);
         var entity = new TableEntity(tenantId, heartbeat.AgentId)
@@ -26,6 +26,7 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
             ["Role"] = heartbeat.Role.ToString(),
             ["CommandsExecuted"] = heartbeat.CommandsExecuted,
             ["LastCommandAt"] = heartbeat.LastCommandAt,
+            ["ReceivedAt"] = receivedAt,
         };
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -55,6 +56,18 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
         }
     }
 
+    public async Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentHeartbeats, cancellationToken);
+        return await ReadAsync(table.QueryAsync<TableEntity>(cancellationToken: cancellationToken), cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentHeartbeats, cancellationToken);
+        return await ReadAsync(table.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId && e.GetString("AgentGroup") == agentGroup, cancellationToken: cancellationToken), cancellationToken);
+    }
+
     public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
@@ -74,5 +87,18 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
                 await table.SubmitTransactionAsync(actions, cancellationToken);
             }
         }
+    }
+
+    private static async Task<IReadOnlyList<AgentPresence>> ReadAsync(AsyncPageable<TableEntity> rows, CancellationToken cancellationToken)
+    {
+        var presence = new List<AgentPresence>();
+        await foreach (var e in rows.WithCancellation(cancellationToken))
+        {
+            presence.Add(new AgentPresence(
+                e.PartitionKey, e.RowKey, e.GetString("AgentGroup"), e.GetDateTimeOffset("ReceivedAt") ?? e.GetDateTimeOffset("SentAt") ?? DateTimeOffset.MinValue,
+                e.GetString("Role") ?? string.Empty, e.GetString("HostName"), e.GetString("AgentVersion")));
+        }
+
+        return presence;
     }
 }

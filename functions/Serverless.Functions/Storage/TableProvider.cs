@@ -14,6 +14,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string AgentHeartbeats = "AgentHeartbeats";
     public const string Metrics = "Metrics";
     public const string Enrolments = "Enrolments";
+    public const string AgentGroups = "AgentGroups";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

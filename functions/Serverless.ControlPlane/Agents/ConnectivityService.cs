@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Options;
+
+namespace Serverless.ControlPlane.Agents;
+
+/// <summary>
+/// Agent groups' connectivity: a timer evaluates silences into Connected → Disconnected → Expired; a heartbeat
+/// restores Connected at once; commands for a Disconnected or Expired group fail at once instead of at their deadline.
+/// </summary>
+public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentGroupStore groups, IOptions<ConnectivityOptions> options, TimeProvider clock)
+{
+    /// <summary>The status a silence since <paramref name="lastHeardAt"/> means at <paramref name="now"/>. Pure.</summary>
+    public static AgentGroupStatus StatusOf(DateTimeOffset lastHeardAt, DateTimeOffset now, ConnectivityOptions options)
+    {
+        var silence = now - lastHeardAt;
+        return silence >= TimeSpan.FromHours(options.ExpiredAfterHours) ? AgentGroupStatus.Expired
+            : silence >= TimeSpan.FromSeconds(options.DisconnectedAfterSeconds) ? AgentGroupStatus.Disconnected
+            : AgentGroupStatus.Connected;
+    }
+
+    /// <summary>Re-evaluates every group from its agents' heartbeats; returns the groups whose status changed.</summary>
+    public async Task<IReadOnlyList<AgentGroupConnectivity>> EvaluateAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var recorded = (await groups.ListAsync(cancellationToken)).ToDictionary(g => (g.TenantId, g.AgentGroup));
+        var changes = new List<AgentGroupConnectivity>();
+        foreach (var group in (await heartbeats.ListPresenceAsync(cancellationToken)).GroupBy(p => (p.TenantId, p.AgentGroup)))
+        {
+            var lastHeard = group.Max(p => p.ReceivedAt);
+            var status = StatusOf(lastHeard, now, options.Value);
+            if (!recorded.TryGetValue(group.Key, out var current) || current.Status != status)
+            {
+                var changed = new AgentGroupConnectivity(group.Key.TenantId, group.Key.AgentGroup, status, lastHeard, now);
+                await groups.UpsertAsync(changed, cancellationToken);
+                changes.Add(changed);
+            }
+        }
+
+        return changes;
+    }
+
+    /// <summary>A heartbeat arrived: the group is Connected again from now on, without waiting for the timer.</summary>
+    public async Task MarkHeardAsync(string tenantId, string agentGroup, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var current = await groups.GetAsync(tenantId, agentGroup, cancellationToken);
+        if (current?.Status != AgentGroupStatus.Connected)
+        {
+            await groups.UpsertAsync(new AgentGroupConnectivity(tenantId, agentGroup, AgentGroupStatus.Connected, at, at), cancellationToken);
+        }
+    }
+
+    /// <summary>The group's status and agents, for the API.</summary>
+    public async Task<(AgentGroupConnectivity? Group, IReadOnlyList<AgentPresence> Agents)> DescribeAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var group = await groups.GetAsync(tenantId, agentGroup, cancellationToken);
+        var agents = await heartbeats.ListPresenceAsync(tenantId, agentGroup, cancellationToken);
+        return (group, agents);
+    }
+
+    /// <summary>Why commands for the group should not be sent now, or null when they may.</summary>
+    public async Task<string?> RefusalAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var group = await groups.GetAsync(tenantId, agentGroup, cancellationToken);
+        return group?.Status is AgentGroupStatus.Disconnected or AgentGroupStatus.Expired
+            ? $"The agents of zone '{agentGroup}' are {group.Status.ToString().ToLowerInvariant()}: none has been heard from since {group.LastHeardAt:O}. Check that an agent of the zone runs and can reach the control plane."
+            : null;
+    }
+}

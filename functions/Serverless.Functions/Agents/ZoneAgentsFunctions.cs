@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Zones;
+using Serverless.Functions.Http;
+
+namespace Serverless.Functions.Agents;
+
+/// <summary><c>GET /api/v1/zones/{name}/agents</c>: whether the zone's agents are connected, and each one's last heartbeat.</summary>
+public sealed class ZoneAgentsFunctions(ZoneService zones, ConnectivityService connectivity, RequestTenant tenant)
+{
+    [Function(FunctionNames.GetZoneAgents)]
+    public async Task<IResult> GetAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones/{name}/agents")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        var tenantId = tenant.Resolve(request);
+        var zone = await zones.GetAsync(tenantId, name, cancellationToken);
+        if (!zone.Succeeded)
+        {
+            return ApiResults.Problem(zone.Error);
+        }
+
+        var (group, agents) = await connectivity.DescribeAsync(tenantId, name, cancellationToken);
+        return TypedResults.Ok(new ZoneAgentsResponse(
+            name,
+            group?.Status ?? AgentGroupStatus.Unknown,
+            agents.Count > 0 ? agents.Max(a => a.ReceivedAt) : null,
+            agents.OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new ZoneAgentResponse(a.AgentId, a.Role, a.ReceivedAt, a.HostName, a.AgentVersion)).ToList()));
+    }
+}

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>Heartbeat silence → Disconnected (commands fail at once) → the agent back → Connected, through the API.</summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class ConnectivityTests(CommandChannelFixture fixture)
+{
+    [Fact]
+    public async Task SilentGroup_IsDisconnected_CommandsFailFast_AndAReturningAgentReconnectsIt()
+    {
+        using var client = fixture.Host.CreateClient();
+        var agent = await fixture.StartAgentAsync("agent-beats", "beat-site");
+        try
+        {
+            var connected = await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(30));
+            Assert.Equal("agent-beats", connected.GetProperty("agents")[0].GetProperty("agentId").GetString());
+        }
+        finally
+        {
+            await agent.StopAsync(TimeSpan.FromSeconds(20));
+            await agent.DisposeAsync();
+        }
+
+        await WaitForStatusAsync(client, "disconnected", TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 30));
+
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using var ping = await client.PostAsync(new Uri("api/v1/zones/beat-site/ping?timeoutSeconds=120", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, ping.StatusCode);
+        var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+        var failed = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping to fail");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the ping failed fast, not at its 120 s deadline");
+        Assert.Contains("are disconnected", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
+
+        await using var back = await fixture.StartAgentAsync("agent-beats", "beat-site");
+        await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task ZoneAgents_UnknownZone_Is404_AndAZoneWithoutAgentsIsUnknown()
+    {
+        using var client = fixture.Host.CreateClient();
+        using var missing = await client.GetAsync(new Uri("api/v1/zones/no-such-zone/agents", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+
+        await Api.CreateZoneAsync(client, "quiet-site");
+        using var quiet = await client.GetAsync(new Uri("api/v1/zones/quiet-site/agents", UriKind.Relative));
+        var body = await Api.ReadJsonAsync(quiet);
+        Assert.Equal(("unknown", 0), (body.GetProperty("status").GetString(), body.GetProperty("agents").GetArrayLength()));
+    }
+
+    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string status, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement body = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync(new Uri("api/v1/zones/beat-site/agents", UriKind.Relative));
+            body = await Api.ReadJsonAsync(response);
+            if (response.StatusCode == HttpStatusCode.OK && body.GetProperty("status").GetString() == status)
+            {
+                return body;
+            }
+
+            await Task.Delay(250);
+        }
+
+        throw new TimeoutException($"zone beat-site did not become {status} within {timeout.TotalSeconds:0} s; last answer {body}");
+    }
+}
