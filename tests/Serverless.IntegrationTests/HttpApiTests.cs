@@ -70,6 +70,10 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("GET", "api/v1/operations/0123456789abcdef0123456789abcdef", "")]
     [InlineData("POST", "admin/functions/PurgeOrchestrationHistory", LocalHostProcess.FunctionKey)]
     [InlineData("GET", "admin/host/status", null)]
+    [InlineData("POST", "api/v1/enrolments", LocalHostProcess.FunctionKey)]
+    [InlineData("DELETE", "api/v1/agents/credentials/0123456789abcdef0123456789abcdef", LocalHostProcess.FunctionKey)]
+    [InlineData("POST", "api/v1/agent/credentials/rotate", LocalHostProcess.FunctionKey)]
+    [InlineData("POST", "api/v1/agent/heartbeats", LocalHostProcess.MasterKey)]
     public async Task Request_WithMissingOrWrongKey_Returns401(string method, string path, string? key)
     {
         using var client = system.Host.CreateClient(key);
@@ -92,6 +96,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/operations/not-an-operation-id")]
     [InlineData("api/v1/operations/0123456789abcdef0123456789abcdef")]
     [InlineData("api/v1/resources/no-such-resource")]
+    [InlineData("api/v1/zones/no-such-zone/agents")]
     public async Task Get_UnknownRouteOrObject_Returns404Problem(string path)
     {
         using var client = system.Host.CreateClient();
@@ -119,9 +124,23 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"snmpAppliance","endpoint":"10.0.0.1:161"}""", "deviceProfile")]
     [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","serviceCategories":[7]}""", "serviceCategories[0]")]
     [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","serviceCategories":"compute"}""", "serviceCategories")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"snmpAppliance","endpoint":"10.0.0.1:161","deviceProfile":"lb"}""", "credential")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"snmpAppliance","endpoint":"10.0.0.1:161","deviceProfile":"lb","credential":"c","members":["1.x"]}""", "members[0]")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","credential":"c"}""", "credential")]
+    [InlineData("api/v1/resources", """{"name":"r1","zone":"z","kind":"virtualizationHost","endpoint":"qemu:///system","verificationTimeoutSeconds":2}""", "verificationTimeoutSeconds")]
+    [InlineData("api/v1/agent/enrol", """{"code":"en1.nope","agentId":"a1"}""", "code")]
+    [InlineData("api/v1/agent/enrol", """{"agentId":"Agent One"}""", "agentId")]
+    [InlineData("api/v1/agent/enrol", """{"code":"en1.x","agentId":"a1","zone":"z"}""", "zone")]
+    [InlineData("api/v1/agent/enrol", """[]""", "body")]
+    [InlineData("api/v1/enrolments", """{"zone":"z","usageLimit":0}""", "usageLimit")]
+    [InlineData("api/v1/enrolments", """{"zone":"z","expiresInHours":721}""", "expiresInHours")]
+    [InlineData("api/v1/enrolments", """{"zone":"z","expiresAt":"2000-01-01T00:00:00Z"}""", "expiresAt")]
+    [InlineData("api/v1/enrolments", """{"zone":"Not A Zone"}""", "zone")]
+    [InlineData("api/v1/enrolments", """{"zone":"no-such-zone"}""", "zone")]
     public async Task Post_BadBody_Returns400ProblemNamingTheField(string path, string body, string field)
     {
-        using var client = system.Host.CreateClient();
+        // Enrolments are an admin route; every other route here takes the function key.
+        using var client = system.Host.CreateClient(path == "api/v1/enrolments" ? LocalHostProcess.MasterKey : LocalHostProcess.FunctionKey);
         using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Api.Json(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
@@ -134,6 +153,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [Theory]
     [InlineData("api/v1/zones")]
     [InlineData("api/v1/resources")]
+    [InlineData("api/v1/agent/enrol")]
     public async Task Post_OversizeBody_Returns413Problem(string path)
     {
         using var client = system.Host.CreateClient();
