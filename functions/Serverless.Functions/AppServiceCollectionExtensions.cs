@@ -7,6 +7,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Commands;
 using Serverless.Functions.Health;
@@ -48,6 +49,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
         services.AddSingleton<IEnrolmentStore, TableEnrolmentStore>();
         services.AddSingleton<IAgentGroupStore, TableAgentGroupStore>();
+        services.AddSingleton<ITenantKeyStore, TableTenantKeyStore>();
         services.AddSingleton<IAgentTelemetryStore, TableAgentTelemetryStore>();
         services.AddSingleton<ICommandDispatcher, ServiceBusCommandDispatcher>();
         services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
@@ -60,6 +62,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();
         services.AddSingleton<ConnectivityService>();
+        services.AddSingleton<TenantKeyService>();
         services.AddSingleton<AgentTelemetryService>();
         return services;
     }

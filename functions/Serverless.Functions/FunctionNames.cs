@@ -26,6 +26,8 @@ public static class FunctionNames
     public const string EnrolAgent = "EnrolAgent";
     public const string EvaluateAgentConnectivity = "EvaluateAgentConnectivity";
     public const string GetZoneAgents = "GetZoneAgents";
+    public const string IssueTenantKey = "IssueTenantKey";
+    public const string RevokeTenantKey = "RevokeTenantKey";
     public const string PingZone = "PingZone";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

@@ -40,4 +40,10 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "Agent group {AgentGroup} of tenant {TenantId} is now {Status}; last heard from at {LastHeardAt:o}")]
     public static partial void AgentGroupStatusChanged(ILogger logger, string agentGroup, string tenantId, string status, DateTimeOffset lastHeardAt);
+
+    [LoggerMessage(EventId = 2111, Level = LogLevel.Information, Message = "Tenant key {KeyId} issued for tenant {TenantId}")]
+    public static partial void TenantKeyIssued(ILogger logger, string keyId, string tenantId);
+
+    [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "Tenant key {KeyId} of tenant {TenantId} revoked")]
+    public static partial void TenantKeyRevoked(ILogger logger, string keyId, string tenantId);
 }

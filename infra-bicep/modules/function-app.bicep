@@ -105,6 +105,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'
       Registration__MinimumLibvirtVersion: '4.0.0'
+      Tenancy__Mode: 'ApiKeys'
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
       ServiceBusConnection__credential: 'managedidentity'

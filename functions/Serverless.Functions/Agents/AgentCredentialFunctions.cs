@@ -24,7 +24,12 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
             return problem;
         }
 
-        var outcome = await credentials.IssueAsync(tenant.Resolve(request), body!, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await credentials.IssueAsync(tenantId, body!, cancellationToken);
         if (!outcome.Succeeded)
         {
             return ApiResults.Problem(outcome.Error);
@@ -43,7 +48,12 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
         string credentialId,
         CancellationToken cancellationToken)
     {
-        var outcome = await credentials.RevokeAsync(tenant.Resolve(request), credentialId, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await credentials.RevokeAsync(tenantId, credentialId, cancellationToken);
         if (!outcome.Succeeded)
         {
             return ApiResults.Problem(outcome.Error);

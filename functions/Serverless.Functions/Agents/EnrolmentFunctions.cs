@@ -23,7 +23,12 @@ public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenan
             return problem;
         }
 
-        var outcome = await enrolments.CreateAsync(tenant.Resolve(request), body!, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await enrolments.CreateAsync(tenantId, body!, cancellationToken);
         if (!outcome.Succeeded)
         {
             return ApiResults.Problem(outcome.Error);

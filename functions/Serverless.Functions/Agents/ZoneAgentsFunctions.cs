@@ -15,7 +15,11 @@ public sealed class ZoneAgentsFunctions(ZoneService zones, ConnectivityService c
         string name,
         CancellationToken cancellationToken)
     {
-        var tenantId = tenant.Resolve(request);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var zone = await zones.GetAsync(tenantId, name, cancellationToken);
         if (!zone.Succeeded)
         {

@@ -3,11 +3,13 @@ using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Agents;
 using Serverless.Functions.Health;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Registration;
+using Serverless.Functions.Tenancy;
 using Serverless.Functions.Zones;
 
 namespace Serverless.Functions.Http;
@@ -34,4 +36,6 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(EnrolledAgentResponse))]
 [JsonSerializable(typeof(RevokedCredentialResponse))]
 [JsonSerializable(typeof(ZoneAgentsResponse))]
+[JsonSerializable(typeof(IssueTenantKeyRequest))]
+[JsonSerializable(typeof(TenantKeyResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,14 +1,31 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Serverless.ControlPlane.Tenancy;
 
 namespace Serverless.Functions.Http;
 
-/// <summary>Decides which tenant a request acts for. Today: the configured default tenant.</summary>
-public sealed class RequestTenant(IOptions<TenancyOptions> options)
+/// <summary>
+/// Decides which tenant a request acts for: the configured default tenant, or the tenant of the request's API key.
+/// Everything a tenant-scoped route touches is then looked up under that tenant, so another tenant's objects are
+/// simply not found (404, never 403).
+/// </summary>
+public sealed class RequestTenant(IOptions<TenancyOptions> options, TenantKeyService keys)
 {
-    public string Resolve(HttpRequest request)
+    public async Task<TenantResolution> ResolveAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return options.Value.DefaultTenantId;
+        if (options.Value.Mode == TenancyMode.DefaultTenant)
+        {
+            return new TenantResolution(options.Value.DefaultTenantId, null);
+        }
+
+        var tenantId = await keys.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        return tenantId is not null
+            ? new TenantResolution(tenantId, null)
+            : new TenantResolution(null, TypedResults.Problem(
+                "Send 'Authorization: Bearer tk1.<key id>.<secret>' with one of your tenant's API keys.",
+                statusCode: StatusCodes.Status401Unauthorized,
+                title: "No valid tenant API key.",
+                type: ProblemTypes.Unauthorized));
     }
 }

@@ -21,7 +21,12 @@ public sealed class OperationFunctions(RequestTenant tenant)
             return ApiResults.NotFound("operation", operationId);
         }
 
-        var instanceId = OperationIds.ToInstanceId(tenant.Resolve(request), operationId);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var instanceId = OperationIds.ToInstanceId(tenantId, operationId);
         var instance = await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? ApiResults.NotFound("operation", operationId)

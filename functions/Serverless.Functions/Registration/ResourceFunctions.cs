@@ -23,7 +23,11 @@ public sealed class ResourceFunctions(RegistrationService registrations, Request
             return problem;
         }
 
-        var tenantId = tenant.Resolve(request);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var plan = await registrations.PrepareAsync(tenantId, body!, cancellationToken);
         if (!plan.Succeeded)
         {
@@ -46,7 +50,12 @@ public sealed class ResourceFunctions(RegistrationService registrations, Request
         string resourceId,
         CancellationToken cancellationToken)
     {
-        var outcome = await registrations.GetAsync(tenant.Resolve(request), resourceId, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await registrations.GetAsync(tenantId, resourceId, cancellationToken);
         return outcome.Succeeded ? TypedResults.Ok(ResourceResponse.From(outcome.Value)) : ApiResults.Problem(outcome.Error);
     }
 }

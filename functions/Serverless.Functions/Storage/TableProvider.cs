@@ -15,6 +15,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Metrics = "Metrics";
     public const string Enrolments = "Enrolments";
     public const string AgentGroups = "AgentGroups";
+    public const string TenantKeys = "TenantKeys";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

@@ -19,7 +19,12 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
             return problem;
         }
 
-        var outcome = await zones.CreateAsync(tenant.Resolve(request), body!, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await zones.CreateAsync(tenantId, body!, cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Created($"/api/v1/zones/{outcome.Value.Name}", ZoneResponse.From(outcome.Value))
             : ApiResults.Problem(outcome.Error);
@@ -31,7 +36,12 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
         string name,
         CancellationToken cancellationToken)
     {
-        var outcome = await zones.GetAsync(tenant.Resolve(request), name, cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await zones.GetAsync(tenantId, name, cancellationToken);
         return outcome.Succeeded ? TypedResults.Ok(ZoneResponse.From(outcome.Value)) : ApiResults.Problem(outcome.Error);
     }
 
@@ -45,7 +55,12 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
             return problem;
         }
 
-        var outcome = await zones.ListAsync(tenant.Resolve(request), pageSize, request.Query["continuationToken"], cancellationToken);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await zones.ListAsync(tenantId, pageSize, request.Query["continuationToken"], cancellationToken);
         return outcome.Succeeded
             ? TypedResults.Ok(new ZoneListResponse(outcome.Value.Items.Select(ZoneResponse.From).ToList(), outcome.Value.ContinuationToken))
             : ApiResults.Problem(outcome.Error);

@@ -36,7 +36,11 @@ public sealed class ZonePingFunctions(ZoneService zones, CommandService commands
             return ApiResults.Invalid("The request is not valid.", "See errors.", [new FieldError("timeoutSeconds", $"must be a whole number of seconds from 1 to {MaxTimeoutSeconds}.")]);
         }
 
-        var tenantId = tenant.Resolve(request);
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var zone = await zones.GetAsync(tenantId, name, cancellationToken);
         if (!zone.Succeeded)
         {

@@ -1,0 +1,11 @@
+namespace Serverless.Functions.Http;
+
+/// <summary>How a request's tenant is decided.</summary>
+public enum TenancyMode
+{
+    /// <summary>Every request acts for <see cref="TenancyOptions.DefaultTenantId"/>: one machine, one tenant (local runs).</summary>
+    DefaultTenant,
+
+    /// <summary>Every tenant-scoped request carries <c>Authorization: Bearer tk1.…</c>, a tenant API key naming its tenant.</summary>
+    ApiKeys,
+}
