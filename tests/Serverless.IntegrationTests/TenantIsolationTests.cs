@@ -40,6 +40,10 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         {
             using var noKey = await anonymous.GetAsync(new Uri("api/v1/zones", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Unauthorized, noKey.StatusCode);
+
+            // The key is checked before the body is read: a bad body without a key is 401, not 400.
+            using var badBodyNoKey = await anonymous.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Api.Json("not json"));
+            Assert.Equal(HttpStatusCode.Unauthorized, badBodyNoKey.StatusCode);
         }
 
         // Alpha's objects.

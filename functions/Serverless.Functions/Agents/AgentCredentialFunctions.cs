@@ -18,15 +18,15 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/agents/credentials")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var (body, problem) = await JsonRequestReader.ReadAsync<IssueAgentCredentialRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
-        {
-            return denied;
         }
 
         var outcome = await credentials.IssueAsync(tenantId, body!, cancellationToken);

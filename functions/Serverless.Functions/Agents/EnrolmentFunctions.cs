@@ -17,15 +17,15 @@ public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenan
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/enrolments")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var (body, problem) = await JsonRequestReader.ReadAsync<CreateEnrolmentRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
-        {
-            return denied;
         }
 
         var outcome = await enrolments.CreateAsync(tenantId, body!, cancellationToken);

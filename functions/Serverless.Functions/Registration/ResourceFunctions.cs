@@ -17,15 +17,15 @@ public sealed class ResourceFunctions(RegistrationService registrations, Request
         [DurableClient] DurableTaskClient durableClient,
         CancellationToken cancellationToken)
     {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var (body, problem) = await JsonRequestReader.ReadAsync<RegisterResourceRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
-        {
-            return denied;
         }
 
         var plan = await registrations.PrepareAsync(tenantId, body!, cancellationToken);

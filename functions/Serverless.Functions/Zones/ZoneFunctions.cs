@@ -13,15 +13,15 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/zones")] HttpRequest request,
         CancellationToken cancellationToken)
     {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
         var (body, problem) = await JsonRequestReader.ReadAsync<CreateZoneRequest>(request, cancellationToken);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
-        {
-            return denied;
         }
 
         var outcome = await zones.CreateAsync(tenantId, body!, cancellationToken);
