@@ -14,6 +14,13 @@ servicebus_port="${SERVICEBUS_EMULATOR_PORT:-5672}"
 snmp_port="${APPLIANCE_SNMP_PORT:-1161}"
 settings=.local/local.settings.json
 [ -f "$settings" ] || cp functions/Serverless.Functions/local.settings.template.json "$settings"
+# Settings added to the template since the copy was made are merged in; values already in the copy are kept.
+node -e '
+const fs = require("fs");
+const [template, file] = process.argv.slice(1).map(p => JSON.parse(fs.readFileSync(p, "utf8")));
+file.Values = { ...template.Values, ...(file.Values || {}) };
+fs.writeFileSync(process.argv[2], JSON.stringify(file, null, 2) + "\n");
+' functions/Serverless.Functions/local.settings.template.json "$settings"
 key() { head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40; }
 if [ ! -f .local/keys.env ]; then
     printf 'export LocalHost__MasterKey=%s\nexport LocalHost__FunctionKey=%s\n' "$(key)" "$(key)" > .local/keys.env
@@ -120,6 +127,7 @@ RelayAgent__ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;Share
 env RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
     RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
     RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \
+    RelayAgent__Libvirt__Uris__0=test:///default \
     dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll &
 pids+=($!)
 

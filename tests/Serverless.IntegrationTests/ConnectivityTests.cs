@@ -16,6 +16,7 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         {
             var connected = await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(30));
             Assert.Equal("agent-beats", connected.GetProperty("agents")[0].GetProperty("agentId").GetString());
+            Assert.Contains(connected.GetProperty("agents")[0].GetProperty("role").GetString(), new[] { "active", "standby" });
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.ControlPlane.Agents;
@@ -31,6 +32,6 @@ public sealed class ZoneAgentsFunctions(ZoneService zones, ConnectivityService c
             name,
             group?.Status ?? AgentGroupStatus.Unknown,
             agents.Count > 0 ? agents.Max(a => a.ReceivedAt) : null,
-            agents.OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new ZoneAgentResponse(a.AgentId, a.Role, a.ReceivedAt, a.HostName, a.AgentVersion)).ToList()));
+            agents.OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new ZoneAgentResponse(a.AgentId, JsonNamingPolicy.CamelCase.ConvertName(a.Role), a.ReceivedAt, a.HostName, a.AgentVersion)).ToList()));
     }
 }
