@@ -8,14 +8,25 @@ public sealed class AgentStatus(TimeProvider clock)
     private long _commandsExecuted;
     private long _lastCommandTicks;
     private volatile int _role = (int)AgentRole.Standby;
+    private CancellationTokenSource _roleChange = new();
 
     public DateTimeOffset StartedAt { get; } = clock.GetUtcNow();
 
     public AgentRole Role
     {
         get => (AgentRole)_role;
-        set => _role = (int)value;
+        set
+        {
+            if (Interlocked.Exchange(ref _role, (int)value) != (int)value)
+            {
+                // Wake whoever waits for a change (the heartbeat worker); later waiters get a fresh token.
+                Interlocked.Exchange(ref _roleChange, new CancellationTokenSource()).Cancel();
+            }
+        }
     }
+
+    /// <summary>Cancelled when <see cref="Role"/> next changes.</summary>
+    public CancellationToken RoleChanged => _roleChange.Token;
 
     public long CommandsExecuted => Interlocked.Read(ref _commandsExecuted);
 

@@ -5,13 +5,15 @@ using Serverless.RelayAgent.Uplink;
 
 namespace Serverless.RelayAgent.Channel;
 
-/// <summary>Posts a heartbeat at start and then every <see cref="RelayAgentOptions.HeartbeatIntervalSeconds"/>.</summary>
+/// <summary>
+/// Posts a heartbeat at start, every <see cref="RelayAgentOptions.HeartbeatIntervalSeconds"/>, and at once when the
+/// agent's role changes, so the control plane sees a takeover without waiting for the next interval.
+/// </summary>
 public sealed class HeartbeatWorker(UplinkClient uplink, AgentStatus status, IOptions<RelayAgentOptions> options, TimeProvider clock) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var agent = options.Value;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(agent.HeartbeatIntervalSeconds), clock);
         do
         {
             var heartbeat = new AgentHeartbeat(
@@ -26,18 +28,21 @@ public sealed class HeartbeatWorker(UplinkClient uplink, AgentStatus status, IOp
                 return;
             }
         }
-        while (await WaitAsync(timer, stoppingToken));
+        while (await WaitAsync(TimeSpan.FromSeconds(agent.HeartbeatIntervalSeconds), stoppingToken));
     }
 
-    private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stoppingToken)
+    /// <summary>Waits for the interval or a role change; false when the agent is stopping.</summary>
+    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken stoppingToken)
     {
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, status.RoleChanged);
         try
         {
-            return await timer.WaitForNextTickAsync(stoppingToken);
+            await Task.Delay(interval, clock, wake.Token);
         }
         catch (OperationCanceledException)
         {
-            return false;
         }
+
+        return !stoppingToken.IsCancellationRequested;
     }
 }
