@@ -1,14 +1,11 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Security;
 using Serverless.ControlPlane.Validation;
 
 namespace Serverless.ControlPlane.Agents;
 
 /// <summary>
-/// Issues and checks relay agents' uplink credentials. The secret is 256 random bits, shown once and stored as a
-/// SHA-256 hash; checking compares hashes in constant time.
+/// Issues and checks relay agents' uplink credentials (<see cref="SecretTokens"/>: shown once, stored hashed).
 /// </summary>
 public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProvider clock)
 {
@@ -27,42 +24,27 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
             return DomainError.Invalid(errors);
         }
 
-        var credentialId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var credential = new AgentCredential(credentialId, tenantId, request.AgentId!, request.AgentGroup!, Hash(secret), clock.GetUtcNow(), null);
+        var (credentialId, secret, token) = SecretTokens.New(TokenPrefix);
+        var credential = new AgentCredential(credentialId, tenantId, request.AgentId!, request.AgentGroup!, SecretTokens.Hash(secret), clock.GetUtcNow(), null);
         await store.AddAsync(credential, cancellationToken);
-        return new IssuedAgentCredential(credential, $"{TokenPrefix}{credentialId}.{secret}");
+        return new IssuedAgentCredential(credential, token);
     }
 
     /// <summary>The agent behind a bearer token, or null for anything malformed, unknown, revoked or wrong.</summary>
     public async Task<AgentIdentity?> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken)
     {
-        const string bearer = "Bearer ";
-        if (authorizationHeader is null || !authorizationHeader.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
+        if (!SecretTokens.TryParse(TokenPrefix, SecretTokens.Bearer(authorizationHeader), out var credentialId, out var secret))
         {
             return null;
         }
 
-        var token = authorizationHeader[bearer.Length..].Trim();
-        if (!token.StartsWith(TokenPrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var parts = token[TokenPrefix.Length..].Split('.');
-        if (parts.Length != 2 || parts[0].Length != 32 || parts[1].Length == 0 || parts[1].Length > 64)
-        {
-            return null;
-        }
-
-        var credential = await store.GetAsync(parts[0], cancellationToken);
+        var credential = await store.GetAsync(credentialId, cancellationToken);
         if (credential is null || credential.RevokedAt <= clock.GetUtcNow())
         {
             return null;
         }
 
-        var matches = CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(parts[1])), Encoding.ASCII.GetBytes(credential.SecretHash));
-        return matches ? new AgentIdentity(credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CredentialId) : null;
+        return SecretTokens.Matches(secret, credential.SecretHash) ? new AgentIdentity(credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CredentialId) : null;
     }
 
     /// <summary>
@@ -97,6 +79,4 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
 
         return credential with { RevokedAt = credential.RevokedAt is { } at && at <= now ? at : now };
     }
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }

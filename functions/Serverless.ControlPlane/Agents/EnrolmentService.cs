@@ -1,9 +1,7 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Security;
 using Serverless.ControlPlane.Validation;
 using Serverless.ControlPlane.Zones;
 
@@ -59,13 +57,12 @@ public sealed class EnrolmentService(
             return DomainError.Invalid(errors);
         }
 
-        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+        var (id, secret, code) = SecretTokens.New(CodePrefix);
         var enrolment = new Enrolment(
-            id, tenantId, request.Zone!, Hash(secret), request.Description, now, request.ExpiresAt ?? now.AddHours(request.ExpiresInHours ?? DefaultExpiryHours),
+            id, tenantId, request.Zone!, SecretTokens.Hash(secret), request.Description, now, request.ExpiresAt ?? now.AddHours(request.ExpiresInHours ?? DefaultExpiryHours),
             request.UsageLimit ?? 1, []);
         await store.AddAsync(enrolment, cancellationToken);
-        return new CreatedEnrolment(enrolment, $"{CodePrefix}{id}.{secret}");
+        return new CreatedEnrolment(enrolment, code);
     }
 
     /// <summary>Exchanges a code for a new agent credential, once per agent and up to the code's usage limit.</summary>
@@ -88,7 +85,7 @@ public sealed class EnrolmentService(
         for (var attempt = 0; attempt < ClaimAttempts; attempt++)
         {
             var enrolment = await store.GetAsync(id, cancellationToken);
-            if (enrolment is null || !CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(enrolment.SecretHash)))
+            if (enrolment is null || !SecretTokens.Matches(secret, enrolment.SecretHash))
             {
                 return DomainError.Invalid([new FieldError("code", "is not a valid enrolment code; ask your admin for a new one.")]);
             }
@@ -126,16 +123,6 @@ public sealed class EnrolmentService(
         return DomainError.Conflict("The enrolment code is busy.", "Many agents are enrolling with this code at once; try again.");
     }
 
-    private static (string Id, string Secret)? Parse(string? code)
-    {
-        if (code is null || !code.StartsWith(CodePrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        var parts = code[CodePrefix.Length..].Split('.');
-        return parts is [{ Length: 32 } id, { Length: > 0 and <= 64 } secret] && id.All(char.IsAsciiHexDigitLower) ? (id, secret) : null;
-    }
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    private static (string Id, string Secret)? Parse(string? code) =>
+        SecretTokens.TryParse(CodePrefix, code, out var id, out var secret) && id.All(char.IsAsciiHexDigitLower) ? (id, secret) : null;
 }

@@ -1,13 +1,11 @@
-using System.Buffers.Text;
-using System.Security.Cryptography;
-using System.Text;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Security;
 using Serverless.ControlPlane.Validation;
 
 namespace Serverless.ControlPlane.Tenancy;
 
 /// <summary>
-/// Tenant API keys: 256 random bits, shown once, stored as a SHA-256 hash, compared in constant time, revocable.
+/// Tenant API keys (<see cref="SecretTokens"/>: shown once, stored hashed), revocable.
 /// A key names its tenant; every request made with it acts for that tenant only.
 /// </summary>
 public sealed class TenantKeyService(ITenantKeyStore store, TimeProvider clock)
@@ -24,25 +22,16 @@ public sealed class TenantKeyService(ITenantKeyStore store, TimeProvider clock)
             return DomainError.Invalid(errors);
         }
 
-        var keyId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var secret = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
-        var key = new TenantKey(keyId, tenantId, Hash(secret), request.Description, clock.GetUtcNow(), null);
+        var (keyId, secret, token) = SecretTokens.New(TokenPrefix);
+        var key = new TenantKey(keyId, tenantId, SecretTokens.Hash(secret), request.Description, clock.GetUtcNow(), null);
         await store.AddAsync(key, cancellationToken);
-        return new IssuedTenantKey(key, $"{TokenPrefix}{keyId}.{secret}");
+        return new IssuedTenantKey(key, token);
     }
 
     /// <summary>The tenant of a bearer token, or null for anything malformed, unknown, revoked or wrong.</summary>
     public async Task<string?> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken)
     {
-        const string bearer = "Bearer ";
-        if (authorizationHeader is null || !authorizationHeader.StartsWith(bearer, StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
-
-        var token = authorizationHeader[bearer.Length..].Trim();
-        var parts = token.StartsWith(TokenPrefix, StringComparison.Ordinal) ? token[TokenPrefix.Length..].Split('.') : [];
-        if (parts is not [{ Length: 32 } keyId, { Length: > 0 and <= 64 } secret])
+        if (!SecretTokens.TryParse(TokenPrefix, SecretTokens.Bearer(authorizationHeader), out var keyId, out var secret))
         {
             return null;
         }
@@ -53,7 +42,7 @@ public sealed class TenantKeyService(ITenantKeyStore store, TimeProvider clock)
             return null;
         }
 
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Hash(secret)), Encoding.ASCII.GetBytes(key.SecretHash)) ? key.TenantId : null;
+        return SecretTokens.Matches(secret, key.SecretHash) ? key.TenantId : null;
     }
 
     /// <summary>Revokes a key of the tenant at once; another tenant's key is not found.</summary>
@@ -73,6 +62,4 @@ public sealed class TenantKeyService(ITenantKeyStore store, TimeProvider clock)
 
         return key with { RevokedAt = key.RevokedAt ?? now };
     }
-
-    private static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 }
