@@ -54,7 +54,7 @@ public sealed class CapabilitiesVerifyHandler(
         var profile = profiles.Get(request.Profile, "snmp.profile");
         IReadOnlyList<string?> requested = request.Members is { Count: > 0 } given ? [.. given] : [null];
         var members = CommandPayload.Each(requested, "snmp.members", 100, member =>
-            member is null || (member.Length > 0 && member.All(c => char.IsAsciiDigit(c) || c == '.') && !member.StartsWith('.') && !member.EndsWith('.'))
+            member is null || MemberIndex.IsValid(member)
                 ? member
                 : throw new FormatException($"'{member}' is not index arcs such as 3 or 1.4."));
         var target = await devices.ResolveAsync(request.Device, cancellationToken);

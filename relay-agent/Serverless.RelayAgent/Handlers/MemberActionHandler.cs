@@ -53,7 +53,7 @@ public sealed class MemberActionHandler(bool activate, SnmpClient client, SnmpDe
 
     private static Oid Resolve(OidTemplate template, string? index)
     {
-        if (template.HasMember && (string.IsNullOrEmpty(index) || !index.All(c => char.IsAsciiDigit(c) || c == '.') || index.StartsWith('.') || index.EndsWith('.')))
+        if (template.HasMember && !MemberIndex.IsValid(index))
         {
             throw CommandPayload.Invalid($"snmp.index: the profile's OID {template.Text} needs the member's index arcs, such as 3 or 1.4; got '{index}'.");
         }
