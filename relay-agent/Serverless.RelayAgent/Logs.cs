@@ -59,4 +59,10 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5200, Level = LogLevel.Information, Message = "Verified virtualization host {Uri}: reachable {Reachable}, {Problems} problems")]
     public static partial void HostVerified(ILogger logger, string uri, bool reachable, int problems);
+
+    [LoggerMessage(EventId = 5201, Level = LogLevel.Information, Message = "Stopped instance {Name} on {Uri}: {State}, forced {Forced}, found {Found}")]
+    public static partial void InstanceStopped(ILogger logger, string uri, string name, Serverless.Contracts.Instances.InstanceState state, bool forced, bool found);
+
+    [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Uninstalled resource {ResourceId}: released {Released}")]
+    public static partial void ResourceUninstalled(ILogger logger, string resourceId, string released);
 }

@@ -127,6 +127,8 @@ builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.Cr
 builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<MemberActionHandler>(services, false));
 builder.Services.AddSingleton<ICommandHandler, MetricsPollHandler>();
 builder.Services.AddSingleton<ICommandHandler, CapabilitiesVerifyHandler>();
+builder.Services.AddSingleton<ICommandHandler, InstanceStopHandler>();
+builder.Services.AddSingleton<ICommandHandler, ResourceUninstallHandler>();
 builder.Services.AddSingleton<CommandHandlerRegistry>();
 builder.Services.AddSingleton<ExecutionJournal>();
 builder.Services.AddSingleton<CommandExecutor>();

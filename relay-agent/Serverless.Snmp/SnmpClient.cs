@@ -131,6 +131,9 @@ public sealed partial class SnmpClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the SNMPv3 engine id, boots and time learnt from <paramref name="target"/>; says whether any were known.</summary>
+    public bool ForgetEngine(IPEndPoint target) => _engines.TryRemove(target, out _);
+
     public async ValueTask DisposeAsync()
     {
         await _closing.CancelAsync();

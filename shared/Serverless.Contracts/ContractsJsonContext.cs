@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
 using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts;
@@ -25,4 +26,8 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(MetricsPollPayload))]
 [JsonSerializable(typeof(MetricsPollOutput))]
 [JsonSerializable(typeof(VerifyCapabilitiesPayload))]
+[JsonSerializable(typeof(InstanceStopPayload))]
+[JsonSerializable(typeof(InstanceStopOutput))]
+[JsonSerializable(typeof(ResourceUninstallPayload))]
+[JsonSerializable(typeof(ResourceUninstallOutput))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

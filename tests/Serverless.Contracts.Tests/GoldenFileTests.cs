@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
 using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts.Tests;
@@ -19,7 +20,8 @@ public sealed class GoldenFileTests
     [
         "command-envelope.json", "command-result.json", "command-result-failed.json", "agent-heartbeat.json", "metric-batch.json",
         "snmp-set-payload.json", "snmp-bindings-output.json", "member-action-payload.json", "metrics-poll-payload.json", "metrics-poll-output.json",
-        "verify-capabilities-payload.json", "capability-verification-result.json",
+        "verify-capabilities-payload.json", "capability-verification-result.json", "capability-verification-result-host.json",
+        "instance-stop-payload.json", "instance-stop-output.json", "resource-uninstall-payload.json", "resource-uninstall-output.json",
     ];
 
     private static SnmpDevice Appliance => new("10.0.0.7:161", "lb-admin", TimeoutMilliseconds: 500, Retries: 1);
@@ -84,6 +86,13 @@ public sealed class GoldenFileTests
         "capability-verification-result.json" => (new CapabilityVerificationResult(1, "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61", true,
             new Dictionary<string, string> { ["snmp.profile"] = "simulated-load-balancer", ["snmp.sysObjectID"] = "1.3.6.1.4.1.8072.3.2.10" },
             ["not writable: 1.3.6.1.4.1.8072.9999.1.1.2 (NoAccess)."]), typeof(CapabilityVerificationResult)),
+        "capability-verification-result-host.json" => (new CapabilityVerificationResult(1, "4b0c8f5e2d7a4c1e9f3b6a8d0e2c4f61", true,
+            new Dictionary<string, string> { ["libvirt.driver"] = "QEMU", ["libvirt.saveRestore"] = "true" },
+            [], [new HostInstance("web-1", InstanceState.Running), new HostInstance("batch-2", InstanceState.ShutOff)]), typeof(CapabilityVerificationResult)),
+        "instance-stop-payload.json" => (new InstanceStopPayload("qemu:///system", "web-1", 120), typeof(InstanceStopPayload)),
+        "instance-stop-output.json" => (new InstanceStopOutput("web-1", InstanceState.ShutOff, Forced: false), typeof(InstanceStopOutput)),
+        "resource-uninstall-payload.json" => (new ResourceUninstallPayload("kvm-1", LibvirtUri: "qemu:///system"), typeof(ResourceUninstallPayload)),
+        "resource-uninstall-output.json" => (new ResourceUninstallOutput("kvm-1", ["libvirt connection to qemu:///system closed"]), typeof(ResourceUninstallOutput)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

@@ -41,6 +41,21 @@ public sealed class LibvirtHosts(IOptions<LibvirtAgentOptions> options) : IDispo
         }
     }
 
+    /// <summary>Closes the connection to <paramref name="uri"/> if one is open; says whether there was one.</summary>
+    public bool Release(string uri)
+    {
+        lock (_gate)
+        {
+            if (!_connections.Remove(uri, out var connection))
+            {
+                return false;
+            }
+
+            connection.Dispose();
+            return true;
+        }
+    }
+
     public void Dispose()
     {
         lock (_gate)

@@ -1,10 +1,11 @@
 using System.Globalization;
 using Serverless.Contracts;
+using Serverless.Contracts.Instances;
 using Serverless.Libvirt;
 
 namespace Serverless.RelayAgent.Libvirt;
 
-/// <summary>Reports what a virtualization host is and can do; every shortfall in reaching it becomes a problem in the report.</summary>
+/// <summary>Reports what a virtualization host is and can do, and the instances it holds; every shortfall in reaching it becomes a problem in the report.</summary>
 public sealed class LibvirtVerifier(LibvirtHosts hosts)
 {
     public CapabilityVerificationResult Verify(LibvirtVerification request, string commandId)
@@ -33,7 +34,8 @@ public sealed class LibvirtVerifier(LibvirtHosts hosts)
             capabilities["libvirt.domainTypes"] = string.Join(",", host.Guests.SelectMany(g => g.DomainTypes).Distinct().Order(StringComparer.Ordinal));
             capabilities["libvirt.saveRestore"] = hypervisor.SupportsSaveRestore ? "true" : "false";
             capabilities["libvirt.suspendResume"] = hypervisor.SupportsSuspendResume ? "true" : "false";
-            return Report(commandId, true, capabilities);
+            var instances = connection.ListDomains().Select(d => new HostInstance(d.Name, InstanceStates.From(d.State))).ToList();
+            return Report(commandId, true, capabilities) with { Instances = instances };
         }
         catch (LibvirtAccessException exception)
         {

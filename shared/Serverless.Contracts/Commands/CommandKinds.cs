@@ -29,4 +29,10 @@ public static class CommandKinds
 
     /// <summary>Reads the load metrics of pool members.</summary>
     public const string PollMetrics = "metrics.poll";
+
+    /// <summary>Shuts an instance on a virtualization host down, destroying it after a grace period.</summary>
+    public const string StopInstance = "instance.stop";
+
+    /// <summary>Releases what the agent holds for a resource that is being unregistered.</summary>
+    public const string UninstallResource = "resource.uninstall";
 }

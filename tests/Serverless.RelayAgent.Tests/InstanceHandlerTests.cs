@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
+using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Libvirt;
+using Serverless.Snmp;
+
+namespace Serverless.RelayAgent.Tests;
+
+/// <summary>
+/// <c>instance.stop</c> and <c>resource.uninstall</c> on the libvirt test driver. Each test has its own connection, and
+/// so its own copy of the driver's default host (domain <c>test</c>, running).
+/// </summary>
+public sealed class InstanceHandlerTests : IDisposable
+{
+    private const string Host = "test:///default";
+
+    private readonly LibvirtHosts _hosts = new(Microsoft.Extensions.Options.Options.Create(new LibvirtAgentOptions { Uris = [Host] }));
+
+    [Fact]
+    public async Task Verify_Host_ListsItsInstancesWithState()
+    {
+        var handler = new CapabilitiesVerifyHandler(
+            new SnmpClient(), null!, null!, new LibvirtVerifier(_hosts), null!, NullLogger<CapabilitiesVerifyHandler>.Instance);
+
+        var output = await handler.ExecuteAsync(SnmpHandlerFixture.Envelope(CommandKinds.VerifyCapabilities, $$$"""{"libvirt":{"uri":"{{{Host}}}"}}"""), CancellationToken.None);
+
+        var report = output.Deserialize(ContractsJsonContext.Default.CapabilityVerificationResult)!;
+        Assert.Equal([new HostInstance("test", InstanceState.Running)], report.Instances);
+    }
+
+    [Fact]
+    public async Task Stop_RunningInstance_ShutsItDownGracefully()
+    {
+        var output = await StopAsync("test");
+
+        Assert.Equal(new InstanceStopOutput("test", InstanceState.ShutOff, Forced: false, Found: true), output);
+        Assert.Equal(Serverless.Libvirt.DomainState.ShutOff, _hosts.Get(Host).GetDomain("test").State);
+    }
+
+    [Fact]
+    public async Task Stop_WithoutGrace_PowersTheInstanceOffAtOnce()
+    {
+        var output = await StopAsync("test", graceSeconds: 0);
+
+        Assert.Equal(new InstanceStopOutput("test", InstanceState.ShutOff, Forced: true, Found: true), output);
+    }
+
+    [Fact]
+    public async Task Stop_InstanceAlreadyOff_LeavesItAndSaysSo()
+    {
+        _hosts.Get(Host).DestroyDomain("test");
+
+        Assert.Equal(new InstanceStopOutput("test", InstanceState.ShutOff, Forced: false, Found: true), await StopAsync("test"));
+    }
+
+    [Fact]
+    public async Task Stop_InstanceTheHostDoesNotHave_IsNotFoundAndNothingRuns()
+    {
+        Assert.Equal(new InstanceStopOutput("ghost", InstanceState.ShutOff, Forced: false, Found: false), await StopAsync("ghost"));
+    }
+
+    [Theory]
+    [InlineData("""{"uri":"test:///other","name":"test"}""", CommandErrorKind.Unauthorized, "this agent's configuration does not list 'test:///other'")]
+    [InlineData("""{"uri":"test:///default"}""", CommandErrorKind.InvalidPayload, "name: required.")]
+    [InlineData("""{"uri":"test:///default","name":"test","graceSeconds":3601}""", CommandErrorKind.InvalidPayload, "graceSeconds: must be 0 to 3600.")]
+    [InlineData("""{"uri":"test:///default","name":"test","graceSeconds":"soon"}""", CommandErrorKind.InvalidPayload, "graceSeconds:")]
+    public async Task Stop_BadCommand_FailsWithItsKindAndField(string payload, CommandErrorKind kind, string message)
+    {
+        var failure = await Assert.ThrowsAsync<CommandFailure>(() => StopHandler().ExecuteAsync(
+            SnmpHandlerFixture.Envelope(CommandKinds.StopInstance, payload), CancellationToken.None));
+
+        Assert.Equal(kind, failure.Kind);
+        Assert.Contains(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Uninstall_Host_ClosesItsConnectionOnceAndThenHoldsNothing()
+    {
+        await using var snmp = new SnmpClient();
+        var handler = new ResourceUninstallHandler(_hosts, snmp, NullLogger<ResourceUninstallHandler>.Instance);
+        _hosts.Get(Host);
+        var payload = $$"""{"resourceId":"kvm-1","libvirtUri":"{{Host}}"}""";
+
+        var first = await UninstallAsync(handler, payload);
+        var again = await UninstallAsync(handler, payload);
+
+        Assert.Equal(["libvirt connection to test:///default closed"], first.Released);
+        Assert.Empty(again.Released);
+    }
+
+    [Theory]
+    [InlineData("""{"resourceId":"kvm-1"}""", "libvirtUri, snmpAddress: give exactly one.")]
+    [InlineData("""{"resourceId":"kvm-1","libvirtUri":"test:///default","snmpAddress":"10.0.0.1"}""", "libvirtUri, snmpAddress: give exactly one.")]
+    [InlineData("""{"libvirtUri":"test:///default"}""", "resourceId:")]
+    [InlineData("""{"resourceId":"lb-1","snmpAddress":"10.0.0.1:notaport"}""", "snmpAddress:")]
+    public async Task Uninstall_BadPayload_IsInvalidNamingTheField(string payload, string message)
+    {
+        await using var snmp = new SnmpClient();
+        var handler = new ResourceUninstallHandler(_hosts, snmp, NullLogger<ResourceUninstallHandler>.Instance);
+
+        var failure = await Assert.ThrowsAsync<CommandFailure>(() => UninstallAsync(handler, payload));
+
+        Assert.Equal(CommandErrorKind.InvalidPayload, failure.Kind);
+        Assert.StartsWith(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => _hosts.Dispose();
+
+    private InstanceStopHandler StopHandler() => new(_hosts, TimeProvider.System, NullLogger<InstanceStopHandler>.Instance);
+
+    private async Task<InstanceStopOutput> StopAsync(string name, int graceSeconds = 5)
+    {
+        var output = await StopHandler().ExecuteAsync(
+            SnmpHandlerFixture.Envelope(CommandKinds.StopInstance, $$"""{"uri":"{{Host}}","name":"{{name}}","graceSeconds":{{graceSeconds}}}"""), CancellationToken.None);
+        return output.Deserialize(ContractsJsonContext.Default.InstanceStopOutput)!;
+    }
+
+    private static async Task<ResourceUninstallOutput> UninstallAsync(ResourceUninstallHandler handler, string payload)
+    {
+        var output = await handler.ExecuteAsync(SnmpHandlerFixture.Envelope(CommandKinds.UninstallResource, payload), CancellationToken.None);
+        return output.Deserialize(ContractsJsonContext.Default.ResourceUninstallOutput)!;
+    }
+}
