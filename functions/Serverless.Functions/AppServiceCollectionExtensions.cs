@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
@@ -44,6 +45,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
         services.AddSingleton<IResourceStore, TableResourceStore>();
+        services.AddSingleton<IInstanceStore, TableInstanceStore>();
         services.AddSingleton<ICommandLog, TableCommandLog>();
         services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
@@ -58,6 +60,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<HealthService>();
         services.AddSingleton<ZoneService>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<UnregistrationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();

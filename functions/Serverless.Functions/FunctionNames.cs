@@ -13,6 +13,13 @@ public static class FunctionNames
     public const string RegistrationOrchestrator = "RegistrationOrchestrator";
     public const string RecordRegistrationRequested = "RecordRegistrationRequested";
     public const string RecordRegistrationDecision = "RecordRegistrationDecision";
+    public const string ListResources = "ListResources";
+    public const string ListResourceInstances = "ListResourceInstances";
+    public const string UnregisterResource = "UnregisterResource";
+    public const string UnregistrationOrchestrator = "UnregistrationOrchestrator";
+    public const string RecordUnregistering = "RecordUnregistering";
+    public const string RecordInstanceStopped = "RecordInstanceStopped";
+    public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
     public const string SendCommand = "SendCommand";
     public const string GetCommandResult = "GetCommandResult";

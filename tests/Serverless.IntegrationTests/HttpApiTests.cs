@@ -51,6 +51,41 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     }
 
     [Fact]
+    public async Task ListResources_PagedByTwo_ReturnsEveryResourceOnceInIdOrder()
+    {
+        using var client = system.Host.CreateClient();
+        var zone = "list-" + Guid.NewGuid().ToString("N")[..8];
+        await Api.CreateZoneAsync(client, zone);
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add($"{zone}-r{i}");
+            await Api.RegisterHostAsync(client, zone, ids[^1]);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        List<string> listed;
+        do
+        {
+            listed = [];
+            string? token = null;
+            do
+            {
+                var page = await Api.ReadJsonAsync(await client.GetAsync(new Uri($"api/v1/resources?pageSize=2{(token is null ? "" : "&continuationToken=" + token)}", UriKind.Relative)));
+                Assert.True(page.GetProperty("items").GetArrayLength() <= 2);
+                listed.AddRange(page.GetProperty("items").EnumerateArray().Select(r => r.GetProperty("id").GetString()!));
+                token = page.TryGetProperty("continuationToken", out var next) ? next.GetString() : null;
+            }
+            while (token is not null);
+        }
+        while (!ids.All(listed.Contains) && DateTime.UtcNow < deadline && await Task.Delay(200).ContinueWith(_ => true));
+
+        Assert.Equal(ids, listed.Where(ids.Contains));
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+    }
+
+    [Fact]
     public async Task CreateZone_NameTaken_Returns409Problem()
     {
         using var client = system.Host.CreateClient();
@@ -96,6 +131,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/operations/not-an-operation-id")]
     [InlineData("api/v1/operations/0123456789abcdef0123456789abcdef")]
     [InlineData("api/v1/resources/no-such-resource")]
+    [InlineData("api/v1/resources/no-such-resource/instances")]
     [InlineData("api/v1/zones/no-such-zone/agents")]
     public async Task Get_UnknownRouteOrObject_Returns404Problem(string path)
     {
@@ -176,14 +212,17 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     }
 
     [Theory]
-    [InlineData("pageSize=0")]
-    [InlineData("pageSize=abc")]
-    [InlineData("pageSize=1000")]
-    [InlineData("continuationToken=%%%")]
-    public async Task ListZones_BadQuery_Returns400Problem(string query)
+    [InlineData("api/v1/zones", "pageSize=0")]
+    [InlineData("api/v1/zones", "pageSize=abc")]
+    [InlineData("api/v1/zones", "pageSize=1000")]
+    [InlineData("api/v1/zones", "continuationToken=%%%")]
+    [InlineData("api/v1/resources", "pageSize=0")]
+    [InlineData("api/v1/resources", "pageSize=-1")]
+    [InlineData("api/v1/resources", "continuationToken=%%%")]
+    public async Task List_BadQuery_Returns400Problem(string path, string query)
     {
         using var client = system.Host.CreateClient();
-        using var response = await client.GetAsync(new Uri($"api/v1/zones?{query}", UriKind.Relative));
+        using var response = await client.GetAsync(new Uri($"{path}?{query}", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         var problem = await Api.ReadJsonAsync(response);

@@ -56,15 +56,22 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         var credentialId = (await Api.ReadJsonAsync(credential)).GetProperty("credentialId").GetString()!;
 
         // Beta sees none of it, and cannot reach into it.
-        foreach (var path in new[] { "api/v1/zones/dc-1", "api/v1/zones/dc-1/agents", "api/v1/resources/kvm-1", $"api/v1/operations/{operationId}" })
+        foreach (var path in new[] { "api/v1/zones/dc-1", "api/v1/zones/dc-1/agents", "api/v1/resources/kvm-1", "api/v1/resources/kvm-1/instances", $"api/v1/operations/{operationId}" })
         {
             using var response = await beta.GetAsync(new Uri(path, UriKind.Relative));
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
         }
 
-        using (var list = await beta.GetAsync(new Uri("api/v1/zones", UriKind.Relative)))
+        foreach (var path in new[] { "api/v1/zones", "api/v1/resources" })
         {
+            using var list = await beta.GetAsync(new Uri(path, UriKind.Relative));
             Assert.Equal(0, (await Api.ReadJsonAsync(list)).GetProperty("items").GetArrayLength());
+        }
+
+        foreach (var path in new[] { "api/v1/resources/kvm-1", "api/v1/resources/kvm-1?force=true" })
+        {
+            using var unregister = await beta.DeleteAsync(new Uri(path, UriKind.Relative));
+            Assert.True(unregister.StatusCode == HttpStatusCode.NotFound, $"DELETE {path}: {unregister.StatusCode}");
         }
 
         using (var ping = await beta.PostAsync(new Uri("api/v1/zones/dc-1/ping", UriKind.Relative), null))

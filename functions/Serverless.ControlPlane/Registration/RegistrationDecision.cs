@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
 
 namespace Serverless.ControlPlane.Registration;
 
-/// <summary>The final answer of a registration, and every reason behind a refusal.</summary>
+/// <summary>The final answer of a registration, every reason behind a refusal, and the instances a host holds.</summary>
 public sealed record RegistrationDecision(
     RegistrationState State,
     IReadOnlyList<string> Reasons,
-    IReadOnlyDictionary<string, string> Capabilities)
+    IReadOnlyDictionary<string, string> Capabilities,
+    IReadOnlyList<HostInstance>? Instances = null)
 {
     /// <summary>
     /// Decides from the agent's answer to <c>capabilities.verify</c>: its report, a failure, or no answer in time; then
@@ -51,7 +53,7 @@ public sealed record RegistrationDecision(
             reasons.AddRange(HostShortfalls(plan, report.Capabilities, Version.Parse(plan.MinimumLibvirtVersion)));
         }
 
-        return reasons.Count == 0 ? new(RegistrationState.Registered, [], report.Capabilities) : Rejected(reasons, report.Capabilities);
+        return reasons.Count == 0 ? new(RegistrationState.Registered, [], report.Capabilities, report.Instances ?? []) : Rejected(reasons, report.Capabilities);
     }
 
     private static IEnumerable<string> HostShortfalls(RegistrationPlan plan, IReadOnlyDictionary<string, string> capabilities, Version minimumLibvirt)

@@ -13,4 +13,8 @@ public sealed class RegistrationOptions
     /// <summary>The oldest libvirt a virtualization host may run (the library version on the host's side).</summary>
     [RegularExpression(@"^\d+\.\d+(\.\d+)?$")]
     public string MinimumLibvirtVersion { get; set; } = "4.0.0";
+
+    /// <summary>How long a forced unregistration lets each instance shut down before destroying it.</summary>
+    [Range(0, 3600)]
+    public int DrainGraceSeconds { get; set; } = 120;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Results;
 using Serverless.ControlPlane.Validation;
 using Serverless.ControlPlane.Zones;
@@ -9,6 +10,7 @@ namespace Serverless.ControlPlane.Registration;
 public sealed class RegistrationService(
     IZoneStore zones,
     IResourceStore resources,
+    IInstanceStore instances,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
 {
@@ -47,7 +49,7 @@ public sealed class RegistrationService(
         }
 
         var existing = await resources.GetAsync(tenantId, request.Name!, cancellationToken);
-        if (existing is not null && existing.State != RegistrationState.Rejected)
+        if (existing is not null && existing.State is not (RegistrationState.Rejected or RegistrationState.Unregistered))
         {
             return DomainError.Conflict("The resource already exists.", $"A resource named '{request.Name}' is {existing.State.ToString().ToLowerInvariant()}.");
         }
@@ -83,7 +85,30 @@ public sealed class RegistrationService(
             cancellationToken);
     }
 
-    /// <summary>Writes the final state; the record keeps the reasons and the verified capabilities.</summary>
+    public async Task<Outcome<Page<ResourceRegistration>>> ListAsync(string tenantId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(pageSize, continuationToken, out var afterId) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var size = pageSize ?? Paging.DefaultPageSize;
+        var page = await resources.ListAsync(tenantId, size, afterId, cancellationToken);
+        return new Page<ResourceRegistration>(page, page.Count == size ? ContinuationTokens.Encode(page[^1].ResourceId) : null);
+    }
+
+    /// <summary>The instances recorded for a host; another tenant's resource is not found.</summary>
+    public async Task<Outcome<IReadOnlyList<ResourceInstance>>> ListInstancesAsync(string tenantId, string resourceId, CancellationToken cancellationToken)
+    {
+        if (await resources.GetAsync(tenantId, resourceId, cancellationToken) is null)
+        {
+            return DomainError.NotFound("resource", resourceId);
+        }
+
+        return Outcome<IReadOnlyList<ResourceInstance>>.Success(await instances.ListAsync(tenantId, resourceId, cancellationToken));
+    }
+
+    /// <summary>Writes the final state; the record keeps the reasons and the verified capabilities, and a host's instances are recorded.</summary>
     public async Task RecordDecisionAsync(RegistrationPlan plan, RegistrationDecision decision, CancellationToken cancellationToken)
     {
         var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken)
@@ -97,6 +122,15 @@ public sealed class RegistrationService(
                 UpdatedAt = clock.GetUtcNow(),
             },
             cancellationToken);
+        if (decision.State == RegistrationState.Registered && plan.Kind == ResourceKind.VirtualizationHost)
+        {
+            var now = clock.GetUtcNow();
+            await instances.ReplaceAllAsync(
+                plan.TenantId,
+                plan.ResourceId,
+                (decision.Instances ?? []).Select(i => new ResourceInstance(plan.TenantId, plan.ResourceId, plan.Zone, i.Name, i.State, now)).ToList(),
+                cancellationToken);
+        }
     }
 
     private static void ValidateEndpoint(RegisterResourceRequest request, List<FieldError> errors)

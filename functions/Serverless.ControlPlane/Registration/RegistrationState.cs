@@ -14,4 +14,10 @@ public enum RegistrationState
 
     /// <summary>Refused; <see cref="ResourceRegistration.Reasons"/> says why.</summary>
     Rejected,
+
+    /// <summary>Being drained and released; services place no new work on it.</summary>
+    Unregistering,
+
+    /// <summary>Released; the record stays for history and the name may be registered again.</summary>
+    Unregistered,
 }

@@ -1,6 +1,6 @@
 namespace Serverless.ControlPlane.Registration;
 
-/// <summary>A premise resource and where its registration stands.</summary>
+/// <summary>A premise resource and where its registration stands; <see cref="ETag"/> is the stored version, null before it is stored.</summary>
 public sealed record ResourceRegistration(
     string TenantId,
     string ResourceId,
@@ -15,4 +15,5 @@ public sealed record ResourceRegistration(
     string OperationId,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
-    string? Credential = null);
+    string? Credential = null,
+    string? ETag = null);

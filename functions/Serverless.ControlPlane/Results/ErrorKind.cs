@@ -6,4 +6,5 @@ public enum ErrorKind
     Validation,
     NotFound,
     Conflict,
+    PreconditionFailed,
 }

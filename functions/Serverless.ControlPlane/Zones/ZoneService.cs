@@ -6,9 +6,6 @@ namespace Serverless.ControlPlane.Zones;
 /// <summary>Creates and reads zones for a tenant.</summary>
 public sealed class ZoneService(IZoneStore store, TimeProvider clock)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
-
     public async Task<Outcome<Zone>> CreateAsync(string tenantId, CreateZoneRequest request, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
@@ -37,23 +34,12 @@ public sealed class ZoneService(IZoneStore store, TimeProvider clock)
 
     public async Task<Outcome<Page<Zone>>> ListAsync(string tenantId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {
-        var errors = new List<FieldError>();
-        if (pageSize is < 1 or > MaxPageSize)
+        if (Paging.Check(pageSize, continuationToken, out var afterName) is { } invalid)
         {
-            errors.Add(new FieldError("pageSize", $"must be between 1 and {MaxPageSize}."));
+            return invalid;
         }
 
-        if (!ContinuationTokens.TryDecode(continuationToken, out var afterName))
-        {
-            errors.Add(new FieldError("continuationToken", "is not a token this API returned."));
-        }
-
-        if (errors.Count > 0)
-        {
-            return DomainError.Invalid(errors);
-        }
-
-        var size = pageSize ?? DefaultPageSize;
+        var size = pageSize ?? Paging.DefaultPageSize;
         var zones = await store.ListAsync(tenantId, size, afterName, cancellationToken);
         var next = zones.Count == size ? ContinuationTokens.Encode(zones[^1].Name) : null;
         return new Page<Zone>(zones, next);

@@ -13,7 +13,8 @@ namespace Serverless.Functions.Commands;
 /// <see cref="CommandStatus.TimedOut"/> result that says who did not answer, never a hang. The command id is derived
 /// from the orchestration instance and the caller's step name, not from time: if the host dies after sending but
 /// before its progress is saved, the re-executed step sends the same command again, which the queue's duplicate
-/// detection and the agent's ledger absorb. Each step of one orchestration needs its own name.
+/// detection and the agent's ledger absorb. Each step of one orchestration needs its own name. A command that cannot be
+/// sent at all, after the send activity's retries, ends as a failed result with no agent id.
 /// </summary>
 public static class CommandCalls
 {
@@ -42,7 +43,20 @@ public static class CommandCalls
 
         // Listen before sending: an agent may answer before the send activity's completion is replayed.
         var result = context.WaitForExternalEvent<CommandResult>(eventName);
-        var recorded = await context.CallActivityAsync<CommandResult?>(FunctionNames.SendCommand, request, Retry);
+        CommandResult? recorded;
+        try
+        {
+            recorded = await context.CallActivityAsync<CommandResult?>(FunctionNames.SendCommand, request, Retry);
+        }
+        catch (TaskFailedException exception)
+        {
+            var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+            return new CommandResult(
+                SchemaVersions.Current, commandId, tenantId, agentGroup, string.Empty, kind, CommandStatus.Failed, null,
+                new CommandError(CommandErrorKind.Internal, $"the {kind} command could not be sent: {exception.FailureDetails.ErrorMessage}"),
+                new CommandTimings(issuedAt, now, now), request.Correlation, trace);
+        }
+
         if (recorded is not null)
         {
             return recorded;

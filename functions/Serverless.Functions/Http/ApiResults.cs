@@ -11,7 +11,14 @@ public static class ApiResults
     {
         ErrorKind.Validation => Invalid(error.Title, error.Detail, error.Fields),
         ErrorKind.NotFound => TypedResults.Problem(error.Detail, statusCode: StatusCodes.Status404NotFound, title: error.Title, type: ProblemTypes.NotFound),
-        ErrorKind.Conflict => TypedResults.Problem(error.Detail, statusCode: StatusCodes.Status409Conflict, title: error.Title, type: ProblemTypes.Conflict),
+        ErrorKind.Conflict => TypedResults.Problem(
+            error.Detail,
+            statusCode: StatusCodes.Status409Conflict,
+            title: error.Title,
+            type: ProblemTypes.Conflict,
+            extensions: error.BlockingItems.Count == 0 ? null : new Dictionary<string, object?> { ["blockingItems"] = error.BlockingItems }),
+        ErrorKind.PreconditionFailed => TypedResults.Problem(
+            error.Detail, statusCode: StatusCodes.Status412PreconditionFailed, title: error.Title, type: ProblemTypes.PreconditionFailed),
         _ => throw new ArgumentOutOfRangeException(nameof(error), error.Kind, "Unknown error kind."),
     };
 
@@ -23,4 +30,23 @@ public static class ApiResults
             type: type);
 
     public static IResult NotFound(string what, string id) => Problem(DomainError.NotFound(what, id));
+
+    /// <summary>200 with the body and its version in <c>ETag</c>, for callers to send back in <c>If-Match</c>.</summary>
+    public static IResult OkWithETag<T>(T body, string? etag) => new ETagged(TypedResults.Ok(body), etag);
+
+    /// <summary>The <c>If-Match</c> header, or null when the caller sent none.</summary>
+    public static string? IfMatch(HttpRequest request) => request.Headers.IfMatch is { Count: > 0 } values ? values.ToString() : null;
+
+    private sealed class ETagged(IResult inner, string? etag) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            if (!string.IsNullOrEmpty(etag))
+            {
+                httpContext.Response.Headers.ETag = etag;
+            }
+
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 }

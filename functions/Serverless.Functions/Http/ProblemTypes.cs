@@ -13,4 +13,5 @@ public static class ProblemTypes
     public const string Conflict = Prefix + "conflict";
     public const string Unavailable = Prefix + "unavailable";
     public const string Unauthorized = Prefix + "unauthorized";
+    public const string PreconditionFailed = Prefix + "precondition-failed";
 }

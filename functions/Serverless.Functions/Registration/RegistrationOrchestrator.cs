@@ -48,16 +48,8 @@ public static class RegistrationOrchestrator
         var payload = plan.VerificationPayload();
         for (var attempt = 1; ; attempt++)
         {
-            CommandResult result;
-            try
-            {
-                result = await CommandCalls.SendAndWaitAsync(
-                    context, $"verify-{attempt}", plan.TenantId, plan.Zone, CommandKinds.VerifyCapabilities, payload, plan.VerificationTimeoutSeconds, null);
-            }
-            catch (TaskFailedException exception)
-            {
-                result = Unsent(context, plan, exception);
-            }
+            var result = await CommandCalls.SendAndWaitAsync(
+                context, $"verify-{attempt}", plan.TenantId, plan.Zone, CommandKinds.VerifyCapabilities, payload, plan.VerificationTimeoutSeconds, null);
 
             // An agent interrupted mid-verification is transient; an answer, a refusal, a timeout or an unsent command is final.
             var transient = result.Status == CommandStatus.Failed && result.Error?.Kind == CommandErrorKind.Internal && result.AgentId.Length > 0;
@@ -68,14 +60,5 @@ public static class RegistrationOrchestrator
 
             await context.CreateTimer(TimeSpan.FromSeconds(5 * attempt), CancellationToken.None);
         }
-    }
-
-    private static CommandResult Unsent(TaskOrchestrationContext context, RegistrationPlan plan, TaskFailedException exception)
-    {
-        var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        return new CommandResult(
-            Serverless.Contracts.SchemaVersions.Current, string.Empty, plan.TenantId, plan.Zone, string.Empty, CommandKinds.VerifyCapabilities, CommandStatus.Failed, null,
-            new CommandError(CommandErrorKind.Internal, $"the verification command could not be sent: {exception.FailureDetails.ErrorMessage}"),
-            new CommandTimings(now, now, now), new CommandCorrelation(context.InstanceId, null), null);
     }
 }

@@ -8,8 +8,8 @@ using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Registration;
 
-/// <summary><c>/api/v1/resources</c>: register premise resources and read where their registration stands.</summary>
-public sealed class ResourceFunctions(RegistrationService registrations, RequestTenant tenant)
+/// <summary><c>/api/v1/resources</c>: register premise resources, read where they stand, and unregister them.</summary>
+public sealed class ResourceFunctions(RegistrationService registrations, UnregistrationService unregistrations, RequestTenant tenant)
 {
     [Function(FunctionNames.RegisterResource)]
     public async Task<IResult> RegisterAsync(
@@ -40,8 +40,81 @@ public sealed class ResourceFunctions(RegistrationService registrations, Request
             plan.Value,
             new StartOrchestrationOptions(OperationIds.ToInstanceId(tenantId, operationId)),
             cancellationToken);
-        var operationUrl = $"/api/v1/operations/{operationId}";
-        return TypedResults.Accepted(operationUrl, new RegistrationAcceptedResponse(operationId, plan.Value.ResourceId, operationUrl));
+        return Accepted(operationId, plan.Value.ResourceId);
+    }
+
+    [Function(FunctionNames.ListResources)]
+    public async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetInt(request, "pageSize", out var pageSize, out var problem))
+        {
+            return problem;
+        }
+
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await registrations.ListAsync(tenantId, pageSize, request.Query["continuationToken"], cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Ok(new ResourceListResponse(outcome.Value.Items.Select(ResourceResponse.From).ToList(), outcome.Value.ContinuationToken))
+            : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.ListResourceInstances)]
+    public async Task<IResult> ListInstancesAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources/{resourceId}/instances")] HttpRequest request,
+        string resourceId,
+        CancellationToken cancellationToken)
+    {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await registrations.ListInstancesAsync(tenantId, resourceId, cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Ok(new ResourceInstancesResponse(resourceId, outcome.Value.Select(ResourceInstanceResponse.From).ToList()))
+            : ApiResults.Problem(outcome.Error);
+    }
+
+    /// <summary>
+    /// 202 with the unregistration's operation; 409 with <c>blockingItems</c> while the resource is in use, unless
+    /// <c>?force=true</c>, which drains it first; 412 when <c>If-Match</c> names an older version.
+    /// </summary>
+    [Function(FunctionNames.UnregisterResource)]
+    public async Task<IResult> UnregisterAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/resources/{resourceId}")] HttpRequest request,
+        string resourceId,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetBool(request, "force", out var force, out var problem))
+        {
+            return problem;
+        }
+
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var plan = await unregistrations.PlanAsync(tenantId, resourceId, force, ApiResults.IfMatch(request), cancellationToken);
+        if (!plan.Succeeded)
+        {
+            return ApiResults.Problem(plan.Error);
+        }
+
+        var operationId = OperationIds.NewOperationId();
+        await durableClient.ScheduleNewOrchestrationInstanceAsync(
+            FunctionNames.UnregistrationOrchestrator,
+            plan.Value,
+            new StartOrchestrationOptions(OperationIds.ToInstanceId(tenantId, operationId)),
+            cancellationToken);
+        return Accepted(operationId, resourceId);
     }
 
     [Function(FunctionNames.GetResource)]
@@ -56,6 +129,12 @@ public sealed class ResourceFunctions(RegistrationService registrations, Request
         }
 
         var outcome = await registrations.GetAsync(tenantId, resourceId, cancellationToken);
-        return outcome.Succeeded ? TypedResults.Ok(ResourceResponse.From(outcome.Value)) : ApiResults.Problem(outcome.Error);
+        return outcome.Succeeded ? ApiResults.OkWithETag(ResourceResponse.From(outcome.Value), outcome.Value.ETag) : ApiResults.Problem(outcome.Error);
+    }
+
+    private static IResult Accepted(string operationId, string resourceId)
+    {
+        var operationUrl = $"/api/v1/operations/{operationId}";
+        return TypedResults.Accepted(operationUrl, new ResourceOperationAcceptedResponse(operationId, resourceId, operationUrl));
     }
 }

@@ -16,6 +16,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Enrolments = "Enrolments";
     public const string AgentGroups = "AgentGroups";
     public const string TenantKeys = "TenantKeys";
+    public const string Instances = "Instances";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

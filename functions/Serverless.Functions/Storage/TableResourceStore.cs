@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure;
 using Azure.Data.Tables;
 using Serverless.ControlPlane.Registration;
 
@@ -18,6 +19,39 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
     {
         var table = await tables.GetAsync(TableProvider.Resources, cancellationToken);
         await table.UpsertEntityAsync(ToEntity(registration), TableUpdateMode.Replace, cancellationToken);
+    }
+
+    public async Task<bool> TryReplaceAsync(ResourceRegistration registration, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Resources, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(registration), new ETag(registration.ETag ?? string.Empty), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<ResourceRegistration>> ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Resources, cancellationToken);
+        var filter = afterId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterId}");
+        var page = new List<ResourceRegistration>(pageSize);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
+        {
+            page.Add(FromEntity(entity));
+            if (page.Count == pageSize)
+            {
+                break;
+            }
+        }
+
+        return page;
     }
 
     private static TableEntity ToEntity(ResourceRegistration r) => new(r.TenantId, r.ResourceId)
@@ -51,5 +85,6 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
         e.GetString("OperationId"),
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
-        e.GetString("Credential"));
+        e.GetString("Credential"),
+        e.ETag.ToString());
 }

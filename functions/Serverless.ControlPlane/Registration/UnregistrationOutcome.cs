@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
+
+namespace Serverless.ControlPlane.Registration;
+
+/// <summary>
+/// How an unregistration ended: <see cref="Unregistered"/>, or refused with the resource left registered. Stopped lists
+/// each drained instance with its final state; Notes say what happened and what could not be confirmed.
+/// </summary>
+public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<InstanceStopOutput> Stopped, IReadOnlyList<string> Notes)
+{
+    /// <summary>The resource changed between the request and the start of the work (another caller got there first).</summary>
+    public static UnregistrationOutcome Superseded(UnregistrationPlan plan) =>
+        new(false, [], [$"The resource '{plan.ResourceId}' changed after this unregistration was requested; read it again and retry."]);
+
+    /// <summary>
+    /// Reads the agent's answers to the drain's <c>instance.stop</c> commands, in the plan's order. Null when every
+    /// instance is off; otherwise the refusal, naming each instance that is not. Pure, so orchestrators may call it.
+    /// </summary>
+    public static UnregistrationOutcome? FromDrain(UnregistrationPlan plan, IReadOnlyList<CommandResult> results, out IReadOnlyList<InstanceStopOutput> stopped)
+    {
+        var off = new List<InstanceStopOutput>();
+        var failures = new List<string>();
+        for (var i = 0; i < plan.Drain.Count; i++)
+        {
+            var result = results[i];
+            if (result.Status == CommandStatus.Succeeded && Read(result) is { } output)
+            {
+                off.Add(output);
+                if (output.State is not (InstanceState.ShutOff or InstanceState.Crashed))
+                {
+                    failures.Add($"instance '{plan.Drain[i]}' is still {JsonNamingPolicy.CamelCase.ConvertName(output.State.ToString())} after the stop.");
+                }
+            }
+            else
+            {
+                failures.Add($"instance '{plan.Drain[i]}' could not be stopped: {Describe(result)}");
+            }
+        }
+
+        stopped = off;
+        return failures.Count == 0
+            ? null
+            : new UnregistrationOutcome(false, off, ["The drain did not finish; the resource stays registered.", .. failures]);
+    }
+
+    /// <summary>The resource is released; the agent's answer to <c>resource.uninstall</c> says what it let go of.</summary>
+    public static UnregistrationOutcome Completed(IReadOnlyList<InstanceStopOutput> stopped, CommandResult uninstall)
+    {
+        var notes = new List<string>();
+        if (stopped.Count > 0)
+        {
+            notes.Add($"Drained {stopped.Count} instance(s): {string.Join(", ", stopped.Select(s => s.Forced ? $"{s.Name} (forced off)" : s.Name))}.");
+        }
+
+        if (uninstall.Status == CommandStatus.Succeeded)
+        {
+            var released = uninstall.Output?.Deserialize(ContractsJsonContext.Default.ResourceUninstallOutput)?.Released ?? [];
+            notes.Add(released.Count == 0 ? "The agent held nothing for the resource." : $"The agent released: {string.Join("; ", released)}.");
+        }
+        else
+        {
+            notes.Add($"The agent did not confirm the uninstall ({Describe(uninstall)}); it is told nothing more about this resource.");
+        }
+
+        return new UnregistrationOutcome(true, stopped, notes);
+    }
+
+    private static InstanceStopOutput? Read(CommandResult result)
+    {
+        try
+        {
+            return result.Output?.Deserialize(ContractsJsonContext.Default.InstanceStopOutput);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(CommandResult result) => result.Error is { } error
+        ? $"{JsonNamingPolicy.CamelCase.ConvertName(error.Kind.ToString())}: {error.Message}"
+        : $"the agent answered {JsonNamingPolicy.CamelCase.ConvertName(result.Status.ToString())} without a readable result";
+}

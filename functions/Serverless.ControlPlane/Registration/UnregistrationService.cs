@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Options;
+using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Results;
+
+namespace Serverless.ControlPlane.Registration;
+
+/// <summary>
+/// Checks whether a resource may be unregistered and records each step of the unregistration workflow. A host's
+/// instances that are not off block it; <c>force</c> drains them first instead.
+/// </summary>
+public sealed class UnregistrationService(
+    IResourceStore resources,
+    IInstanceStore instances,
+    IOptions<RegistrationOptions> options,
+    TimeProvider clock)
+{
+    /// <summary>
+    /// The plan, or why not: not found (also for another tenant's resource), a stale <paramref name="ifMatch"/>, a
+    /// registration or unregistration under way, or the items that use the resource when <paramref name="force"/> is off.
+    /// </summary>
+    public async Task<Outcome<UnregistrationPlan>> PlanAsync(string tenantId, string resourceId, bool force, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var resource = await resources.GetAsync(tenantId, resourceId, cancellationToken);
+        if (resource is null)
+        {
+            return DomainError.NotFound("resource", resourceId);
+        }
+
+        if (ifMatch is not null && ifMatch != "*" && ifMatch != resource.ETag)
+        {
+            return DomainError.Stale("resource", resourceId);
+        }
+
+        switch (resource.State)
+        {
+            case RegistrationState.Verifying:
+                return DomainError.Conflict("The resource is being registered.", $"'{resourceId}' is being verified by operation {resource.OperationId}; unregister it once that has ended.");
+            case RegistrationState.Unregistering:
+                return DomainError.Conflict("The resource is being unregistered.", $"'{resourceId}' is being unregistered by operation {resource.OperationId}.");
+            case RegistrationState.Unregistered:
+                return DomainError.Conflict("The resource is already unregistered.", $"'{resourceId}' was unregistered by operation {resource.OperationId}.");
+        }
+
+        var active = resource.Kind == ResourceKind.VirtualizationHost
+            ? (await instances.ListAsync(tenantId, resourceId, cancellationToken)).Where(i => i.IsActive).ToList()
+            : [];
+        if (active.Count > 0 && !force)
+        {
+            return DomainError.Blocked(
+                "The resource is in use.",
+                $"'{resourceId}' holds {active.Count} instance(s) that are not off; stop them, or unregister with ?force=true to shut them down first.",
+                active.Select(i => new BlockingItem("instance", i.Name, $"is {Words(i.State)} on '{resourceId}'.")).ToList());
+        }
+
+        return new UnregistrationPlan(
+            tenantId, resourceId, resource.Zone, resource.Kind, resource.Endpoint, force, resource.ETag ?? string.Empty,
+            active.Select(i => i.Name).ToList(), options.Value.DrainGraceSeconds);
+    }
+
+    /// <summary>
+    /// Marks the resource Unregistering if it is still the version the plan was checked against. True also when this
+    /// operation already did (activities may run more than once); false when someone else changed it first.
+    /// </summary>
+    public async Task<bool> RecordUnregisteringAsync(UnregistrationPlan plan, string operationId, CancellationToken cancellationToken)
+    {
+        var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken);
+        if (current is { State: RegistrationState.Unregistering } && current.OperationId == operationId)
+        {
+            return true;
+        }
+
+        if (current is null || current.ETag != plan.ETag)
+        {
+            return false;
+        }
+
+        return await resources.TryReplaceAsync(
+            current with { State = RegistrationState.Unregistering, OperationId = operationId, Reasons = [], UpdatedAt = clock.GetUtcNow() },
+            cancellationToken);
+    }
+
+    public Task RecordInstanceStoppedAsync(UnregistrationPlan plan, InstanceStopOutput stopped, CancellationToken cancellationToken) =>
+        instances.UpsertAsync(new ResourceInstance(plan.TenantId, plan.ResourceId, plan.Zone, stopped.Name, stopped.State, clock.GetUtcNow()), cancellationToken);
+
+    /// <summary>Unregistered (the host's instances are no longer ours to track), or back to Registered with the reasons.</summary>
+    public async Task RecordOutcomeAsync(UnregistrationPlan plan, string operationId, UnregistrationOutcome outcome, CancellationToken cancellationToken)
+    {
+        var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken);
+        if (current is not { State: RegistrationState.Unregistering } || current.OperationId != operationId)
+        {
+            return;
+        }
+
+        // Instances first: a retry after a failure between the two writes finds the state still Unregistering.
+        if (outcome.Unregistered)
+        {
+            await instances.ReplaceAllAsync(plan.TenantId, plan.ResourceId, [], cancellationToken);
+        }
+
+        await resources.UpsertAsync(
+            current with
+            {
+                State = outcome.Unregistered ? RegistrationState.Unregistered : RegistrationState.Registered,
+                Reasons = outcome.Notes,
+                UpdatedAt = clock.GetUtcNow(),
+            },
+            cancellationToken);
+    }
+
+    private static string Words(InstanceState state) => state switch
+    {
+        InstanceState.ShuttingDown => "shutting down",
+        _ => state.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,3 +1,0 @@
-namespace Serverless.Functions.Registration;
-
-public sealed record RegistrationAcceptedResponse(string OperationId, string ResourceId, string OperationUrl);

@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Registration;
+
+public sealed record ResourceInstancesResponse(string ResourceId, IReadOnlyList<ResourceInstanceResponse> Items);

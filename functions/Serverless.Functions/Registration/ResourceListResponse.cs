@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Registration;
+
+public sealed record ResourceListResponse(IReadOnlyList<ResourceResponse> Items, string? ContinuationToken);

@@ -1,0 +1,63 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Serverless.Contracts.Commands;
+using Serverless.ControlPlane.Operations;
+using Serverless.ControlPlane.Registration;
+using Serverless.Functions.Commands;
+
+namespace Serverless.Functions.Registration;
+
+/// <summary>
+/// Unregistration: mark the resource Unregistering if nobody changed it since the request was checked → stop the
+/// instances a forced unregistration drains, all at once, through the zone's agent group (graceful shutdown, destroyed
+/// after the grace period) → if any is still up, put the resource back to Registered with the reasons → otherwise send
+/// <c>resource.uninstall</c> so the agent lets go of what it holds → record Unregistered. An agent that cannot confirm the
+/// uninstall does not keep the resource registered: the control plane simply stops using it, and says so.
+/// Deterministic: all I/O happens in activities.
+/// </summary>
+public static class UnregistrationOrchestrator
+{
+    private const int UninstallTimeoutSeconds = 30;
+
+    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 5,
+        firstRetryInterval: TimeSpan.FromSeconds(1),
+        backoffCoefficient: 2.0,
+        maxRetryInterval: TimeSpan.FromSeconds(30)));
+
+    [Function(FunctionNames.UnregistrationOrchestrator)]
+    public static async Task<UnregistrationOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var plan = context.GetInput<UnregistrationPlan>()
+            ?? throw new InvalidOperationException("The unregistration orchestration was started without a plan.");
+        var operationId = OperationIds.FromInstanceId(context.InstanceId);
+
+        context.SetCustomStatus(new RegistrationProgress("recording"));
+        if (!await context.CallActivityAsync<bool>(FunctionNames.RecordUnregistering, new UnregistrationStepInput(plan, operationId), Retry))
+        {
+            return UnregistrationOutcome.Superseded(plan);
+        }
+
+        context.SetCustomStatus(new RegistrationProgress("draining"));
+        var stops = await Task.WhenAll(plan.Drain.Select((instance, i) => CommandCalls.SendAndWaitAsync(
+            context, $"stop-{i}", plan.TenantId, plan.Zone, CommandKinds.StopInstance, plan.StopPayload(instance), plan.StopTimeoutSeconds, null)));
+        var refusal = UnregistrationOutcome.FromDrain(plan, stops, out var stopped);
+        foreach (var instance in stopped)
+        {
+            await context.CallActivityAsync(FunctionNames.RecordInstanceStopped, new RecordInstanceStoppedInput(plan, instance), Retry);
+        }
+
+        var outcome = refusal;
+        if (outcome is null)
+        {
+            context.SetCustomStatus(new RegistrationProgress("uninstalling"));
+            var uninstall = await CommandCalls.SendAndWaitAsync(
+                context, "uninstall", plan.TenantId, plan.Zone, CommandKinds.UninstallResource, plan.UninstallPayload(), UninstallTimeoutSeconds, null);
+            outcome = UnregistrationOutcome.Completed(stopped, uninstall);
+        }
+
+        await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, outcome), Retry);
+        context.SetCustomStatus(new RegistrationProgress("done"));
+        return outcome;
+    }
+}

@@ -1,0 +1,5 @@
+using Serverless.ControlPlane.Registration;
+
+namespace Serverless.Functions.Registration;
+
+public sealed record UnregistrationStepInput(UnregistrationPlan Plan, string OperationId);
