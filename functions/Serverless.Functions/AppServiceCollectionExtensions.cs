@@ -65,6 +65,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();
         services.AddSingleton<ConnectivityService>();
+        services.AddSingleton<AgentGroupService>();
         services.AddSingleton<TenantKeyService>();
         services.AddSingleton<AgentTelemetryService>();
         return services;

@@ -33,6 +33,7 @@ public static class FunctionNames
     public const string EnrolAgent = "EnrolAgent";
     public const string EvaluateAgentConnectivity = "EvaluateAgentConnectivity";
     public const string GetZoneAgents = "GetZoneAgents";
+    public const string RemoveZoneAgents = "RemoveZoneAgents";
     public const string IssueTenantKey = "IssueTenantKey";
     public const string RevokeTenantKey = "RevokeTenantKey";
     public const string PingZone = "PingZone";

@@ -17,8 +17,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Result of command {CommandId} names orchestration {InstanceId}, which does not exist; the result is stored only")]
     public static partial void CommandResultOrphaned(ILogger logger, string commandId, string instanceId);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Uplink call to {Route} refused: no valid agent credential")]
-    public static partial void AgentUnauthenticated(ILogger logger, string route);
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Uplink call to {Route} refused: no valid agent credential (revoked {Revoked})")]
+    public static partial void AgentUnauthenticated(ILogger logger, string route, bool revoked);
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Information, Message = "Agent credential {CredentialId} issued for agent {AgentId} in group {AgentGroup} of tenant {TenantId}")]
     public static partial void AgentCredentialIssued(ILogger logger, string credentialId, string agentId, string agentGroup, string tenantId);
@@ -46,4 +46,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "Tenant key {KeyId} of tenant {TenantId} revoked")]
     public static partial void TenantKeyRevoked(ILogger logger, string keyId, string tenantId);
+
+    [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Agent group {AgentGroup} of tenant {TenantId} removed: {Revoked} credentials revoked")]
+    public static partial void AgentGroupRemoved(ILogger logger, string tenantId, string agentGroup, int revoked);
 }

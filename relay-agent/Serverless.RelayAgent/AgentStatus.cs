@@ -34,6 +34,22 @@ public sealed class AgentStatus(TimeProvider clock)
 
     public static string Version { get; } = typeof(AgentStatus).Assembly.GetName().Version?.ToString() ?? "0.0.0";
 
+    /// <summary>The exit code when the control plane has revoked this agent's credential: a service manager should not restart it.</summary>
+    public const int RevokedExitCode = 3;
+
+    private volatile bool _credentialRevoked;
+
+    /// <summary>Set when the control plane answered that this agent's credential is revoked; the agent then stops.</summary>
+    public bool CredentialRevoked => _credentialRevoked;
+
+    /// <summary>Records the revocation; true only for the first caller, who stops the agent.</summary>
+    public bool MarkCredentialRevoked()
+    {
+        var first = !_credentialRevoked;
+        _credentialRevoked = true;
+        return first;
+    }
+
     public void CommandExecuted(DateTimeOffset at)
     {
         Interlocked.Increment(ref _commandsExecuted);

@@ -65,4 +65,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5202, Level = LogLevel.Information, Message = "Uninstalled resource {ResourceId}: released {Released}")]
     public static partial void ResourceUninstalled(ILogger logger, string resourceId, string released);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Critical, Message = "The control plane at {ControlPlaneUrl} revoked this agent's credential: the agent is stopping and closing its session. Enrol it again (relay-agent enrol) to bring it back")]
+    public static partial void CredentialRevoked(ILogger logger, string controlPlaneUrl);
 }

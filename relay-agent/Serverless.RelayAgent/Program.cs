@@ -31,7 +31,8 @@ const string Usage = """
     Secrets can also come from files in $CREDENTIALS_DIRECTORY (systemd LoadCredential=), one per setting,
     named like the environment variable (RelayAgent__Snmp__Credentials__lb__Community).
 
-    Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM.
+    Runs as a systemd service (Type=notify) or in a terminal; stops cleanly on SIGTERM. Exits with 3 when the control
+    plane has revoked its credential (its zone's agents were removed), 2 when its configuration is invalid.
     """;
 
 if (args is ["enrol", ..])
@@ -142,8 +143,9 @@ try
     var logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Serverless.RelayAgent");
     Logs.Starting(logger, agent.AgentId, agent.AgentGroup, agent.TenantId, agent.QueueName, agent.ControlPlaneUrl,
         string.Join(", ", host.Services.GetRequiredService<CommandHandlerRegistry>().Kinds.Order()));
+    var status = host.Services.GetRequiredService<AgentStatus>();
     await host.RunAsync();
-    return 0;
+    return status.CredentialRevoked ? AgentStatus.RevokedExitCode : 0;
 }
 catch (OptionsValidationException exception)
 {

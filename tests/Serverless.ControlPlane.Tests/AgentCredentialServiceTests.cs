@@ -18,9 +18,9 @@ public sealed class AgentCredentialServiceTests
     {
         var issued = (await _service.IssueAsync("contoso", new IssueAgentCredentialRequest("agent-1", "dc-1"), CancellationToken.None)).Value!;
 
-        var identity = await _service.AuthenticateAsync($"Bearer {issued.Token}", CancellationToken.None);
+        var authentication = await _service.AuthenticateAsync($"Bearer {issued.Token}", CancellationToken.None);
 
-        Assert.Equal(new AgentIdentity("contoso", "agent-1", "dc-1", issued.Credential.CredentialId), identity);
+        Assert.Equal(new AgentAuthentication(new AgentIdentity("contoso", "agent-1", "dc-1", issued.Credential.CredentialId), Revoked: false), authentication);
         var secret = issued.Token.Split('.')[2];
         Assert.DoesNotContain(secret, _store.Stored.Values.Single().SecretHash, StringComparison.Ordinal);
         Assert.Equal(64, _store.Stored.Values.Single().SecretHash.Length);
@@ -37,18 +37,36 @@ public sealed class AgentCredentialServiceTests
     [InlineData("Bearer sa1.0123456789abcdef0123456789abcdef.secret.extra")]
     public async Task Malformed_or_unknown_tokens_authenticate_nobody(string? header)
     {
-        Assert.Null(await _service.AuthenticateAsync(header, CancellationToken.None));
+        Assert.Equal(AgentAuthentication.Refused, await _service.AuthenticateAsync(header, CancellationToken.None));
     }
 
     [Fact]
-    public async Task A_wrong_secret_or_a_revoked_credential_authenticates_nobody()
+    public async Task A_wrong_secret_authenticates_nobody_and_only_the_true_secret_learns_of_a_revocation()
     {
         var issued = (await _service.IssueAsync("contoso", new IssueAgentCredentialRequest("agent-1", "dc-1"), CancellationToken.None)).Value!;
         var id = issued.Credential.CredentialId;
 
-        Assert.Null(await _service.AuthenticateAsync($"Bearer sa1.{id}.not-the-secret", CancellationToken.None));
+        Assert.Equal(AgentAuthentication.Refused, await _service.AuthenticateAsync($"Bearer sa1.{id}.not-the-secret", CancellationToken.None));
         _store.Stored[id] = _store.Stored[id] with { RevokedAt = DateTimeOffset.UtcNow };
-        Assert.Null(await _service.AuthenticateAsync($"Bearer {issued.Token}", CancellationToken.None));
+        Assert.Equal(new AgentAuthentication(null, Revoked: true), await _service.AuthenticateAsync($"Bearer {issued.Token}", CancellationToken.None));
+        Assert.Equal(AgentAuthentication.Refused, await _service.AuthenticateAsync($"Bearer sa1.{id}.not-the-secret", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RevokeGroup_RevokesEveryWorkingCredentialOfThatGroupOnly()
+    {
+        var first = (await _service.IssueAsync("contoso", new IssueAgentCredentialRequest("agent-1", "dc-1"), CancellationToken.None)).Value!;
+        var second = (await _service.IssueAsync("contoso", new IssueAgentCredentialRequest("agent-2", "dc-1"), CancellationToken.None)).Value!;
+        var otherGroup = (await _service.IssueAsync("contoso", new IssueAgentCredentialRequest("agent-3", "dc-2"), CancellationToken.None)).Value!;
+        var otherTenant = (await _service.IssueAsync("fabrikam", new IssueAgentCredentialRequest("agent-1", "dc-1"), CancellationToken.None)).Value!;
+
+        Assert.Equal(2, await _service.RevokeGroupAsync("contoso", "dc-1", CancellationToken.None));
+        Assert.Equal(0, await _service.RevokeGroupAsync("contoso", "dc-1", CancellationToken.None));
+
+        foreach (var (token, revoked) in new[] { (first.Token, true), (second.Token, true), (otherGroup.Token, false), (otherTenant.Token, false) })
+        {
+            Assert.Equal(revoked, (await _service.AuthenticateAsync($"Bearer {token}", CancellationToken.None)).Revoked);
+        }
     }
 
     [Fact]
@@ -72,6 +90,9 @@ public sealed class AgentCredentialServiceTests
             Stored[credential.CredentialId] = credential;
             return Task.CompletedTask;
         }
+
+        public Task<IReadOnlyList<AgentCredential>> ListAsync(string tenantId, string agentGroup, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<AgentCredential>>(Stored.Values.Where(c => c.TenantId == tenantId && c.AgentGroup == agentGroup).ToList());
 
         public Task<bool> SetRevokedAtAsync(string credentialId, DateTimeOffset revokedAt, CancellationToken cancellationToken)
         {

@@ -54,6 +54,25 @@ public sealed class ConnectivityServiceTests
     }
 
     [Fact]
+    public async Task Removed_StaysRemovedThroughEvaluations_RefusesCommands_UntilAnAgentIsHeardAfterwards()
+    {
+        await HeartbeatAsync("a1");
+        _clock.Now = T0.AddSeconds(10);
+        await _service.MarkRemovedAsync("contoso", "dc-1", CancellationToken.None);
+
+        foreach (var seconds in new[] { 20, 400, 90_000 })
+        {
+            _clock.Now = T0.AddSeconds(seconds);
+            Assert.Empty(await _service.EvaluateAsync(CancellationToken.None));
+        }
+
+        Assert.Contains("were removed at", await _service.RefusalAsync("contoso", "dc-1", CancellationToken.None), StringComparison.Ordinal);
+        await HeartbeatAsync("a-new");
+        Assert.Equal(AgentGroupStatus.Connected, (await _stores.GetAsync("contoso", "dc-1", CancellationToken.None))!.Status);
+        Assert.Null(await _service.RefusalAsync("contoso", "dc-1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Refusal_GroupNeverHeardFrom_IsNone() =>
         Assert.Null(await _service.RefusalAsync("contoso", "new-site", CancellationToken.None));
 

@@ -16,11 +16,11 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         var agent = await fixture.StartAgentAsync("agent-beats", "beat-site", new Dictionary<string, string> { ["RelayAgent__HeartbeatIntervalSeconds"] = "60" });
         try
         {
-            var connected = await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(30));
+            var connected = await WaitForStatusAsync(client, "beat-site", "connected", TimeSpan.FromSeconds(30));
             Assert.Equal("agent-beats", connected.GetProperty("agents")[0].GetProperty("agentId").GetString());
             // The agent heartbeats again as soon as it takes its session, not an interval later.
             await Eventually.GetAsync(
-                async () => (await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(5))).GetProperty("agents")[0].GetProperty("role").GetString() is "active" ? "active" : null,
+                async () => (await WaitForStatusAsync(client, "beat-site", "connected", TimeSpan.FromSeconds(5))).GetProperty("agents")[0].GetProperty("role").GetString() is "active" ? "active" : null,
                 TimeSpan.FromSeconds(10),
                 "the agent's heartbeat on taking its session");
         }
@@ -30,7 +30,7 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
             await agent.DisposeAsync();
         }
 
-        await WaitForStatusAsync(client, "disconnected", TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 30));
+        await WaitForStatusAsync(client, "beat-site", "disconnected", TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 30));
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
         using var ping = await client.PostAsync(new Uri("api/v1/zones/beat-site/ping?timeoutSeconds=120", UriKind.Relative), null);
@@ -41,7 +41,34 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         Assert.Contains("are disconnected", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
 
         await using var back = await fixture.StartAgentAsync("agent-beats", "beat-site");
-        await WaitForStatusAsync(client, "connected", TimeSpan.FromSeconds(30));
+        await WaitForStatusAsync(client, "beat-site", "connected", TimeSpan.FromSeconds(30));
+    }
+
+    [Fact]
+    public async Task RemoveGroup_RevokesItsCredentials_TheAgentStopsWithExitCode3_AndCommandsFailAtOnce()
+    {
+        using var client = fixture.Host.CreateClient();
+        await using var agent = await fixture.StartAgentAsync("agent-removed", "removed-site", new Dictionary<string, string> { ["RelayAgent__HeartbeatIntervalSeconds"] = "1" });
+        await WaitForStatusAsync(client, "removed-site", "connected", TimeSpan.FromSeconds(30));
+
+        using var removal = await client.DeleteAsync(new Uri("api/v1/zones/removed-site/agents", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, removal.StatusCode);
+        var removed = await Api.ReadJsonAsync(removal);
+        Assert.Equal(("removed", 1), (removed.GetProperty("status").GetString(), removed.GetProperty("revokedCredentials").GetInt32()));
+        Assert.True(await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)), "the agent stopped after its credential was revoked");
+        Assert.True(agent.ExitCode == 3, agent.Output);
+        Assert.Contains("revoked this agent's credential", agent.Output, StringComparison.Ordinal);
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal("removed", (await WaitForStatusAsync(client, "removed-site", "removed", TimeSpan.FromSeconds(5))).GetProperty("status").GetString());
+        using var ping = await client.PostAsync(new Uri("api/v1/zones/removed-site/ping?timeoutSeconds=120", UriKind.Relative), null);
+        var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+        var failed = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping to fail");
+        Assert.Contains("were removed at", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
+
+        using var unknown = await client.DeleteAsync(new Uri("api/v1/zones/no-such-zone/agents", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
 
     [Fact]
@@ -57,13 +84,13 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         Assert.Equal(("unknown", 0), (body.GetProperty("status").GetString(), body.GetProperty("agents").GetArrayLength()));
     }
 
-    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string status, TimeSpan timeout)
+    private static async Task<JsonElement> WaitForStatusAsync(HttpClient client, string zone, string status, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         JsonElement body = default;
         while (DateTime.UtcNow < deadline)
         {
-            using var response = await client.GetAsync(new Uri("api/v1/zones/beat-site/agents", UriKind.Relative));
+            using var response = await client.GetAsync(new Uri($"api/v1/zones/{zone}/agents", UriKind.Relative));
             body = await Api.ReadJsonAsync(response);
             if (response.StatusCode == HttpStatusCode.OK && body.GetProperty("status").GetString() == status)
             {
@@ -73,6 +100,6 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
             await Task.Delay(250);
         }
 
-        throw new TimeoutException($"zone beat-site did not become {status} within {timeout.TotalSeconds:0} s; last answer {body}");
+        throw new TimeoutException($"zone {zone} did not become {status} within {timeout.TotalSeconds:0} s; last answer {body}");
     }
 }

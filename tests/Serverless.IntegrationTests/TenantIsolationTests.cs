@@ -68,7 +68,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             Assert.Equal(0, (await Api.ReadJsonAsync(list)).GetProperty("items").GetArrayLength());
         }
 
-        foreach (var path in new[] { "api/v1/resources/kvm-1", "api/v1/resources/kvm-1?force=true" })
+        foreach (var path in new[] { "api/v1/resources/kvm-1", "api/v1/resources/kvm-1?force=true", "api/v1/zones/dc-1/agents" })
         {
             using var unregister = await beta.DeleteAsync(new Uri(path, UriKind.Relative));
             Assert.True(unregister.StatusCode == HttpStatusCode.NotFound, $"DELETE {path}: {unregister.StatusCode}");

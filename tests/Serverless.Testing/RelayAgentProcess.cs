@@ -27,6 +27,10 @@ public sealed class RelayAgentProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process.WaitForExitAsync(timeout);
+
     public string Output => _process.Output;
 
     /// <summary>Starts the agent and waits until it either holds its group's session or stands by for it.</summary>

@@ -30,21 +30,23 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
         return new IssuedAgentCredential(credential, token);
     }
 
-    /// <summary>The agent behind a bearer token, or null for anything malformed, unknown, revoked or wrong.</summary>
-    public async Task<AgentIdentity?> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken)
+    /// <summary>The agent behind a bearer token; refused for anything malformed, unknown or wrong, and revoked for a revoked one.</summary>
+    public async Task<AgentAuthentication> AuthenticateAsync(string? authorizationHeader, CancellationToken cancellationToken)
     {
         if (!SecretTokens.TryParse(TokenPrefix, SecretTokens.Bearer(authorizationHeader), out var credentialId, out var secret))
         {
-            return null;
+            return AgentAuthentication.Refused;
         }
 
         var credential = await store.GetAsync(credentialId, cancellationToken);
-        if (credential is null || credential.RevokedAt <= clock.GetUtcNow())
+        if (credential is null || !SecretTokens.Matches(secret, credential.SecretHash))
         {
-            return null;
+            return AgentAuthentication.Refused;
         }
 
-        return SecretTokens.Matches(secret, credential.SecretHash) ? new AgentIdentity(credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CredentialId) : null;
+        return credential.RevokedAt <= clock.GetUtcNow()
+            ? new AgentAuthentication(null, Revoked: true)
+            : new AgentAuthentication(new AgentIdentity(credential.TenantId, credential.AgentId, credential.AgentGroup, credential.CredentialId), Revoked: false);
     }
 
     /// <summary>
@@ -78,5 +80,22 @@ public sealed class AgentCredentialService(IAgentCredentialStore store, TimeProv
         }
 
         return credential with { RevokedAt = credential.RevokedAt is { } at && at <= now ? at : now };
+    }
+
+    /// <summary>Revokes, at once, every credential of a tenant's agent group that still works; returns how many.</summary>
+    public async Task<int> RevokeGroupAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var revoked = 0;
+        foreach (var credential in await store.ListAsync(tenantId, agentGroup, cancellationToken))
+        {
+            if (credential.RevokedAt is null || credential.RevokedAt > now)
+            {
+                await store.SetRevokedAtAsync(credential.CredentialId, now, cancellationToken);
+                revoked++;
+            }
+        }
+
+        return revoked;
     }
 }

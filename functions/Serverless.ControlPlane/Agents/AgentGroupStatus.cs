@@ -21,4 +21,8 @@ public enum AgentGroupStatus
     /// <summary>Silent for so long that the agents are probably gone.</summary>
     [JsonStringEnumMemberName("expired")]
     Expired,
+
+    /// <summary>Removed by the tenant: its credentials are revoked; only a newly enrolled agent brings it back.</summary>
+    [JsonStringEnumMemberName("removed")]
+    Removed,
 }

@@ -27,7 +27,15 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
         {
             var lastHeard = group.Max(p => p.ReceivedAt);
             var status = StatusOf(lastHeard, now, options.Value);
-            if (!recorded.TryGetValue(group.Key, out var current) || current.Status != status)
+            var known = recorded.TryGetValue(group.Key, out var current);
+
+            // A removed group stays removed until an agent of it is heard from after the removal.
+            if (known && current!.Status == AgentGroupStatus.Removed && lastHeard <= current.ChangedAt)
+            {
+                continue;
+            }
+
+            if (!known || current!.Status != status)
             {
                 var changed = new AgentGroupConnectivity(group.Key.TenantId, group.Key.AgentGroup, status, lastHeard, now);
                 await groups.UpsertAsync(changed, cancellationToken);
@@ -48,6 +56,16 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
         }
     }
 
+    /// <summary>Records the group as removed from now on, keeping when it was last heard from.</summary>
+    public async Task<AgentGroupConnectivity> MarkRemovedAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var current = await groups.GetAsync(tenantId, agentGroup, cancellationToken);
+        var removed = new AgentGroupConnectivity(tenantId, agentGroup, AgentGroupStatus.Removed, current?.LastHeardAt ?? DateTimeOffset.MinValue, now);
+        await groups.UpsertAsync(removed, cancellationToken);
+        return removed;
+    }
+
     /// <summary>The group's status and agents, for the API.</summary>
     public async Task<(AgentGroupConnectivity? Group, IReadOnlyList<AgentPresence> Agents)> DescribeAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
     {
@@ -60,8 +78,13 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
     public async Task<string?> RefusalAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
     {
         var group = await groups.GetAsync(tenantId, agentGroup, cancellationToken);
-        return group?.Status is AgentGroupStatus.Disconnected or AgentGroupStatus.Expired
-            ? $"The agents of zone '{agentGroup}' are {group.Status.ToString().ToLowerInvariant()}: none has been heard from since {group.LastHeardAt:O}. Check that an agent of the zone runs and can reach the control plane."
-            : null;
+        return group?.Status switch
+        {
+            AgentGroupStatus.Disconnected or AgentGroupStatus.Expired =>
+                $"The agents of zone '{agentGroup}' are {group.Status.ToString().ToLowerInvariant()}: none has been heard from since {group.LastHeardAt:O}. Check that an agent of the zone runs and can reach the control plane.",
+            AgentGroupStatus.Removed =>
+                $"The agents of zone '{agentGroup}' were removed at {group.ChangedAt:O} and their credentials revoked. Enrol an agent for the zone to use it again.",
+            _ => null,
+        };
     }
 }

@@ -69,12 +69,10 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/credentials/rotate")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (agent is null)
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is not { } agent)
         {
-            return TypedResults.Problem(
-                "Send 'Authorization: Bearer sa1.<credential id>.<secret>' with the agent's current credential.",
-                statusCode: StatusCodes.Status401Unauthorized, title: "No valid agent credential.", type: ProblemTypes.Unauthorized);
+            return AgentRefusals.Unauthorized(authentication);
         }
 
         var outcome = await credentials.RotateAsync(agent, cancellationToken);

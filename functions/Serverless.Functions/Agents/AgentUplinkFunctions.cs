@@ -26,10 +26,11 @@ public sealed class AgentUplinkFunctions(
         [DurableClient] DurableTaskClient durableClient,
         CancellationToken cancellationToken)
     {
-        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (agent is null)
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is not { } agent)
         {
-            return Unauthorized(request);
+            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
+            return AgentRefusals.Unauthorized(authentication);
         }
 
         var (result, problem) = await JsonRequestReader.ReadAsync<CommandResult>(request, cancellationToken);
@@ -53,10 +54,11 @@ public sealed class AgentUplinkFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/heartbeats")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (agent is null)
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is not { } agent)
         {
-            return Unauthorized(request);
+            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
+            return AgentRefusals.Unauthorized(authentication);
         }
 
         var (heartbeat, problem) = await JsonRequestReader.ReadAsync<AgentHeartbeat>(request, cancellationToken);
@@ -74,10 +76,11 @@ public sealed class AgentUplinkFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/metrics")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var agent = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (agent is null)
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is not { } agent)
         {
-            return Unauthorized(request);
+            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
+            return AgentRefusals.Unauthorized(authentication);
         }
 
         var (batch, problem) = await JsonRequestReader.ReadAsync<MetricBatch>(request, cancellationToken);
@@ -100,15 +103,5 @@ public sealed class AgentUplinkFunctions(
         }
 
         await durableClient.RaiseEventAsync(instanceId, result.Correlation.EventName!, result, cancellationToken);
-    }
-
-    private IResult Unauthorized(HttpRequest request)
-    {
-        Logs.AgentUnauthenticated(logger, request.Path);
-        return TypedResults.Problem(
-            "Send 'Authorization: Bearer sa1.<credential id>.<secret>' with the agent's credential.",
-            statusCode: StatusCodes.Status401Unauthorized,
-            title: "No valid agent credential.",
-            type: ProblemTypes.Unauthorized);
     }
 }

@@ -1,14 +1,23 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
 
 namespace Serverless.Functions.Agents;
 
-/// <summary><c>GET /api/v1/zones/{name}/agents</c>: whether the zone's agents are connected, and each one's last heartbeat.</summary>
-public sealed class ZoneAgentsFunctions(ZoneService zones, ConnectivityService connectivity, RequestTenant tenant)
+/// <summary>
+/// <c>/api/v1/zones/{name}/agents</c>: whether the zone's agents are connected and each one's last heartbeat; DELETE
+/// removes the zone's agent group.
+/// </summary>
+public sealed class ZoneAgentsFunctions(
+    ZoneService zones,
+    ConnectivityService connectivity,
+    AgentGroupService groups,
+    RequestTenant tenant,
+    ILogger<ZoneAgentsFunctions> logger)
 {
     [Function(FunctionNames.GetZoneAgents)]
     public async Task<IResult> GetAsync(
@@ -33,5 +42,26 @@ public sealed class ZoneAgentsFunctions(ZoneService zones, ConnectivityService c
             group?.Status ?? AgentGroupStatus.Unknown,
             agents.Count > 0 ? agents.Max(a => a.ReceivedAt) : null,
             agents.OrderBy(a => a.AgentId, StringComparer.Ordinal).Select(a => new ZoneAgentResponse(a.AgentId, JsonNamingPolicy.CamelCase.ConvertName(a.Role), a.ReceivedAt, a.HostName, a.AgentVersion)).ToList()));
+    }
+
+    [Function(FunctionNames.RemoveZoneAgents)]
+    public async Task<IResult> RemoveAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/zones/{name}/agents")] HttpRequest request,
+        string name,
+        CancellationToken cancellationToken)
+    {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await groups.RemoveAsync(tenantId, name, cancellationToken);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        Logs.AgentGroupRemoved(logger, tenantId, name, outcome.Value.RevokedCredentials);
+        return TypedResults.Ok(RemovedAgentGroupResponse.From(outcome.Value));
     }
 }

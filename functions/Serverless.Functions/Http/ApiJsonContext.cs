@@ -38,6 +38,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(EnrolledAgentResponse))]
 [JsonSerializable(typeof(RevokedCredentialResponse))]
 [JsonSerializable(typeof(ZoneAgentsResponse))]
+[JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

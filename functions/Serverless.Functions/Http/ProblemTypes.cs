@@ -14,4 +14,5 @@ public static class ProblemTypes
     public const string Unavailable = Prefix + "unavailable";
     public const string Unauthorized = Prefix + "unauthorized";
     public const string PreconditionFailed = Prefix + "precondition-failed";
+    public const string CredentialRevoked = Prefix + "credential-revoked";
 }

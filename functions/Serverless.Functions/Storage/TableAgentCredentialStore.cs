@@ -21,15 +21,21 @@ public sealed class TableAgentCredentialStore(TableProvider tables) : IAgentCred
             return null;
         }
 
-        var e = response.Value!;
-        return new AgentCredential(
-            e.PartitionKey,
-            e.GetString("TenantId"),
-            e.GetString("AgentId"),
-            e.GetString("AgentGroup"),
-            e.GetString("SecretHash"),
-            e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
-            e.GetDateTimeOffset("RevokedAt"));
+        return FromEntity(response.Value!);
+    }
+
+    /// <summary>A scan across partitions: rare (removing a group), and the table holds one row per credential.</summary>
+    public async Task<IReadOnlyList<AgentCredential>> ListAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentCredentials, cancellationToken);
+        var credentials = new List<AgentCredential>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"TenantId eq {tenantId} and AgentGroup eq {agentGroup}"), cancellationToken: cancellationToken))
+        {
+            credentials.Add(FromEntity(entity));
+        }
+
+        return credentials;
     }
 
     public async Task AddAsync(AgentCredential credential, CancellationToken cancellationToken)
@@ -61,4 +67,13 @@ public sealed class TableAgentCredentialStore(TableProvider tables) : IAgentCred
             return false;
         }
     }
+
+    private static AgentCredential FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.GetString("TenantId"),
+        e.GetString("AgentId"),
+        e.GetString("AgentGroup"),
+        e.GetString("SecretHash"),
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("RevokedAt"));
 }

@@ -11,10 +11,13 @@ namespace Serverless.RelayAgent.Uplink;
 /// <summary>
 /// Posts results, heartbeats and metrics to the control plane with the agent's bearer credential. Results are retried
 /// with exponential backoff until acknowledged (every endpoint is idempotent); a request the control plane calls
-/// invalid is logged and given up, since sending it again cannot help.
+/// invalid is logged and given up, since sending it again cannot help. A credential the control plane calls revoked
+/// will never work again: the agent stops (exit code <see cref="AgentStatus.RevokedExitCode"/>), closing its session.
 /// </summary>
-public sealed class UplinkClient(HttpClient http, ILogger<UplinkClient> logger)
+public sealed class UplinkClient(HttpClient http, AgentStatus status, IHostApplicationLifetime lifetime, ILogger<UplinkClient> logger)
 {
+    private const string CredentialRevokedType = "https://hybrid-control-plane.dev/problems/credential-revoked";
+
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
     public Task<bool> PostResultAsync(CommandResult result, CancellationToken cancellationToken) =>
@@ -80,6 +83,17 @@ public sealed class UplinkClient(HttpClient http, ILogger<UplinkClient> logger)
 
             var problem = await response.Content.ReadAsStringAsync(cancellationToken);
             var reason = $"{(int)response.StatusCode} {response.ReasonPhrase}: {Truncate(problem)}";
+            if (response.StatusCode == HttpStatusCode.Unauthorized && problem.Contains(CredentialRevokedType, StringComparison.Ordinal))
+            {
+                if (status.MarkCredentialRevoked())
+                {
+                    Logs.CredentialRevoked(logger, http.BaseAddress?.ToString() ?? string.Empty);
+                    lifetime.StopApplication();
+                }
+
+                return (false, true, reason);
+            }
+
             // 401 stays retryable: an operator can fix a credential while the agent waits.
             var permanent = response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.NotFound or HttpStatusCode.RequestEntityTooLarge
                 or HttpStatusCode.UnsupportedMediaType or HttpStatusCode.UnprocessableEntity;
