@@ -32,6 +32,22 @@ param tenantIds array = [
   'default'
 ]
 
+@description('How API calls prove their tenant: ApiKeys (tenant API keys issued by an admin) or EntraId (Entra ID access tokens).')
+@allowed([
+  'ApiKeys'
+  'EntraId'
+])
+param tenancyMode string = 'ApiKeys'
+
+@description('EntraId mode: the API\'s application ID URI or client id that tokens must be issued for.')
+param entraIdAudience string = ''
+
+@description('EntraId mode: Entra directory (tenant) id → this control plane\'s tenant id, for every admitted directory.')
+param entraIdTenants object = {}
+
+@description('EntraId mode: app role or scope every token must carry; empty for none.')
+param entraIdRequiredRole string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
@@ -87,6 +103,10 @@ module functionApp 'modules/function-app.bicep' = {
     durableHubName: durableHubName
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
     defaultTenantId: tenantIds[0]
+    tenancyMode: tenancyMode
+    entraIdAudience: entraIdAudience
+    entraIdTenants: entraIdTenants
+    entraIdRequiredRole: entraIdRequiredRole
   }
 }
 

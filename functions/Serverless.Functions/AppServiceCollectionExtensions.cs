@@ -3,6 +3,7 @@ using Azure.Core.Serialization;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
@@ -56,6 +57,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<ICommandDispatcher, ServiceBusCommandDispatcher>();
         services.AddSingleton<IHealthProbe, TableStorageHealthProbe>();
 
+        services.AddSingleton(services => new Lazy<EntraIdTokenValidator>(() => EntraIdTokenValidator.ForAuthority(services.GetRequiredService<IOptions<TenancyOptions>>())));
         services.AddSingleton<RequestTenant>();
         services.AddSingleton<HealthService>();
         services.AddSingleton<ZoneService>();

@@ -37,6 +37,29 @@ param serviceBusNamespace string
 @description('Tenant that API calls act for until tenant authentication is configured.')
 param defaultTenantId string
 
+@description('ApiKeys or EntraId: how API calls prove their tenant.')
+param tenancyMode string
+
+@description('EntraId mode: the audience tokens must be issued for.')
+param entraIdAudience string
+
+@description('EntraId mode: Entra directory id → tenant id.')
+param entraIdTenants object
+
+@description('EntraId mode: app role or scope every token must carry; empty for none.')
+param entraIdRequiredRole string
+
+var entraIdSettings = tenancyMode == 'EntraId'
+  ? union(
+      {
+        Tenancy__EntraId__Authority: '${environment().authentication.loginEndpoint}organizations/v2.0'
+        Tenancy__EntraId__Audience: entraIdAudience
+        Tenancy__EntraId__RequiredRole: entraIdRequiredRole
+      },
+      toObject(items(entraIdTenants), tenant => 'Tenancy__EntraId__Tenants__${tenant.key}', tenant => tenant.value)
+    )
+  : {}
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -93,7 +116,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
+    properties: union({
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -105,14 +128,14 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'
       Registration__MinimumLibvirtVersion: '4.0.0'
-      Tenancy__Mode: 'ApiKeys'
+      Tenancy__Mode: tenancyMode
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
       ServiceBusConnection__credential: 'managedidentity'
       ServiceBusConnection__clientId: identityClientId
       CommandChannel__QueueNamePrefix: 'commands-'
       CommandChannel__DefaultTimeoutSeconds: '30'
-    }
+    }, entraIdSettings)
   }
 
   resource ftp 'basicPublishingCredentialsPolicies' = {

@@ -8,4 +8,7 @@ public enum TenancyMode
 
     /// <summary>Every tenant-scoped request carries <c>Authorization: Bearer tk1.…</c>, a tenant API key naming its tenant.</summary>
     ApiKeys,
+
+    /// <summary>Every tenant-scoped request carries an Entra ID access token; its directory (<c>tid</c>) maps to the tenant.</summary>
+    EntraId,
 }
