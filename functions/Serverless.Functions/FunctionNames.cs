@@ -4,6 +4,7 @@ namespace Serverless.Functions;
 public static class FunctionNames
 {
     public const string GetHealth = "GetHealth";
+    public const string GetOpenApiDocument = "GetOpenApiDocument";
     public const string CreateZone = "CreateZone";
     public const string GetZone = "GetZone";
     public const string ListZones = "ListZones";

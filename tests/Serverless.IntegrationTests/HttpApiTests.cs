@@ -23,6 +23,20 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     }
 
     [Fact]
+    public async Task GetOpenApiDocument_WithoutKey_DescribesTheRunningApi()
+    {
+        using var client = system.Host.CreateClient(key: null);
+        using var response = await client.GetAsync(new Uri("api/v1/openapi.json", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var document = await Api.ReadJsonAsync(response);
+        Assert.Equal("3.1.0", document.GetProperty("openapi").GetString());
+        Assert.True(document.GetProperty("paths").TryGetProperty("/api/v1/resources/{resourceId}", out var resource));
+        Assert.True(resource.TryGetProperty("delete", out _));
+    }
+
+    [Fact]
     public async Task CreateZone_ThenGetAndList_ReturnsTheStoredZone()
     {
         using var client = system.Host.CreateClient();

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Agents;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Agents;
 
@@ -14,6 +15,7 @@ namespace Serverless.Functions.Agents;
 public sealed class AgentCredentialFunctions(AgentCredentialService credentials, RequestTenant tenant, ILogger<AgentCredentialFunctions> logger)
 {
     [Function(FunctionNames.IssueAgentCredential)]
+    [ApiOperation("Issue an agent credential directly (operators; agents normally enrol).", Request = typeof(IssueAgentCredentialRequest), Response = typeof(AgentCredentialResponse), Status = 201, Caller = ApiCaller.Admin)]
     public async Task<IResult> IssueAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/agents/credentials")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -43,6 +45,7 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
     }
 
     [Function(FunctionNames.RevokeAgentCredential)]
+    [ApiOperation("Revoke an agent credential at once.", Response = typeof(RevokedCredentialResponse), Problems = [404], Caller = ApiCaller.Admin)]
     public async Task<IResult> RevokeAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "v1/agents/credentials/{credentialId}")] HttpRequest request,
         string credentialId,
@@ -65,6 +68,7 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
     }
 
     [Function(FunctionNames.RotateAgentCredential)]
+    [ApiOperation("An agent trades its credential for a new one; the old one works 15 more minutes.", Response = typeof(AgentCredentialResponse), Caller = ApiCaller.Agent)]
     public async Task<IResult> RotateAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/credentials/rotate")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Agents;
 
@@ -21,6 +22,7 @@ public sealed class AgentUplinkFunctions(
     ILogger<AgentUplinkFunctions> logger)
 {
     [Function(FunctionNames.PostCommandResult)]
+    [ApiOperation("An agent reports a command's result; idempotent.", Request = typeof(CommandResult), Response = typeof(UplinkAcknowledgement), Problems = [404], Caller = ApiCaller.Agent)]
     public async Task<IResult> PostResultAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/results")] HttpRequest request,
         [DurableClient] DurableTaskClient durableClient,
@@ -50,6 +52,7 @@ public sealed class AgentUplinkFunctions(
     }
 
     [Function(FunctionNames.PostAgentHeartbeat)]
+    [ApiOperation("An agent's heartbeat.", Request = typeof(AgentHeartbeat), Response = typeof(UplinkAcknowledgement), Caller = ApiCaller.Agent)]
     public async Task<IResult> PostHeartbeatAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/heartbeats")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -72,6 +75,7 @@ public sealed class AgentUplinkFunctions(
     }
 
     [Function(FunctionNames.PostAgentMetrics)]
+    [ApiOperation("An agent uploads a batch of metric samples; idempotent per batch.", Request = typeof(MetricBatch), Response = typeof(UplinkAcknowledgement), Caller = ApiCaller.Agent)]
     public async Task<IResult> PostMetricsAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/metrics")] HttpRequest request,
         CancellationToken cancellationToken)

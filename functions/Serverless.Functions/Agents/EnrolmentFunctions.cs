@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Agents;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Agents;
 
@@ -13,6 +14,7 @@ namespace Serverless.Functions.Agents;
 public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenant tenant, ILogger<EnrolmentFunctions> logger)
 {
     [Function(FunctionNames.CreateEnrolment)]
+    [ApiOperation("Create an enrolment for a zone; its one-time code is shown once.", Request = typeof(CreateEnrolmentRequest), Response = typeof(EnrolmentResponse), Status = 201, Caller = ApiCaller.Admin)]
     public async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/enrolments")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -42,6 +44,7 @@ public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenan
     }
 
     [Function(FunctionNames.EnrolAgent)]
+    [ApiOperation("An agent exchanges an enrolment code for its credential and group.", Request = typeof(EnrolAgentRequest), Response = typeof(EnrolledAgentResponse), Status = 201, Caller = ApiCaller.Anyone)]
     public async Task<IResult> EnrolAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/enrol")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Agents;
 
@@ -20,6 +21,7 @@ public sealed class ZoneAgentsFunctions(
     ILogger<ZoneAgentsFunctions> logger)
 {
     [Function(FunctionNames.GetZoneAgents)]
+    [ApiOperation("The zone's agent group: connectivity and each agent's last heartbeat.", Response = typeof(ZoneAgentsResponse), Problems = [404])]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones/{name}/agents")] HttpRequest request,
         string name,
@@ -45,6 +47,7 @@ public sealed class ZoneAgentsFunctions(
     }
 
     [Function(FunctionNames.RemoveZoneAgents)]
+    [ApiOperation("Remove the zone's agent group: revoke its credentials; its agents stop.", Response = typeof(RemovedAgentGroupResponse), Problems = [404])]
     public async Task<IResult> RemoveAsync(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/zones/{name}/agents")] HttpRequest request,
         string name,

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Health;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Health;
 
@@ -9,6 +10,7 @@ namespace Serverless.Functions.Health;
 public sealed class HealthFunction(HealthService health)
 {
     [Function(FunctionNames.GetHealth)]
+    [ApiOperation("Health of the app and its dependencies; 503 when one is down.", Response = typeof(HealthResponse), Caller = ApiCaller.Anyone)]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/health")] HttpRequest request,
         [DurableClient] DurableTaskClient durableClient,

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Operations;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Operations;
 
@@ -10,6 +11,7 @@ namespace Serverless.Functions.Operations;
 public sealed class OperationFunctions(RequestTenant tenant)
 {
     [Function(FunctionNames.GetOperation)]
+    [ApiOperation("Read a long-running operation: status, progress, result or error.", Response = typeof(OperationResponse), Problems = [404])]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/operations/{operationId}")] HttpRequest request,
         string operationId,

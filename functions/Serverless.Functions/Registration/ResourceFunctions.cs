@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Registration;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Registration;
 
@@ -12,6 +13,7 @@ namespace Serverless.Functions.Registration;
 public sealed class ResourceFunctions(RegistrationService registrations, UnregistrationService unregistrations, RequestTenant tenant)
 {
     [Function(FunctionNames.RegisterResource)]
+    [ApiOperation("Register a virtualization host or SNMP appliance; its zone's agent verifies it.", Request = typeof(RegisterResourceRequest), Response = typeof(ResourceOperationAcceptedResponse), Status = 202, Problems = [409])]
     public async Task<IResult> RegisterAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/resources")] HttpRequest request,
         [DurableClient] DurableTaskClient durableClient,
@@ -44,6 +46,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Unregis
     }
 
     [Function(FunctionNames.ListResources)]
+    [ApiOperation("List the tenant's resources, in id order.", Response = typeof(ResourceListResponse), Problems = [400], Query = ["pageSize:integer:Items per page, 1 to 200 (50).", "continuationToken:string:The token of the previous page."])]
     public async Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -65,6 +68,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Unregis
     }
 
     [Function(FunctionNames.ListResourceInstances)]
+    [ApiOperation("List the instances recorded on a virtualization host.", Response = typeof(ResourceInstancesResponse), Problems = [404])]
     public async Task<IResult> ListInstancesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources/{resourceId}/instances")] HttpRequest request,
         string resourceId,
@@ -86,6 +90,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Unregis
     /// <c>?force=true</c>, which drains it first; 412 when <c>If-Match</c> names an older version.
     /// </summary>
     [Function(FunctionNames.UnregisterResource)]
+    [ApiOperation("Unregister a resource: refused while in use unless forced, which drains it first.", Response = typeof(ResourceOperationAcceptedResponse), Status = 202, Problems = [400, 404, 409, 412], Query = ["force:boolean:Drain the resource (stop its instances) instead of refusing while it is in use."])]
     public async Task<IResult> UnregisterAsync(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "v1/resources/{resourceId}")] HttpRequest request,
         string resourceId,
@@ -118,6 +123,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Unregis
     }
 
     [Function(FunctionNames.GetResource)]
+    [ApiOperation("Read a resource and where its registration stands; ETag gives its version for If-Match.", Response = typeof(ResourceResponse), Problems = [404])]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources/{resourceId}")] HttpRequest request,
         string resourceId,

@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Tenancy;
 
@@ -13,6 +14,7 @@ namespace Serverless.Functions.Tenancy;
 public sealed class TenantKeyFunctions(TenantKeyService keys, ILogger<TenantKeyFunctions> logger)
 {
     [Function(FunctionNames.IssueTenantKey)]
+    [ApiOperation("Issue an API key for a tenant; the key is shown once.", Request = typeof(IssueTenantKeyRequest), Response = typeof(TenantKeyResponse), Status = 201, Caller = ApiCaller.Admin)]
     public async Task<IResult> IssueAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/tenants/{tenantId}/keys")] HttpRequest request,
         string tenantId,
@@ -37,6 +39,7 @@ public sealed class TenantKeyFunctions(TenantKeyService keys, ILogger<TenantKeyF
     }
 
     [Function(FunctionNames.RevokeTenantKey)]
+    [ApiOperation("Revoke a tenant API key at once.", Response = typeof(TenantKeyResponse), Problems = [404], Caller = ApiCaller.Admin)]
     public async Task<IResult> RevokeAsync(
         [HttpTrigger(AuthorizationLevel.Admin, "delete", Route = "v1/tenants/{tenantId}/keys/{keyId}")] HttpRequest request,
         string tenantId,

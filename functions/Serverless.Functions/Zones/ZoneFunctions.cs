@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Zones;
 
@@ -9,6 +10,7 @@ namespace Serverless.Functions.Zones;
 public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
 {
     [Function(FunctionNames.CreateZone)]
+    [ApiOperation("Create a provider or client zone.", Request = typeof(CreateZoneRequest), Response = typeof(ZoneResponse), Status = 201, Problems = [409])]
     public async Task<IResult> CreateAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/zones")] HttpRequest request,
         CancellationToken cancellationToken)
@@ -31,6 +33,7 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
     }
 
     [Function(FunctionNames.GetZone)]
+    [ApiOperation("Read a zone.", Response = typeof(ZoneResponse), Problems = [404])]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones/{name}")] HttpRequest request,
         string name,
@@ -46,6 +49,7 @@ public sealed class ZoneFunctions(ZoneService zones, RequestTenant tenant)
     }
 
     [Function(FunctionNames.ListZones)]
+    [ApiOperation("List the tenant's zones, in name order.", Response = typeof(ZoneListResponse), Problems = [400], Query = ["pageSize:integer:Items per page, 1 to 200 (50).", "continuationToken:string:The token of the previous page."])]
     public async Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/zones")] HttpRequest request,
         CancellationToken cancellationToken)

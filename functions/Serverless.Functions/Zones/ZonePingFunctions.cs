@@ -11,6 +11,7 @@ using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
 
 using TraceContext = Serverless.Contracts.Commands.TraceContext;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Zones;
 
@@ -23,6 +24,7 @@ public sealed class ZonePingFunctions(ZoneService zones, CommandService commands
     public const int MaxTimeoutSeconds = 300;
 
     [Function(FunctionNames.PingZone)]
+    [ApiOperation("Send agent.ping to the zone's agent group; the operation ends with the agent's answer.", Response = typeof(PingAcceptedResponse), Status = 202, Problems = [400, 404], Query = ["timeoutSeconds:integer:How long to wait for the agent (the channel's default when absent)."])]
     public async Task<IResult> PingAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/zones/{name}/ping")] HttpRequest request,
         string name,
