@@ -128,6 +128,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'
       Registration__MinimumLibvirtVersion: '4.0.0'
+      Registration__DrainGraceSeconds: '120'
       Tenancy__Mode: tenancyMode
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace
