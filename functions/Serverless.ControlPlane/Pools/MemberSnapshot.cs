@@ -1,0 +1,15 @@
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// What the policy engine knows of one member: its state since when, its zone's kind, whether its agent group is
+/// connected, and its recent readings (oldest first).
+/// </summary>
+public sealed record MemberSnapshot(
+    string MemberId,
+    ZoneKind ZoneKind,
+    MemberState State,
+    DateTimeOffset StateSince,
+    bool Reachable,
+    IReadOnlyList<MetricPoint> Window);

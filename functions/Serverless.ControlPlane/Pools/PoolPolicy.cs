@@ -1,0 +1,26 @@
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// When a pool grows and shrinks. The load is the mean of <see cref="Metric"/> over the active members; it must stay
+/// above <see cref="ActivateAbove"/> for <see cref="ActivateAfterSeconds"/> to activate <see cref="Step"/> members, and
+/// below <see cref="DeactivateBelow"/> for <see cref="DeactivateAfterSeconds"/> to deactivate as many. After any change
+/// the pool waits <see cref="CooldownSeconds"/>; the active count stays within [<see cref="MinActive"/>,
+/// <see cref="MaxActive"/>] always.
+/// </summary>
+public sealed record PoolPolicy(
+    string Metric,
+    double ActivateAbove,
+    int ActivateAfterSeconds,
+    double DeactivateBelow,
+    int DeactivateAfterSeconds,
+    int CooldownSeconds,
+    int MinActive,
+    int MaxActive,
+    int Step,
+    MemberPreference Preference,
+    int MetricsIntervalSeconds = 10,
+    int ActionTimeoutSeconds = 120)
+{
+    /// <summary>Readings older than three polls are not a current load: a silent agent must not scale the pool.</summary>
+    public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * MetricsIntervalSeconds);
+}

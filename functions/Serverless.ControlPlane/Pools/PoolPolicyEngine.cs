@@ -1,0 +1,146 @@
+using System.Globalization;
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// Decides, for one pool at one instant, which members to activate or deactivate. Pure and deterministic: the same
+/// snapshot and time give the same decision, so it is tested as a table and as properties, and any number of
+/// evaluators agree. In order:
+/// <list type="number">
+/// <item>an activation or deactivation unanswered for <see cref="PoolPolicy.ActionTimeoutSeconds"/> makes its member Unhealthy;</item>
+/// <item>the bounds hold in every state: below <see cref="PoolPolicy.MinActive"/> activates, above <see cref="PoolPolicy.MaxActive"/> deactivates, cooldown or not;</item>
+/// <item>otherwise nothing while a change is in flight or the cooldown runs;</item>
+/// <item>otherwise the load (mean of the metric over reachable active members, as a step function of their readings)
+/// held above the activation threshold for its duration activates a step, held below the deactivation threshold
+/// deactivates one. The gap between the thresholds and the hold times keep a load oscillating around either
+/// threshold from flapping.</item>
+/// </list>
+/// Members count as active when Active or Activating and their agent group is connected; only members of connected
+/// groups are chosen. Activation follows the preference order; deactivation its reverse.
+/// </summary>
+public static class PoolPolicyEngine
+{
+    public static PoolDecision Decide(PoolSnapshot pool, DateTimeOffset now)
+    {
+        var policy = pool.Policy;
+        var changes = new List<MemberChange>();
+        var timeout = TimeSpan.FromSeconds(policy.ActionTimeoutSeconds);
+        var timedOut = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var member in pool.Members)
+        {
+            if (member.State is MemberState.Activating or MemberState.Deactivating && now - member.StateSince >= timeout)
+            {
+                timedOut.Add(member.MemberId);
+                var doing = member.State == MemberState.Activating ? "activation" : "deactivation";
+                changes.Add(new MemberChange(member.MemberId, member.State, MemberState.Unhealthy, $"its {doing} was not confirmed within {policy.ActionTimeoutSeconds} s"));
+            }
+        }
+
+        var ordered = PreferenceOrder(pool.Members, policy.Preference);
+        var counted = ordered.Count(m => m.Reachable && !timedOut.Contains(m.MemberId) && m.State is MemberState.Active or MemberState.Activating);
+        var inFlight = pool.Members.Count(m => !timedOut.Contains(m.MemberId) && m.State is MemberState.Activating or MemberState.Deactivating);
+
+        if (counted < policy.MinActive)
+        {
+            var chosen = Activate(ordered, policy.MinActive - counted, changes, $"the pool has {counted} active, below its minimum of {policy.MinActive}");
+            return Decision(pool, changes, null, chosen == 0
+                ? $"{counted} active, below the minimum of {policy.MinActive}, and no reachable inactive member is left to activate"
+                : $"{counted} active, below the minimum of {policy.MinActive}: activating {chosen}");
+        }
+
+        if (counted > policy.MaxActive)
+        {
+            var chosen = Deactivate(ordered, counted - policy.MaxActive, changes, $"the pool has {counted} active, above its maximum of {policy.MaxActive}");
+            return Decision(pool, changes, null, $"{counted} active, above the maximum of {policy.MaxActive}: deactivating {chosen}");
+        }
+
+        if (inFlight > 0)
+        {
+            return Decision(pool, changes, null, $"waiting for {inFlight} change(s) in flight");
+        }
+
+        if (pool.LastChangeAt is { } last && now < last.AddSeconds(policy.CooldownSeconds))
+        {
+            return Decision(pool, changes, null, $"cooling down until {last.AddSeconds(policy.CooldownSeconds):O}");
+        }
+
+        var active = ordered.Where(m => m.Reachable && m.State == MemberState.Active).ToList();
+        var load = PoolLoad.From(active);
+        if (load.Latest is not { } current || now - load.LatestAt > policy.StaleAfter)
+        {
+            return Decision(pool, changes, null, $"no current reading of '{policy.Metric}' from the active members");
+        }
+
+        var high = load.HeldSince(v => v > policy.ActivateAbove);
+        if (high is { } highSince && now - highSince >= TimeSpan.FromSeconds(policy.ActivateAfterSeconds))
+        {
+            if (counted >= policy.MaxActive)
+            {
+                return Decision(pool, changes, current, $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O}, but the pool is at its maximum of {policy.MaxActive}");
+            }
+
+            var reason = $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O} (held {policy.ActivateAfterSeconds} s)";
+            var chosen = Activate(ordered, Math.Min(policy.Step, policy.MaxActive - counted), changes, reason);
+            return Decision(pool, changes, current, chosen == 0 ? $"{reason}, but no reachable inactive member is left to activate" : $"{reason}: activating {chosen}");
+        }
+
+        var low = load.HeldSince(v => v < policy.DeactivateBelow);
+        if (low is { } lowSince && now - lowSince >= TimeSpan.FromSeconds(policy.DeactivateAfterSeconds) && counted > policy.MinActive)
+        {
+            var reason = $"load {Format(current)} below {Format(policy.DeactivateBelow)} since {lowSince:O} (held {policy.DeactivateAfterSeconds} s)";
+            var chosen = Deactivate(ordered, Math.Min(policy.Step, counted - policy.MinActive), changes, reason);
+            return Decision(pool, changes, current, $"{reason}: deactivating {chosen}");
+        }
+
+        return Decision(pool, changes, current, $"load {Format(current)} with {counted} active: no change");
+    }
+
+    /// <summary>The members in the order the pool activates them; it deactivates in the reverse order.</summary>
+    public static List<MemberSnapshot> PreferenceOrder(IReadOnlyList<MemberSnapshot> members, MemberPreference preference) => preference switch
+    {
+        MemberPreference.ClientFirst => [.. members.OrderBy(m => m.ZoneKind == ZoneKind.Client ? 0 : 1)],
+        MemberPreference.ProviderFirst => [.. members.OrderBy(m => m.ZoneKind == ZoneKind.Provider ? 0 : 1)],
+        _ => [.. members],
+    };
+
+    private static int Activate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason)
+    {
+        var chosen = 0;
+        foreach (var member in ordered)
+        {
+            if (chosen == wanted)
+            {
+                break;
+            }
+
+            if (member.Reachable && member.State == MemberState.Inactive)
+            {
+                changes.Add(new MemberChange(member.MemberId, MemberState.Inactive, MemberState.Activating, reason));
+                chosen++;
+            }
+        }
+
+        return chosen;
+    }
+
+    private static int Deactivate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason)
+    {
+        var chosen = 0;
+        for (var i = ordered.Count - 1; i >= 0 && chosen < wanted; i--)
+        {
+            var member = ordered[i];
+            if (member.Reachable && member.State == MemberState.Active)
+            {
+                changes.Add(new MemberChange(member.MemberId, MemberState.Active, MemberState.Deactivating, reason));
+                chosen++;
+            }
+        }
+
+        return chosen;
+    }
+
+    private static PoolDecision Decision(PoolSnapshot pool, List<MemberChange> changes, double? load, string reason) => new(pool.PoolId, changes, load, reason);
+
+    private static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+}
