@@ -8,6 +8,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
@@ -47,6 +48,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<IZoneStore, TableZoneStore>();
         services.AddSingleton<IResourceStore, TableResourceStore>();
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
+        services.AddSingleton<IPoolStore, TablePoolStore>();
         services.AddSingleton<ICommandLog, TableCommandLog>();
         services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
@@ -63,6 +65,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<ZoneService>();
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<UnregistrationService>();
+        services.AddSingleton<PoolService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();

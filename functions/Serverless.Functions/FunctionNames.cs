@@ -38,5 +38,10 @@ public static class FunctionNames
     public const string IssueTenantKey = "IssueTenantKey";
     public const string RevokeTenantKey = "RevokeTenantKey";
     public const string PingZone = "PingZone";
+    public const string CreatePool = "CreatePool";
+    public const string GetPool = "GetPool";
+    public const string ListPools = "ListPools";
+    public const string UpdatePool = "UpdatePool";
+    public const string DeletePool = "DeletePool";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

@@ -4,6 +4,7 @@ using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Results;
 
@@ -16,10 +17,12 @@ public sealed class UnregistrationTests
     private static readonly DateTimeOffset At = new(2026, 11, 26, 1, 0, 0, TimeSpan.Zero);
 
     private readonly InMemoryResourceStores _stores = new();
+    private readonly InMemoryPoolStore _pools = new();
     private readonly UnregistrationService _service;
 
     public UnregistrationTests() =>
-        _service = new UnregistrationService(_stores, _stores, Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
+        _service = new UnregistrationService(
+            _stores, _stores, new PoolService(_pools, _stores, new ManualClock(At)), Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
 
     [Fact]
     public async Task Plan_HostWithActiveInstances_IsBlockedNamingEachUnlessForced()
@@ -34,6 +37,21 @@ public sealed class UnregistrationTests
             blocked.Error.BlockingItems.Select(i => $"{i.Id} {i.Detail}").Order(StringComparer.Ordinal));
         Assert.Equal(["batch", "web"], forced.Value!.Drain.Order(StringComparer.Ordinal));
         Assert.Equal((45, 75), (forced.Value.GraceSeconds, forced.Value.StopTimeoutSeconds));
+    }
+
+    [Fact]
+    public async Task Plan_ResourceServingAPool_IsBlockedNamingThePoolEvenWhenForced()
+    {
+        await HostAsync("kvm-1");
+        await _pools.TryAddAsync(
+            new PoolDefinition(Tenant, "web", ServiceKind.Compute, [new PoolMember("w1", "kvm-1", "dc-1", null, "web-1"), new PoolMember("w2", "kvm-1", "dc-1", null, "web-2")],
+                new PoolPolicy("cpu.load", 0.8, 60, 0.2, 120, 60, 1, 2, 1, MemberPreference.ClientFirst), At, At),
+            CancellationToken.None);
+
+        var plan = await _service.PlanAsync(Tenant, "kvm-1", force: true, null, CancellationToken.None);
+
+        Assert.Equal("The resource serves pools.", plan.Error!.Title);
+        Assert.Equal(new BlockingItem("pool", "web", "has 2 member(s) on 'kvm-1'."), Assert.Single(plan.Error.BlockingItems));
     }
 
     [Theory]

@@ -147,6 +147,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources/no-such-resource")]
     [InlineData("api/v1/resources/no-such-resource/instances")]
     [InlineData("api/v1/zones/no-such-zone/agents")]
+    [InlineData("api/v1/pools/no-such-pool")]
     public async Task Get_UnknownRouteOrObject_Returns404Problem(string path)
     {
         using var client = system.Host.CreateClient();
@@ -187,6 +188,12 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/enrolments", """{"zone":"z","expiresAt":"2000-01-01T00:00:00Z"}""", "expiresAt")]
     [InlineData("api/v1/enrolments", """{"zone":"Not A Zone"}""", "zone")]
     [InlineData("api/v1/enrolments", """{"zone":"no-such-zone"}""", "zone")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"loadBalancer","members":[{"id":"m1","resource":"no-such-lb","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":20,"deactivateAfterSeconds":60}}""", "members[0].resource")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"spaceship"}""", "serviceKind")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":"all"}""", "members")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":"high"}}""", "policy.activateAbove")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":90,"deactivateAfterSeconds":60}}""", "policy.deactivateBelow")]
+    [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":20,"deactivateAfterSeconds":60,"preference":"cheapest"}}""", "policy.preference")]
     public async Task Post_BadBody_Returns400ProblemNamingTheField(string path, string body, string field)
     {
         // Enrolments are an admin route; every other route here takes the function key.
@@ -201,9 +208,23 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     }
 
     [Theory]
+    [InlineData("not json", HttpStatusCode.BadRequest)]
+    [InlineData("""{"serviceKind":"cache","colour":"red"}""", HttpStatusCode.BadRequest)]
+    [InlineData("""{"serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":20,"deactivateAfterSeconds":60}}""", HttpStatusCode.NotFound)]
+    public async Task PutPool_BadBodyOrUnknownPool_IsAProblem(string body, HttpStatusCode expected)
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.PutAsync(new Uri("api/v1/pools/no-such-pool", UriKind.Relative), Api.Json(body));
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
     [InlineData("api/v1/zones")]
     [InlineData("api/v1/resources")]
     [InlineData("api/v1/agent/enrol")]
+    [InlineData("api/v1/pools")]
     public async Task Post_OversizeBody_Returns413Problem(string path)
     {
         using var client = system.Host.CreateClient();
@@ -233,6 +254,8 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources", "pageSize=0")]
     [InlineData("api/v1/resources", "pageSize=-1")]
     [InlineData("api/v1/resources", "continuationToken=%%%")]
+    [InlineData("api/v1/pools", "pageSize=201")]
+    [InlineData("api/v1/pools", "continuationToken=%%%")]
     public async Task List_BadQuery_Returns400Problem(string path, string query)
     {
         using var client = system.Host.CreateClient();

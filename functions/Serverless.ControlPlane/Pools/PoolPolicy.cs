@@ -5,7 +5,8 @@ namespace Serverless.ControlPlane.Pools;
 /// above <see cref="ActivateAbove"/> for <see cref="ActivateAfterSeconds"/> to activate <see cref="Step"/> members, and
 /// below <see cref="DeactivateBelow"/> for <see cref="DeactivateAfterSeconds"/> to deactivate as many. After any change
 /// the pool waits <see cref="CooldownSeconds"/>; the active count stays within [<see cref="MinActive"/>,
-/// <see cref="MaxActive"/>] always.
+/// <see cref="MaxActive"/>] always. <see cref="MinSize"/> and <see cref="MaxSize"/> bound how many members the pool may
+/// list; the engine does not read them.
 /// </summary>
 public sealed record PoolPolicy(
     string Metric,
@@ -19,7 +20,9 @@ public sealed record PoolPolicy(
     int Step,
     MemberPreference Preference,
     int MetricsIntervalSeconds = 10,
-    int ActionTimeoutSeconds = 120)
+    int ActionTimeoutSeconds = 120,
+    int MinSize = 1,
+    int MaxSize = PoolService.MaxMembers)
 {
     /// <summary>Readings older than three polls are not a current load: a silent agent must not scale the pool.</summary>
     public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * MetricsIntervalSeconds);

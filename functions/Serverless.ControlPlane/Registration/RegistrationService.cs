@@ -198,8 +198,7 @@ public sealed class RegistrationService(
 
         for (var i = 0; i < members.Count; i++)
         {
-            var member = members[i];
-            if (string.IsNullOrEmpty(member) || !member.All(c => char.IsAsciiDigit(c) || c == '.') || member.StartsWith('.') || member.EndsWith('.') || member.Contains("..", StringComparison.Ordinal))
+            if (!FieldRules.IsMemberIndex(members[i]))
             {
                 errors.Add(new FieldError($"members[{i}]", "must be index arcs such as 3 or 1.4."));
             }

@@ -1,17 +1,20 @@
 using Microsoft.Extensions.Options;
 using Serverless.Contracts.Instances;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Results;
 
 namespace Serverless.ControlPlane.Registration;
 
 /// <summary>
-/// Checks whether a resource may be unregistered and records each step of the unregistration workflow. A host's
-/// instances that are not off block it; <c>force</c> drains them first instead.
+/// Checks whether a resource may be unregistered and records each step of the unregistration workflow. Pools with
+/// members on it block it, forced or not (a pool is the tenant's to edit); a host's instances that are not off block
+/// it unless <c>force</c>, which drains them first.
 /// </summary>
 public sealed class UnregistrationService(
     IResourceStore resources,
     IInstanceStore instances,
+    PoolService pools,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
 {
@@ -40,6 +43,15 @@ public sealed class UnregistrationService(
                 return DomainError.Conflict("The resource is being unregistered.", $"'{resourceId}' is being unregistered by operation {resource.OperationId}.");
             case RegistrationState.Unregistered:
                 return DomainError.Conflict("The resource is already unregistered.", $"'{resourceId}' was unregistered by operation {resource.OperationId}.");
+        }
+
+        var poolUses = await pools.UsesOfAsync(tenantId, resourceId, cancellationToken);
+        if (poolUses.Count > 0)
+        {
+            return DomainError.Blocked(
+                "The resource serves pools.",
+                $"'{resourceId}' has members in {poolUses.Count} pool(s); take them out of the pools (PUT /api/v1/pools/{{id}}) first. Forcing does not edit pools.",
+                poolUses);
         }
 
         var active = resource.Kind == ResourceKind.VirtualizationHost

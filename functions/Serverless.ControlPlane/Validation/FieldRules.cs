@@ -38,6 +38,11 @@ public static partial class FieldRules
         }
     }
 
+    /// <summary>A member index as device profiles address table rows: dotted arcs such as <c>3</c> or <c>1.4</c>.</summary>
+    public static bool IsMemberIndex(string? value) =>
+        !string.IsNullOrEmpty(value) && value.Length <= 128 && value.All(c => char.IsAsciiDigit(c) || c == '.')
+        && !value.StartsWith('.') && !value.EndsWith('.') && !value.Contains("..", StringComparison.Ordinal);
+
     /// <summary>The camelCase spelling clients use for enum values and fields.</summary>
     public static string JsonName(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 

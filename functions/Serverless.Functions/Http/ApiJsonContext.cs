@@ -2,12 +2,14 @@ using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Agents;
 using Serverless.Functions.Health;
 using Serverless.Functions.Operations;
+using Serverless.Functions.Pools;
 using Serverless.Functions.Registration;
 using Serverless.Functions.Tenancy;
 using Serverless.Functions.Zones;
@@ -38,6 +40,10 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(EnrolledAgentResponse))]
 [JsonSerializable(typeof(RevokedCredentialResponse))]
 [JsonSerializable(typeof(ZoneAgentsResponse))]
+[JsonSerializable(typeof(CreatePoolRequest))]
+[JsonSerializable(typeof(UpdatePoolRequest))]
+[JsonSerializable(typeof(PoolResponse))]
+[JsonSerializable(typeof(PoolListResponse))]
 [JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]

@@ -34,6 +34,9 @@ public static class ApiResults
     /// <summary>200 with the body and its version in <c>ETag</c>, for callers to send back in <c>If-Match</c>.</summary>
     public static IResult OkWithETag<T>(T body, string? etag) => new ETagged(TypedResults.Ok(body), etag);
 
+    /// <summary>201 with the new object's address, its body and its version in <c>ETag</c>.</summary>
+    public static IResult CreatedWithETag<T>(string location, T body, string? etag) => new ETagged(TypedResults.Created(location, body), etag);
+
     /// <summary>The <c>If-Match</c> header, or null when the caller sent none.</summary>
     public static string? IfMatch(HttpRequest request) => request.Headers.IfMatch is { Count: > 0 } values ? values.ToString() : null;
 

@@ -1,8 +1,11 @@
 using System.Text.Json.Serialization;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Storage;
 
 /// <summary>JSON for list and map columns stored in tables.</summary>
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+[JsonSerializable(typeof(IReadOnlyList<PoolMember>))]
+[JsonSerializable(typeof(PoolPolicy))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

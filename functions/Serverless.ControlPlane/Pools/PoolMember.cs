@@ -1,0 +1,12 @@
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>A validated member: where it lives and how it is driven.</summary>
+/// <param name="MemberId">Its name in the pool.</param>
+/// <param name="ResourceId">The registered appliance or host.</param>
+/// <param name="Zone">The resource's zone; commands go to that zone's agent group.</param>
+/// <param name="Index">Appliance-managed: the member index.</param>
+/// <param name="Instance">Agent-managed: the libvirt domain.</param>
+public sealed record PoolMember(string MemberId, string ResourceId, string Zone, string? Index, string? Instance)
+{
+    public bool IsApplianceManaged => Index is not null;
+}

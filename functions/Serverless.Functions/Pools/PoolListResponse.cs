@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Pools;
+
+public sealed record PoolListResponse(IReadOnlyList<PoolResponse> Items, string? ContinuationToken);

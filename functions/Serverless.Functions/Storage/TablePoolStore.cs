@@ -1,0 +1,162 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.ControlPlane.Pools;
+
+namespace Serverless.Functions.Storage;
+
+/// <summary>
+/// Pools in the <c>Pools</c> table (PartitionKey = tenant, RowKey = pool; members and policy as JSON columns) and their
+/// members' states in <c>PoolMembers</c> (PartitionKey = <c>{tenant}|{pool}</c>, RowKey = member). A member without a
+/// state row is Inactive since the pool was written: rows appear with a member's first transition, so a crash between
+/// the two tables loses nothing.
+/// </summary>
+public sealed class TablePoolStore(TableProvider tables) : IPoolStore
+{
+    public async Task<PoolDefinition?> GetAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, poolId, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<PoolDefinition>> ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        var filter = afterId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterId}");
+        var page = new List<PoolDefinition>(pageSize);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
+        {
+            page.Add(FromEntity(entity));
+            if (page.Count == pageSize)
+            {
+                break;
+            }
+        }
+
+        return page;
+    }
+
+    public async Task<IReadOnlyList<PoolDefinition>> ListAllAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        var all = new List<PoolDefinition>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), cancellationToken: cancellationToken))
+        {
+            all.Add(FromEntity(entity));
+        }
+
+        return all;
+    }
+
+    public async Task<bool> TryAddAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(pool), cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            return false;
+        }
+
+        // A pool of the same name deleted before may have left states behind if its deletion was interrupted.
+        await DeleteStatusesAsync(pool.TenantId, pool.PoolId, keep: [], cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> TryReplaceAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(pool), new ETag(pool.ETag ?? string.Empty), TableUpdateMode.Replace, cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await DeleteStatusesAsync(pool.TenantId, pool.PoolId, [.. pool.Members.Select(m => m.MemberId)], cancellationToken);
+        return true;
+    }
+
+    public async Task<bool> TryDeleteAsync(string tenantId, string poolId, string? etag, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(tenantId, poolId, etag is null ? ETag.All : new ETag(etag), cancellationToken);
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await DeleteStatusesAsync(tenantId, poolId, keep: [], cancellationToken);
+        return true;
+    }
+
+    public async Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var statuses = new List<PoolMemberStatus>();
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}"), cancellationToken: cancellationToken))
+        {
+            statuses.Add(new PoolMemberStatus(
+                tenantId,
+                poolId,
+                e.RowKey,
+                Enum.Parse<MemberState>(e.GetString("State")),
+                e.GetDateTimeOffset("StateSince") ?? DateTimeOffset.MinValue,
+                e.GetDouble("LatestMetric"),
+                e.GetDateTimeOffset("LatestMetricAt"),
+                e.ETag.ToString()));
+        }
+
+        return statuses;
+    }
+
+    private async Task DeleteStatusesAsync(string tenantId, string poolId, HashSet<string> keep, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var deletes = new List<TableTransactionAction>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            if (!keep.Contains(entity.RowKey))
+            {
+                deletes.Add(new TableTransactionAction(TableTransactionActionType.Delete, entity, ETag.All));
+            }
+        }
+
+        foreach (var batch in deletes.Chunk(100))
+        {
+            await table.SubmitTransactionAsync(batch, cancellationToken);
+        }
+    }
+
+    private static string MembersPartition(string tenantId, string poolId) => $"{tenantId}|{poolId}";
+
+    private static TableEntity ToEntity(PoolDefinition pool) => new(pool.TenantId, pool.PoolId)
+    {
+        ["ServiceKind"] = pool.ServiceKind.ToString(),
+        ["Members"] = JsonSerializer.Serialize(pool.Members, StorageJsonContext.Default.IReadOnlyListPoolMember),
+        ["Policy"] = JsonSerializer.Serialize(pool.Policy, StorageJsonContext.Default.PoolPolicy),
+        ["CreatedAt"] = pool.CreatedAt,
+        ["UpdatedAt"] = pool.UpdatedAt,
+    };
+
+    private static PoolDefinition FromEntity(TableEntity e) => new(
+        e.PartitionKey,
+        e.RowKey,
+        Enum.Parse<ServiceKind>(e.GetString("ServiceKind")),
+        JsonSerializer.Deserialize(e.GetString("Members"), StorageJsonContext.Default.IReadOnlyListPoolMember) ?? [],
+        JsonSerializer.Deserialize(e.GetString("Policy"), StorageJsonContext.Default.PoolPolicy)!,
+        e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
+        e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
+        e.ETag.ToString());
+}

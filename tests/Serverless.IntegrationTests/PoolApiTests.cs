@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// The pool API through the local host, over resources registered for real (a libvirt test-driver host and an snmpd
+/// appliance, verified by a relay agent through the Service Bus emulator): create, read, list, replace with If-Match,
+/// the pool blocking its resources' unregistration, delete.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class PoolApiTests(CommandChannelFixture fixture)
+{
+    private const string AuthPassword = "pool-auth-pass";
+    private const string PrivPassword = "pool-priv-pass";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task Pool_OverAnApplianceAndAHost_CreateReadReplaceBlockUnregisterDelete()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 2, $"createUser lbadmin SHA-256 \"{AuthPassword}\" AES \"{PrivPassword}\"\nrwuser lbadmin priv");
+        await using var agent = await fixture.StartAgentAsync("agent-pools", "pool-site", new Dictionary<string, string>
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = "test:///default",
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "3",
+            ["RelayAgent__Snmp__Credentials__lb__User"] = "lbadmin",
+            ["RelayAgent__Snmp__Credentials__lb__AuthProtocol"] = "SHA-256",
+            ["RelayAgent__Snmp__Credentials__lb__AuthPassword"] = AuthPassword,
+            ["RelayAgent__Snmp__Credentials__lb__PrivProtocol"] = "AES",
+            ["RelayAgent__Snmp__Credentials__lb__PrivPassword"] = PrivPassword,
+        });
+        using var client = fixture.Host.CreateClient();
+        var lb = await RegisterAsync(client, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        var kvm = await RegisterAsync(client, """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
+        var pool = "pool-" + Guid.NewGuid().ToString("N")[..8];
+        var members = $$"""[{"id":"lb-a","resource":"{{lb}}","index":"1"},{"id":"lb-b","resource":"{{lb}}","index":"2"},{"id":"vm-a","resource":"{{kvm}}","instance":"test"}]""";
+        var policy = """{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":40,"deactivateAfterSeconds":120,"minActive":1,"maxActive":3}""";
+
+        using var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative),
+            Api.Json($$"""{"name":"{{pool}}","serviceKind":"loadBalancer","members":{{members}},"policy":{{policy}}}"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal($"/api/v1/pools/{pool}", created.Headers.Location?.OriginalString);
+        var createdETag = created.Headers.ETag?.ToString();
+        Assert.NotNull(createdETag);
+
+        var read = await GetAsync(client, $"api/v1/pools/{pool}");
+        Assert.Equal(["lb-a:pool-site:inactive", "lb-b:pool-site:inactive", "vm-a:pool-site:inactive"],
+            read.GetProperty("members").EnumerateArray().Select(m => $"{m.GetProperty("id").GetString()}:{m.GetProperty("zone").GetString()}:{m.GetProperty("state").GetString()}"));
+        Assert.Equal("clientFirst", read.GetProperty("policy").GetProperty("preference").GetString());
+        Assert.Contains(pool, (await GetAsync(client, "api/v1/pools")).GetProperty("items").EnumerateArray().Select(p => p.GetProperty("id").GetString()));
+
+        var replacement = $$"""{"serviceKind":"loadBalancer","members":{{members}},"policy":{{policy.Replace("\"maxActive\":3", "\"maxActive\":2", StringComparison.Ordinal)}}}""";
+        Assert.Equal(HttpStatusCode.OK, await PutAsync(client, pool, replacement, createdETag!));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, await PutAsync(client, pool, replacement, createdETag!));
+        Assert.Equal(2, (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("policy").GetProperty("maxActive").GetInt32());
+
+        using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{lb}?force=true", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+            var item = Assert.Single((await Api.ReadJsonAsync(blocked)).GetProperty("blockingItems").EnumerateArray());
+            Assert.Equal(("pool", pool), (item.GetProperty("kind").GetString(), item.GetProperty("id").GetString()));
+        }
+
+        using (var deleted = await client.DeleteAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        using var gone = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+    }
+
+    private static async Task<string> RegisterAsync(HttpClient client, string fields)
+    {
+        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
+        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"pool-site",{{fields[1..]}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the registration to finish");
+        Assert.True(operation.GetProperty("result").GetProperty("state").GetString() == "registered", operation.ToString());
+        return name;
+    }
+
+    private static async Task<JsonElement> GetAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Api.ReadJsonAsync(response);
+    }
+
+    private static async Task<HttpStatusCode> PutAsync(HttpClient client, string pool, string body, string etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, new Uri($"api/v1/pools/{pool}", UriKind.Relative)) { Content = Api.Json(body) };
+        request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(etag));
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+}
