@@ -16,6 +16,7 @@ using Serverless.Functions.Commands;
 using Serverless.Functions.Health;
 using Serverless.Functions.Http;
 using Serverless.Functions.Maintenance;
+using Serverless.Functions.Pools;
 using Serverless.Functions.Storage;
 
 namespace Serverless.Functions;
@@ -43,12 +44,16 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<HistoryPurgeOptions>(services, HistoryPurgeOptions.SectionName);
         AddValidatedOptions<CommandChannelOptions>(services, CommandChannelOptions.SectionName);
         AddValidatedOptions<ConnectivityOptions>(services, ConnectivityOptions.SectionName);
+        AddValidatedOptions<PoolOptions>(services, PoolOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
         services.AddSingleton<IResourceStore, TableResourceStore>();
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
-        services.AddSingleton<IPoolStore, TablePoolStore>();
+        services.AddSingleton<TablePoolStore>();
+        services.AddSingleton<IPoolStore>(services => services.GetRequiredService<TablePoolStore>());
+        services.AddSingleton<IPoolRuntimeStore>(services => services.GetRequiredService<TablePoolStore>());
+        services.AddSingleton<IMetricWindowStore, TableMetricWindowStore>();
         services.AddSingleton<ICommandLog, TableCommandLog>();
         services.AddSingleton<ICommandResultStore, TableCommandResultStore>();
         services.AddSingleton<IAgentCredentialStore, TableAgentCredentialStore>();
@@ -66,6 +71,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<RegistrationService>();
         services.AddSingleton<UnregistrationService>();
         services.AddSingleton<PoolService>();
+        services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();
         services.AddSingleton<EnrolmentService>();

@@ -24,6 +24,18 @@ public static class AppSettingNames
     /// <summary>Binding expression form of <see cref="ConnectivitySchedule"/> for the timer attribute.</summary>
     public const string ConnectivityScheduleExpression = "%" + ConnectivitySchedule + "%";
 
+    /// <summary>NCRONTAB schedule (six fields) of the pool evaluator.</summary>
+    public const string PoolsSchedule = "Pools:Schedule";
+
+    /// <summary>Binding expression form of <see cref="PoolsSchedule"/> for the timer attribute.</summary>
+    public const string PoolsScheduleExpression = "%" + PoolsSchedule + "%";
+
+    /// <summary>NCRONTAB schedule (six fields) of the timer that deletes old metric readings.</summary>
+    public const string MetricsPurgeSchedule = "Pools:MetricsPurgeSchedule";
+
+    /// <summary>Binding expression form of <see cref="MetricsPurgeSchedule"/> for the timer attribute.</summary>
+    public const string MetricsPurgeScheduleExpression = "%" + MetricsPurgeSchedule + "%";
+
     /// <summary>
     /// Service Bus for the command channel: a connection string (locally, the emulator's), or
     /// <c>__fullyQualifiedNamespace</c> (+ <c>__clientId</c>) with a managed identity in Azure.

@@ -43,5 +43,10 @@ public static class FunctionNames
     public const string ListPools = "ListPools";
     public const string UpdatePool = "UpdatePool";
     public const string DeletePool = "DeletePool";
+    public const string ListPoolEvents = "ListPoolEvents";
+    public const string EvaluatePools = "EvaluatePools";
+    public const string PoolEvaluationOrchestrator = "PoolEvaluationOrchestrator";
+    public const string EvaluatePoolPartition = "EvaluatePoolPartition";
+    public const string PurgeMetrics = "PurgeMetrics";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
 }

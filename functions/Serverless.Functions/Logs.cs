@@ -49,4 +49,13 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Agent group {AgentGroup} of tenant {TenantId} removed: {Revoked} credentials revoked")]
     public static partial void AgentGroupRemoved(ILogger logger, string tenantId, string agentGroup, int revoked);
+
+    [LoggerMessage(EventId = 2200, Level = LogLevel.Information, Message = "Pool {PoolId}: {Changes} member change(s): {Reason}")]
+    public static partial void PoolDecided(ILogger logger, string poolId, int changes, string reason);
+
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Purged {Count} metric readings past their retention")]
+    public static partial void MetricsPurged(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Pool {PoolId} member {MemberId}: agent answered {Kind} {Status}")]
+    public static partial void PoolMemberAnswered(ILogger logger, string poolId, string memberId, string kind, string status);
 }

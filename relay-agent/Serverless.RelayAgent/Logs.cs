@@ -68,4 +68,16 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Critical, Message = "The control plane at {ControlPlaneUrl} revoked this agent's credential: the agent is stopping and closing its session. Enrol it again (relay-agent enrol) to bring it back")]
     public static partial void CredentialRevoked(ILogger logger, string controlPlaneUrl);
+
+    [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Started instance {Name} on {Uri}: {State}")]
+    public static partial void InstanceStarted(ILogger logger, string uri, string name, Serverless.Contracts.Instances.InstanceState state);
+
+    [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Metrics subscription {SubscriptionId}: {Targets} members, {Refused} refused, every {IntervalSeconds} s")]
+    public static partial void MetricsSubscribed(ILogger logger, string subscriptionId, int targets, int refused, int intervalSeconds);
+
+    [LoggerMessage(EventId = 5105, Level = LogLevel.Debug, Message = "Metrics subscription {SubscriptionId} polled: {Samples} samples, {Failures} failures")]
+    public static partial void SubscriptionPolled(ILogger logger, string subscriptionId, int samples, int failures);
+
+    [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Metrics subscription {SubscriptionId} could not be polled: {Reason}")]
+    public static partial void SubscriptionPollFailed(ILogger logger, string subscriptionId, string reason);
 }

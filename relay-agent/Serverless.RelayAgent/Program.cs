@@ -130,11 +130,15 @@ builder.Services.AddSingleton<ICommandHandler, MetricsPollHandler>();
 builder.Services.AddSingleton<ICommandHandler, CapabilitiesVerifyHandler>();
 builder.Services.AddSingleton<ICommandHandler, InstanceStopHandler>();
 builder.Services.AddSingleton<ICommandHandler, ResourceUninstallHandler>();
+builder.Services.AddSingleton<ICommandHandler, InstanceStartHandler>();
+builder.Services.AddSingleton<ICommandHandler, MetricsSubscribeHandler>();
+builder.Services.AddSingleton<MetricsSubscriptions>();
 builder.Services.AddSingleton<CommandHandlerRegistry>();
 builder.Services.AddSingleton<ExecutionJournal>();
 builder.Services.AddSingleton<CommandExecutor>();
 builder.Services.AddHostedService<SessionWorker>();
 builder.Services.AddHostedService<HeartbeatWorker>();
+builder.Services.AddHostedService<MetricsWorker>();
 
 using var host = builder.Build();
 try

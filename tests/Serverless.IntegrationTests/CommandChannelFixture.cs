@@ -22,6 +22,9 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     /// </summary>
     public const int DisconnectedAfterSeconds = 15;
 
+    /// <summary>The pool evaluator's tick in these tests (production: 30 s).</summary>
+    public const int PoolTickSeconds = 2;
+
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
@@ -68,6 +71,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["CommandChannel__DefaultTimeoutSeconds"] = "30",
             ["LocalHost__VisibilityTimeout"] = "00:00:10",
             ["Connectivity__Schedule"] = "*/1 * * * * *",
+            ["Pools__Schedule"] = $"*/{PoolTickSeconds} * * * * *",
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
         });
     }

@@ -54,12 +54,19 @@ public sealed class LoadBalancerAppliance : IAsyncDisposable
     }
 
     /// <summary>Makes a member report this load from now on.</summary>
-    public void SteerLoad(int index, uint connections, uint cpuPercent)
+    public void SteerLoad(int index, uint connections, uint cpuPercent) => Change(index, member =>
     {
-        var root = JsonNode.Parse(File.ReadAllText(_statePath))!;
-        var member = root["members"]!.AsArray().First(m => m!["index"]!.GetValue<int>() == index)!;
         member["connections"] = connections;
         member["cpuPercent"] = cpuPercent;
+    });
+
+    /// <summary>Sets a member's admin state on the device itself (1 up, 2 down), as an operator at its console would.</summary>
+    public void SetAdminState(int index, int adminState) => Change(index, member => member["adminState"] = adminState);
+
+    private void Change(int index, Action<JsonNode> change)
+    {
+        var root = JsonNode.Parse(File.ReadAllText(_statePath))!;
+        change(root["members"]!.AsArray().First(m => m!["index"]!.GetValue<int>() == index)!);
         var temporary = _statePath + ".steer";
         File.WriteAllText(temporary, root.ToJsonString());
         File.Move(temporary, _statePath, overwrite: true);

@@ -42,6 +42,8 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["DurableTask__HubName"] = "t" + Guid.NewGuid().ToString("N")[..12],
             ["HistoryPurge__Schedule"] = "0 0 3 * * *",
             ["Connectivity__Schedule"] = "*/30 * * * * *",
+            ["Pools__Schedule"] = "*/30 * * * * *",
+            ["Pools__MetricsPurgeSchedule"] = "0 */10 * * * *",
             ["HistoryPurge__RetentionHours"] = "168",
             ["Registration__VerificationTimeoutSeconds"] = "120",
             ["Tenancy__DefaultTenantId"] = "default",

@@ -74,6 +74,10 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
         return (group, agents);
     }
 
+    /// <summary>Whether the group's agents are heard from now: only such groups are given new work.</summary>
+    public async Task<bool> IsConnectedAsync(string tenantId, string agentGroup, CancellationToken cancellationToken) =>
+        (await groups.GetAsync(tenantId, agentGroup, cancellationToken))?.Status == AgentGroupStatus.Connected;
+
     /// <summary>Why commands for the group should not be sent now, or null when they may.</summary>
     public async Task<string?> RefusalAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
     {

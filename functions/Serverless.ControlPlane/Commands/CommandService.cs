@@ -92,7 +92,8 @@ public sealed class CommandService(
             return ResultAcceptance.Duplicate;
         }
 
-        if (result.Correlation.InstanceId is not null && result.Correlation.EventName is not null)
+        // Orchestrations wait for an event by name; other waiters (pools) are named by the event alone.
+        if (result.Correlation.EventName is not null)
         {
             await notify(result, cancellationToken);
         }

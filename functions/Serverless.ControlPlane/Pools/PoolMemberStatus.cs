@@ -1,12 +1,16 @@
 namespace Serverless.ControlPlane.Pools;
 
-/// <summary>A member's live state, kept apart from the definition so evaluations and edits do not collide; <see cref="ETag"/> guards each transition.</summary>
+/// <summary>
+/// A member's live state, kept apart from the definition so evaluations and edits do not collide; <see cref="ETag"/>
+/// guards each transition (null: no row yet, the member has been Inactive since the pool was written).
+/// <see cref="PendingCommandId"/> is the command an Activating or Deactivating member waits for; only its result moves it on.
+/// </summary>
 public sealed record PoolMemberStatus(
     string TenantId,
     string PoolId,
     string MemberId,
     MemberState State,
     DateTimeOffset StateSince,
-    double? LatestMetric = null,
-    DateTimeOffset? LatestMetricAt = null,
+    string? Reason = null,
+    string? PendingCommandId = null,
     string? ETag = null);

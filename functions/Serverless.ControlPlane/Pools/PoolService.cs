@@ -9,7 +9,7 @@ namespace Serverless.ControlPlane.Pools;
 /// must be registered resources of the tenant (another tenant's are simply not found); policies that overlap or can
 /// never fire are refused. Replacing and deleting honour <c>If-Match</c>.
 /// </summary>
-public sealed class PoolService(IPoolStore pools, IResourceStore resources, TimeProvider clock)
+public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IResourceStore resources, IMetricWindowStore metrics, TimeProvider clock)
 {
     public const int MaxMembers = 500;
     public const int MaxHoldSeconds = 3600;
@@ -37,7 +37,8 @@ public sealed class PoolService(IPoolStore pools, IResourceStore resources, Time
         return pool is null ? DomainError.NotFound("pool", poolId) : pool;
     }
 
-    public async Task<Outcome<(PoolDefinition Pool, IReadOnlyList<PoolMemberStatus> Members)>> DescribeAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    /// <summary>The pool with its members' states and latest readings (of the last ten minutes).</summary>
+    public async Task<Outcome<PoolView>> DescribeAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
         var pool = await pools.GetAsync(tenantId, poolId, cancellationToken);
         if (pool is null)
@@ -45,7 +46,44 @@ public sealed class PoolService(IPoolStore pools, IResourceStore resources, Time
             return DomainError.NotFound("pool", poolId);
         }
 
-        return (pool, await pools.ListMemberStatusesAsync(tenantId, poolId, cancellationToken));
+        var statuses = await pools.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
+        var windows = await metrics.ReadAsync(
+            tenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(poolId, m.MemberId))], pool.Policy.Metric, clock.GetUtcNow().AddMinutes(-10), cancellationToken);
+        var latest = pool.Members
+            .Where(m => windows.TryGetValue(PoolCommandCorrelation.MemberKey(poolId, m.MemberId), out var w) && w.Count > 0)
+            .ToDictionary(m => m.MemberId, m => windows[PoolCommandCorrelation.MemberKey(poolId, m.MemberId)][^1], StringComparer.Ordinal);
+        return new PoolView(pool, statuses, latest);
+    }
+
+    /// <summary>The pool's decision log, newest first, a page at a time.</summary>
+    public async Task<Outcome<Page<PoolEvent>>> ListEventsAsync(string tenantId, string poolId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(pageSize, continuationToken, out var after) is { } invalid)
+        {
+            return invalid;
+        }
+
+        DateTimeOffset? before = null;
+        if (after is not null)
+        {
+            if (!long.TryParse(after, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ticks) || ticks > DateTimeOffset.MaxValue.UtcTicks)
+            {
+                return DomainError.Invalid([new FieldError("continuationToken", "is not a token this API returned.")]);
+            }
+
+            before = new DateTimeOffset(ticks, TimeSpan.Zero);
+        }
+
+        if (await pools.GetAsync(tenantId, poolId, cancellationToken) is null)
+        {
+            return DomainError.NotFound("pool", poolId);
+        }
+
+        var size = pageSize ?? Paging.DefaultPageSize;
+        var events = await runtime.ListEventsAsync(tenantId, poolId, size, before, cancellationToken);
+        return new Page<PoolEvent>(events, events.Count == size
+            ? ContinuationTokens.Encode(events[^1].At.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            : null);
     }
 
     public async Task<Outcome<Page<PoolDefinition>>> ListAsync(string tenantId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)

@@ -6,6 +6,7 @@ using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Pools;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
 
@@ -19,6 +20,7 @@ public sealed class AgentUplinkFunctions(
     AgentCredentialService credentials,
     CommandService commands,
     AgentTelemetryService telemetry,
+    PoolEvaluationService pools,
     ILogger<AgentUplinkFunctions> logger)
 {
     [Function(FunctionNames.PostCommandResult)]
@@ -99,7 +101,18 @@ public sealed class AgentUplinkFunctions(
 
     private async Task RaiseAsync(DurableTaskClient durableClient, CommandResult result, CancellationToken cancellationToken)
     {
-        var instanceId = result.Correlation.InstanceId!;
+        if (PoolCommandCorrelation.TryParse(result.Correlation, out var poolId, out var memberId))
+        {
+            await pools.ApplyResultAsync(result.TenantId, poolId, memberId, result, cancellationToken);
+            Logs.PoolMemberAnswered(logger, poolId, memberId, result.Kind, result.Status.ToString());
+            return;
+        }
+
+        if (result.Correlation.InstanceId is not { } instanceId)
+        {
+            return;
+        }
+
         if (await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
         {
             Logs.CommandResultOrphaned(logger, result.CommandId, instanceId);

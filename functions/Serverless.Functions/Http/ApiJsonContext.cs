@@ -44,6 +44,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(UpdatePoolRequest))]
 [JsonSerializable(typeof(PoolResponse))]
 [JsonSerializable(typeof(PoolListResponse))]
+[JsonSerializable(typeof(PoolEventListResponse))]
 [JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]

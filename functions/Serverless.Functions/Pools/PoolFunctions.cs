@@ -31,7 +31,7 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
 
         var outcome = await pools.CreateAsync(tenantId, body!, cancellationToken);
         return outcome.Succeeded
-            ? ApiResults.CreatedWithETag($"/api/v1/pools/{outcome.Value.PoolId}", PoolResponse.From(outcome.Value, []), outcome.Value.ETag)
+            ? ApiResults.CreatedWithETag($"/api/v1/pools/{outcome.Value.PoolId}", PoolResponse.From(outcome.Value), outcome.Value.ETag)
             : ApiResults.Problem(outcome.Error);
     }
 
@@ -49,7 +49,7 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
 
         var outcome = await pools.DescribeAsync(tenantId, poolId, cancellationToken);
         return outcome.Succeeded
-            ? ApiResults.OkWithETag(PoolResponse.From(outcome.Value.Pool, outcome.Value.Members), outcome.Value.Pool.ETag)
+            ? ApiResults.OkWithETag(PoolResponse.From(outcome.Value), outcome.Value.Pool.ETag)
             : ApiResults.Problem(outcome.Error);
     }
 
@@ -71,7 +71,7 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
 
         var outcome = await pools.ListAsync(tenantId, pageSize, request.Query["continuationToken"], cancellationToken);
         return outcome.Succeeded
-            ? TypedResults.Ok(new PoolListResponse([.. outcome.Value.Items.Select(p => PoolResponse.From(p, []))], outcome.Value.ContinuationToken))
+            ? TypedResults.Ok(new PoolListResponse([.. outcome.Value.Items.Select(p => PoolResponse.From(p))], outcome.Value.ContinuationToken))
             : ApiResults.Problem(outcome.Error);
     }
 
@@ -94,7 +94,7 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
         }
 
         var outcome = await pools.UpdateAsync(tenantId, poolId, body!, ApiResults.IfMatch(request), cancellationToken);
-        return outcome.Succeeded ? ApiResults.OkWithETag(PoolResponse.From(outcome.Value, []), outcome.Value.ETag) : ApiResults.Problem(outcome.Error);
+        return outcome.Succeeded ? ApiResults.OkWithETag(PoolResponse.From(outcome.Value), outcome.Value.ETag) : ApiResults.Problem(outcome.Error);
     }
 
     [Function(FunctionNames.DeletePool)]
@@ -111,5 +111,28 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
 
         var outcome = await pools.DeleteAsync(tenantId, poolId, ApiResults.IfMatch(request), cancellationToken);
         return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.ListPoolEvents)]
+    [ApiOperation("The pool's decision log, newest first: why each member changed, and what agents answered.", Response = typeof(PoolEventListResponse), Problems = [400, 404], Query = [PageQuery, TokenQuery])]
+    public async Task<IResult> ListEventsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/pools/{poolId}/events")] HttpRequest request,
+        string poolId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetInt(request, "pageSize", out var pageSize, out var problem))
+        {
+            return problem;
+        }
+
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await pools.ListEventsAsync(tenantId, poolId, pageSize, request.Query["continuationToken"], cancellationToken);
+        return outcome.Succeeded
+            ? TypedResults.Ok(new PoolEventListResponse([.. outcome.Value.Items.Select(PoolEventResponse.From)], outcome.Value.ContinuationToken))
+            : ApiResults.Problem(outcome.Error);
     }
 }

@@ -12,17 +12,25 @@ public sealed record PoolResponse(
     DateTimeOffset UpdatedAt)
 {
     /// <summary>A member without a recorded state has been Inactive since the pool was written.</summary>
-    public static PoolResponse From(PoolDefinition pool, IReadOnlyList<PoolMemberStatus> statuses)
+    public static PoolResponse From(PoolView view)
     {
+        var (pool, statuses, latest) = view;
         var byMember = statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
         return new PoolResponse(
             pool.PoolId,
             pool.ServiceKind,
-            [.. pool.Members.Select(m => byMember.TryGetValue(m.MemberId, out var s)
-                ? new PoolMemberResponse(m.MemberId, m.ResourceId, m.Zone, m.Index, m.Instance, s.State, s.StateSince, s.LatestMetric, s.LatestMetricAt)
-                : new PoolMemberResponse(m.MemberId, m.ResourceId, m.Zone, m.Index, m.Instance, MemberState.Inactive, pool.UpdatedAt, null, null))],
+            [.. pool.Members.Select(m =>
+            {
+                var status = byMember.GetValueOrDefault(m.MemberId);
+                MetricPoint? reading = latest.TryGetValue(m.MemberId, out var point) ? point : null;
+                return new PoolMemberResponse(
+                    m.MemberId, m.ResourceId, m.Zone, m.Index, m.Instance, status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt,
+                    status?.Reason, reading?.Value, reading?.At);
+            })],
             pool.Policy,
             pool.CreatedAt,
             pool.UpdatedAt);
     }
+
+    public static PoolResponse From(PoolDefinition pool) => From(new PoolView(pool, [], new Dictionary<string, MetricPoint>()));
 }

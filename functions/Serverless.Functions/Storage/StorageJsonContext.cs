@@ -8,4 +8,6 @@ namespace Serverless.Functions.Storage;
 [JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(IReadOnlyList<PoolMember>))]
 [JsonSerializable(typeof(PoolPolicy))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, DateTimeOffset>))]
+[JsonSerializable(typeof(IReadOnlyList<MemberChange>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

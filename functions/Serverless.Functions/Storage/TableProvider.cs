@@ -19,6 +19,8 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Instances = "Instances";
     public const string Pools = "Pools";
     public const string PoolMembers = "PoolMembers";
+    public const string PoolStates = "PoolStates";
+    public const string PoolEvents = "PoolEvents";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

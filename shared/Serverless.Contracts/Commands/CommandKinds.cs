@@ -35,4 +35,10 @@ public static class CommandKinds
 
     /// <summary>Releases what the agent holds for a resource that is being unregistered.</summary>
     public const string UninstallResource = "resource.uninstall";
+
+    /// <summary>Starts an instance on a virtualization host.</summary>
+    public const string StartInstance = "instance.start";
+
+    /// <summary>Makes the agent poll members' metrics on an interval and post them to the uplink.</summary>
+    public const string SubscribeMetrics = "metrics.subscribe";
 }

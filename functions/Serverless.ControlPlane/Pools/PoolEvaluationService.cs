@@ -1,0 +1,213 @@
+using System.Text.Json;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
+using Serverless.Contracts.Snmp;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// One evaluator tick for a pool: read its members' states and metric windows and its agent groups' connectivity,
+/// decide with <see cref="PoolPolicyEngine"/>, write each transition conditionally on the member's ETag (so two
+/// evaluators cannot both act), send the commands through each member's agent group, log the decision, and keep the
+/// agents' metric subscriptions renewed. Results of the commands move members on in <see cref="ApplyResultAsync"/>.
+/// </summary>
+public sealed class PoolEvaluationService(
+    IPoolRuntimeStore runtime,
+    IMetricWindowStore metrics,
+    IResourceStore resources,
+    IZoneStore zones,
+    ConnectivityService connectivity,
+    CommandService commands,
+    TimeProvider clock)
+{
+    /// <summary>How often each agent group's subscription is renewed, and how long it lasts without renewal.</summary>
+    public static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(60);
+
+    public static readonly TimeSpan SubscriptionLease = TimeSpan.FromSeconds(180);
+
+    /// <summary>The partition a pool belongs to: evaluators split the pools by it (stable across processes).</summary>
+    public static int PartitionOf(string tenantId, string poolId, int partitions)
+    {
+        var hash = 2166136261u;
+        foreach (var c in $"{tenantId}|{poolId}")
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)partitions);
+    }
+
+    /// <summary>Evaluates every pool of one partition, a few at a time; returns the decisions that changed something.</summary>
+    public async Task<IReadOnlyList<PoolDecision>> EvaluatePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
+    {
+        var pools = (await runtime.ListEveryPoolAsync(cancellationToken)).Where(p => PartitionOf(p.TenantId, p.PoolId, partitions) == partition).ToList();
+        var acted = new List<PoolDecision>();
+        await Parallel.ForEachAsync(pools, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (pool, token) =>
+        {
+            var decision = await EvaluateAsync(pool, token);
+            if (decision.Acts)
+            {
+                lock (acted)
+                {
+                    acted.Add(decision);
+                }
+            }
+        });
+        return acted;
+    }
+
+    public async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var statuses = (await runtime.ListMemberStatusesAsync(pool.TenantId, pool.PoolId, cancellationToken)).ToDictionary(s => s.MemberId, StringComparer.Ordinal);
+        var state = await runtime.GetStateAsync(pool.TenantId, pool.PoolId, cancellationToken)
+            ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
+        var hosts = await ResourcesAsync(pool, cancellationToken);
+        var connected = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var kinds = new Dictionary<string, ZoneKind>(StringComparer.Ordinal);
+        foreach (var zone in pool.Members.Select(m => m.Zone).Distinct())
+        {
+            connected[zone] = await connectivity.IsConnectedAsync(pool.TenantId, zone, cancellationToken);
+            kinds[zone] = (await zones.GetAsync(pool.TenantId, zone, cancellationToken))?.Kind ?? ZoneKind.Client;
+        }
+
+        var policy = pool.Policy;
+        var lookback = TimeSpan.FromSeconds(Math.Max(policy.ActivateAfterSeconds, policy.DeactivateAfterSeconds) + 3 * policy.MetricsIntervalSeconds);
+        var windows = await metrics.ReadAsync(
+            pool.TenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId))], policy.Metric, now - lookback, cancellationToken);
+
+        var snapshot = new PoolSnapshot(pool.PoolId, policy, [.. pool.Members.Select(m =>
+        {
+            var status = statuses.GetValueOrDefault(m.MemberId);
+            var usable = connected[m.Zone] && hosts.TryGetValue(m.ResourceId, out var resource) && resource.State == RegistrationState.Registered;
+            return new MemberSnapshot(
+                m.MemberId, kinds[m.Zone], status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt, usable,
+                windows.GetValueOrDefault(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId)) ?? []);
+        })], state.LastChangeAt);
+
+        var decision = PoolPolicyEngine.Decide(snapshot, now);
+        var applied = new List<MemberChange>();
+        foreach (var change in decision.Changes)
+        {
+            var member = pool.Members.First(m => m.MemberId == change.MemberId);
+            var current = statuses.GetValueOrDefault(change.MemberId);
+            var commandId = change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null;
+            var next = new PoolMemberStatus(pool.TenantId, pool.PoolId, change.MemberId, change.To, now, change.Reason, commandId);
+            if (!await runtime.TrySetMemberStatusAsync(next, current?.ETag, cancellationToken))
+            {
+                continue;
+            }
+
+            applied.Add(change);
+            if (commandId is not null)
+            {
+                await SendAsync(pool, member, hosts[member.ResourceId], change.To == MemberState.Activating, commandId, now, cancellationToken);
+            }
+        }
+
+        var result = decision with { Changes = applied };
+        if (applied.Count > 0)
+        {
+            await runtime.AddEventAsync(new PoolEvent(pool.TenantId, pool.PoolId, now, "decision", decision.Reason, decision.Load, applied), cancellationToken);
+        }
+
+        var scaled = applied.Any(c => c.To is MemberState.Activating or MemberState.Deactivating);
+        await RenewSubscriptionsAsync(pool, state with { LastChangeAt = scaled ? now : state.LastChangeAt }, hosts, connected, now, cancellationToken);
+        return result;
+    }
+
+    /// <summary>
+    /// An agent answered a member's activation or deactivation: Active or Inactive when it succeeded, Unhealthy with the
+    /// agent's reason when it did not. A result that is not the member's pending command changes nothing.
+    /// </summary>
+    public async Task<bool> ApplyResultAsync(string tenantId, string poolId, string memberId, CommandResult result, CancellationToken cancellationToken)
+    {
+        var status = await runtime.GetMemberStatusAsync(tenantId, poolId, memberId, cancellationToken);
+        if (status is null || status.PendingCommandId != result.CommandId || status.State is not (MemberState.Activating or MemberState.Deactivating))
+        {
+            return false;
+        }
+
+        var activating = status.State == MemberState.Activating;
+        var (state, reason) = result.Status == CommandStatus.Succeeded
+            ? (activating ? MemberState.Active : MemberState.Inactive, $"agent {result.AgentId} confirmed the {(activating ? "activation" : "deactivation")}")
+            : (MemberState.Unhealthy, $"the {(activating ? "activation" : "deactivation")} failed ({result.Error?.Kind.ToString() ?? result.Status.ToString()}): {result.Error?.Message}");
+        var now = clock.GetUtcNow();
+        if (!await runtime.TrySetMemberStatusAsync(new PoolMemberStatus(tenantId, poolId, memberId, state, now, reason), status.ETag, cancellationToken))
+        {
+            return false;
+        }
+
+        await runtime.AddEventAsync(new PoolEvent(tenantId, poolId, now, "result", reason, null, [new MemberChange(memberId, status.State, state, reason)]), cancellationToken);
+        return true;
+    }
+
+    private async Task<Dictionary<string, ResourceRegistration>> ResourcesAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);
+        foreach (var id in pool.Members.Select(m => m.ResourceId).Distinct())
+        {
+            if (await resources.GetAsync(pool.TenantId, id, cancellationToken) is { } resource)
+            {
+                found[id] = resource;
+            }
+        }
+
+        return found;
+    }
+
+    private Task SendAsync(PoolDefinition pool, PoolMember member, ResourceRegistration resource, bool activate, string commandId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var key = PoolCommandCorrelation.MemberKey(pool.PoolId, member.MemberId);
+        var (kind, payload) = member.IsApplianceManaged
+            ? (activate ? CommandKinds.ActivateMember : CommandKinds.DeactivateMember,
+                JsonSerializer.SerializeToElement(
+                    new MemberActionPayload(key, new SnmpMember(new SnmpDevice(resource.Endpoint, resource.Credential ?? string.Empty), resource.DeviceProfile ?? string.Empty, member.Index)),
+                    ContractsJsonContext.Default.MemberActionPayload))
+            : activate
+                ? (CommandKinds.StartInstance, JsonSerializer.SerializeToElement(new InstanceStartPayload(resource.Endpoint, member.Instance!), ContractsJsonContext.Default.InstanceStartPayload))
+                : (CommandKinds.StopInstance, JsonSerializer.SerializeToElement(
+                    new InstanceStopPayload(resource.Endpoint, member.Instance!, Math.Max(0, pool.Policy.ActionTimeoutSeconds - 30)), ContractsJsonContext.Default.InstanceStopPayload));
+        return commands.SendAsync(
+            new CommandRequest(commandId, pool.TenantId, member.Zone, kind, payload, now, pool.Policy.ActionTimeoutSeconds, PoolCommandCorrelation.For(pool.PoolId, member.MemberId), null),
+            cancellationToken);
+    }
+
+    /// <summary>
+    /// Keeps each agent group polling its appliance-managed members: a subscription is sent when the pool changed since
+    /// the last one or <see cref="SubscriptionRenewal"/> has passed, and lasts <see cref="SubscriptionLease"/>.
+    /// </summary>
+    private async Task RenewSubscriptionsAsync(
+        PoolDefinition pool, PoolState state, Dictionary<string, ResourceRegistration> hosts, Dictionary<string, bool> connected, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
+        var changed = state.SubscribedVersion != pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var group in pool.Members.Where(m => m.IsApplianceManaged && hosts.ContainsKey(m.ResourceId)).GroupBy(m => m.Zone))
+        {
+            if (!connected[group.Key] || (!changed && subscribed.TryGetValue(group.Key, out var at) && now - at < SubscriptionRenewal))
+            {
+                continue;
+            }
+
+            var targets = group.Select(m => new MetricsPollTarget(
+                PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId),
+                new SnmpMember(new SnmpDevice(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential ?? string.Empty), hosts[m.ResourceId].DeviceProfile ?? string.Empty, m.Index))).ToList();
+            var payload = new MetricsSubscribePayload(pool.PoolId, pool.Policy.MetricsIntervalSeconds, (int)SubscriptionLease.TotalSeconds, targets);
+            await commands.SendAsync(
+                new CommandRequest(Guid.NewGuid().ToString("N"), pool.TenantId, group.Key, CommandKinds.SubscribeMetrics,
+                    JsonSerializer.SerializeToElement(payload, ContractsJsonContext.Default.MetricsSubscribePayload), now, 60, new CommandCorrelation(null, null), null),
+                cancellationToken);
+            subscribed[group.Key] = now;
+        }
+
+        // Conditional: of two evaluators racing on one pool, only one records the change.
+        await runtime.TrySetStateAsync(
+            state with { SubscribedAt = subscribed, SubscribedVersion = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            cancellationToken);
+    }
+}

@@ -1,0 +1,13 @@
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// What the evaluator remembers of a pool between ticks: its last change (for the cooldown) and when it last renewed
+/// each agent group's metric subscription, for which version of the pool.
+/// </summary>
+public sealed record PoolState(
+    string TenantId,
+    string PoolId,
+    DateTimeOffset? LastChangeAt,
+    IReadOnlyDictionary<string, DateTimeOffset> SubscribedAt,
+    string? SubscribedVersion,
+    string? ETag = null);

@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Pools;
+
+public sealed record PoolEventListResponse(IReadOnlyList<PoolEventResponse> Items, string? ContinuationToken);

@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Pools;
+
+public sealed record PoolPartition(int Index, int Count);

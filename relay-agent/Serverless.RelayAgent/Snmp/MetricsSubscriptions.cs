@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+
+namespace Serverless.RelayAgent.Snmp;
+
+/// <summary>
+/// The metric subscriptions the agent serves: each a prepared poll plan, an interval and a lease. Held in memory: the
+/// control plane renews every subscription well within its lease, so an agent that restarts or takes over a session
+/// is subscribed again within one renewal.
+/// </summary>
+public sealed class MetricsSubscriptions(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
+
+    public int Count => _subscriptions.Count;
+
+    /// <summary>Adds or renews the subscription: a new one polls at once, a renewed one keeps its schedule.</summary>
+    public DateTimeOffset Put(string id, MetricsPollPlan plan, TimeSpan interval, TimeSpan lease)
+    {
+        var now = clock.GetUtcNow();
+        var expiresAt = now + lease;
+        _subscriptions.AddOrUpdate(
+            id,
+            _ => new Subscription(id, plan, interval, expiresAt, now),
+            (_, existing) => new Subscription(id, plan, interval, expiresAt, existing.NextPollAt < now + interval ? existing.NextPollAt : now + interval));
+        return expiresAt;
+    }
+
+    public bool Remove(string id) => _subscriptions.TryRemove(id, out _);
+
+    /// <summary>The subscriptions due now, each moved to its next poll; lapsed ones are dropped.</summary>
+    public IReadOnlyList<Subscription> TakeDue()
+    {
+        var now = clock.GetUtcNow();
+        var due = new List<Subscription>();
+        foreach (var (id, subscription) in _subscriptions)
+        {
+            if (subscription.ExpiresAt <= now)
+            {
+                _subscriptions.TryRemove(new KeyValuePair<string, Subscription>(id, subscription));
+            }
+            else if (subscription.NextPollAt <= now)
+            {
+                var next = subscription with { NextPollAt = subscription.NextPollAt + subscription.Interval <= now ? now + subscription.Interval : subscription.NextPollAt + subscription.Interval };
+                if (_subscriptions.TryUpdate(id, next, subscription))
+                {
+                    due.Add(subscription);
+                }
+            }
+        }
+
+        return due;
+    }
+
+    public sealed record Subscription(string Id, MetricsPollPlan Plan, TimeSpan Interval, DateTimeOffset ExpiresAt, DateTimeOffset NextPollAt);
+}

@@ -1,0 +1,128 @@
+using System.Net;
+using Serverless.Snmp;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// A hybrid pool end to end: a simulated load balancer (snmpd) in a client zone with its relay agent, a libvirt
+/// test-driver host in a provider zone with another agent, the local host's evaluator ticking every
+/// <see cref="CommandChannelFixture.PoolTickSeconds"/> s. The agents poll the appliance's load on subscription and post
+/// it over the uplink; the evaluator activates and deactivates members through Service Bus, and the test checks the
+/// device with its own SNMP reads.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
+{
+    private const string AdminStateOid = "1.3.6.1.4.1.8072.9999.1.1";
+    private const int HoldSeconds = 10;
+
+    [Fact]
+    public async Task HybridPool_LoadUpAndDown_ActivatesAndDeactivatesOnTheDevice_AndALostZoneIsReplacedByTheOther()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 2);
+        appliance.SetAdminState(1, 2);
+        appliance.SetAdminState(2, 2);
+        using var client = fixture.Host.CreateClient();
+        await Api.CreateZoneAsync(client, "hybrid-cloud", "provider");
+        var lbAgent = await fixture.StartAgentAsync("agent-hybrid-dc", "hybrid-dc", new Dictionary<string, string>
+        {
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+            ["RelayAgent__HeartbeatIntervalSeconds"] = "2",
+        });
+        await using var cloudAgent = await fixture.StartAgentAsync("agent-hybrid-cloud", "hybrid-cloud", new Dictionary<string, string>
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = "test:///default",
+            ["RelayAgent__HeartbeatIntervalSeconds"] = "2",
+        });
+        try
+        {
+            var lb = await RegisterAsync(client, "hybrid-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+            var kvm = await RegisterAsync(client, "hybrid-cloud", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
+            var pool = "hybrid-" + Guid.NewGuid().ToString("N")[..6];
+            using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+                {"name":"{{{pool}}}","serviceKind":"loadBalancer",
+                 "members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1"},{"id":"lb-2","resource":"{{{lb}}}","index":"2"},{"id":"vm-1","resource":"{{{kvm}}}","instance":"test"}],
+                 "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":{{{HoldSeconds}}},"deactivateBelow":40,"deactivateAfterSeconds":{{{HoldSeconds}}},
+                           "cooldownSeconds":0,"minActive":1,"maxActive":3,"step":1,"preference":"clientFirst","metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
+                """)))
+            {
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+
+            // The minimum: the client zone's first member comes up on the device.
+            await WaitForDeviceAsync(appliance, [1, 2], "lb-1 up for the minimum");
+            await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:inactive,vm-1:inactive", "lb-1 active");
+
+            // Load above 100 on the only active member, held for the hold time: lb-2 comes up within two ticks after it.
+            appliance.SteerLoad(1, 400, 80);
+            await WaitForDeviceAsync(appliance, [1, 1], "lb-2 up once the load held above 100");
+            await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:active,vm-1:inactive", "lb-2 active");
+
+            // Load below 40 on both, held: one member goes down again (the last in preference order).
+            appliance.SteerLoad(1, 10, 5);
+            appliance.SteerLoad(2, 10, 5);
+            await WaitForDeviceAsync(appliance, [1, 2], "lb-2 down once the load held below 40");
+            await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:inactive,vm-1:inactive", "lb-2 inactive");
+
+            // The client zone's agent dies: its members are not counted nor chosen, and the provider zone meets the minimum.
+            await lbAgent.KillAsync();
+            await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:inactive,vm-1:active", "vm-1 active in the provider zone",
+                TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 45));
+
+            var reasons = await EventReasonsAsync(client, pool);
+            Assert.Contains(reasons, r => r.StartsWith("load ", StringComparison.Ordinal) && r.Contains("above 100", StringComparison.Ordinal));
+            Assert.Contains(reasons, r => r.StartsWith("load ", StringComparison.Ordinal) && r.Contains("below 40", StringComparison.Ordinal));
+            Assert.Contains(reasons, r => r.Contains("below the minimum of 1", StringComparison.Ordinal));
+            Assert.Contains(reasons, r => r.StartsWith("agent agent-hybrid-cloud confirmed the activation", StringComparison.Ordinal));
+        }
+        finally
+        {
+            await lbAgent.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> RegisterAsync(HttpClient client, string zone, string fields)
+    {
+        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
+        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"{{zone}}",{{fields[1..]}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the registration");
+        Assert.True(operation.GetProperty("result").GetProperty("state").GetString() == "registered", operation.ToString());
+        return name;
+    }
+
+    /// <summary>Reads the members' admin states from the device over SNMP until they are <paramref name="expected"/>.</summary>
+    private static async Task WaitForDeviceAsync(LoadBalancerAppliance appliance, int[] expected, string what)
+    {
+        await using var snmp = new SnmpClient();
+        var target = new CommunityTarget(appliance.Snmpd.EndPoint, SnmpdProcess.ReadCommunity);
+        var oids = expected.Select((_, i) => Oid.Parse($"{AdminStateOid}.{i + 1}")).ToList();
+        await Eventually.GetAsync(async () =>
+        {
+            var states = (await snmp.GetAsync(target, oids)).Select(b => b.Value.AsInt32()).ToArray();
+            return states.SequenceEqual(expected) ? states : null;
+        }, TimeSpan.FromSeconds(HoldSeconds + 30), what);
+    }
+
+    private static async Task WaitForMembersAsync(HttpClient client, string pool, string expected, string what, TimeSpan? timeout = null)
+    {
+        await Eventually.GetAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
+            var members = (await Api.ReadJsonAsync(response)).GetProperty("members").EnumerateArray()
+                .Select(m => $"{m.GetProperty("id").GetString()}:{m.GetProperty("state").GetString()}");
+            var actual = string.Join(",", members);
+            return actual == expected ? actual : null;
+        }, timeout ?? TimeSpan.FromSeconds(HoldSeconds + 30), what);
+    }
+
+    private static async Task<List<string>> EventReasonsAsync(HttpClient client, string pool)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/pools/{pool}/events?pageSize=200", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray().Select(e => e.GetProperty("reason").GetString()!)];
+    }
+}
