@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
@@ -12,7 +11,7 @@ namespace Serverless.ControlPlane.Tests;
 public sealed class CommandServiceTests
 {
     private static readonly AgentIdentity Agent = new("contoso", "agent-1", "dc-1", "c1");
-    private readonly Recorder _recorder = new();
+    private readonly CommandRecorder _recorder = new();
     private readonly InMemoryAgentStores _agents = new();
     private readonly CommandService _service;
 
@@ -123,33 +122,5 @@ public sealed class CommandServiceTests
         var at = DateTimeOffset.UtcNow;
         return new CommandResult(SchemaVersions.Current, commandId, "contoso", "dc-1", "agent-1", CommandKinds.Ping, CommandStatus.Succeeded,
             JsonDocument.Parse("{}").RootElement, null, new CommandTimings(at, at, at), new CommandCorrelation("contoso.op", $"CommandResult:{commandId}"), null);
-    }
-
-    private sealed class Recorder : ICommandDispatcher, ICommandLog, ICommandResultStore
-    {
-        public List<string> Events { get; } = [];
-
-        public List<CommandEnvelope> Sent { get; } = [];
-
-        public ConcurrentDictionary<string, CommandResult> Results { get; } = new();
-
-        public Task SendAsync(CommandEnvelope command, CancellationToken cancellationToken)
-        {
-            Events.Add($"send {command.CommandId}");
-            Sent.Add(command);
-            return Task.CompletedTask;
-        }
-
-        public Task RecordAsync(CommandRecord command, CancellationToken cancellationToken)
-        {
-            Events.Add($"log {command.CommandId}");
-            return Task.CompletedTask;
-        }
-
-        public Task<CommandResult?> GetAsync(string tenantId, string commandId, CancellationToken cancellationToken) =>
-            Task.FromResult(Results.GetValueOrDefault(commandId));
-
-        public Task<bool> TryAddAsync(CommandResult result, CancellationToken cancellationToken) =>
-            Task.FromResult(Results.TryAdd(result.CommandId, result));
     }
 }

@@ -3,10 +3,13 @@ using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Tests;
 
-/// <summary>Pools with a version counter as ETag, as a table gives them; for service tests.</summary>
-public sealed class InMemoryPoolStore : IPoolStore
+/// <summary>Pools, members' states, pool states and events, with a version counter as ETag, as a table gives them; for service tests.</summary>
+public class InMemoryPoolStore : IPoolStore, IPoolRuntimeStore
 {
     private readonly ConcurrentDictionary<(string, string), PoolDefinition> _pools = new();
+    private readonly ConcurrentDictionary<(string, string, string), PoolMemberStatus> _statuses = new();
+    private readonly ConcurrentDictionary<(string, string), PoolState> _states = new();
+    private readonly ConcurrentQueue<PoolEvent> _events = new();
     private int _version;
 
     public Task<PoolDefinition?> GetAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
@@ -36,8 +39,47 @@ public sealed class InMemoryPoolStore : IPoolStore
         return Task.FromResult(_pools.TryGetValue(key, out var current) && (etag is null || current.ETag == etag) && _pools.TryRemove(key, out _));
     }
 
-    public Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<PoolMemberStatus>>([]);
+    public virtual Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PoolMemberStatus>>([.. _statuses.Values.Where(s => s.TenantId == tenantId && s.PoolId == poolId)]);
+
+    public Task<IReadOnlyList<PoolDefinition>> ListEveryPoolAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PoolDefinition>>([.. _pools.Values]);
+
+    public Task<PoolMemberStatus?> GetMemberStatusAsync(string tenantId, string poolId, string memberId, CancellationToken cancellationToken) =>
+        Task.FromResult(_statuses.GetValueOrDefault((tenantId, poolId, memberId)));
+
+    public Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken)
+    {
+        var key = (next.TenantId, next.PoolId, next.MemberId);
+        var versioned = next with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
+        if (expectedETag is null)
+        {
+            return Task.FromResult(_statuses.TryAdd(key, versioned));
+        }
+
+        return Task.FromResult(_statuses.TryGetValue(key, out var current) && current.ETag == expectedETag && _statuses.TryUpdate(key, versioned, current));
+    }
+
+    public Task<PoolState?> GetStateAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
+        Task.FromResult(_states.GetValueOrDefault((tenantId, poolId)));
+
+    public Task<bool> TrySetStateAsync(PoolState state, CancellationToken cancellationToken)
+    {
+        var key = (state.TenantId, state.PoolId);
+        var versioned = state with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
+        return Task.FromResult(state.ETag is null
+            ? _states.TryAdd(key, versioned)
+            : _states.TryGetValue(key, out var current) && current.ETag == state.ETag && _states.TryUpdate(key, versioned, current));
+    }
+
+    public Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken)
+    {
+        _events.Enqueue(poolEvent);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PoolEvent>> ListEventsAsync(string tenantId, string poolId, int pageSize, DateTimeOffset? before, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PoolEvent>>([.. _events.Where(e => e.TenantId == tenantId && e.PoolId == poolId && (before is null || e.At < before)).Reverse().Take(pageSize)]);
 
     private PoolDefinition Versioned(PoolDefinition pool) => pool with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
 }

@@ -17,7 +17,7 @@ public sealed class PoolServiceTests
 
     public PoolServiceTests()
     {
-        _service = new PoolService(_pools, _resources, new ManualClock(At));
+        _service = new PoolService(_pools, _pools, _resources, new InMemoryMetricWindows(), new ManualClock(At));
         Register(Tenant, "lb-1", "dc-1", ResourceKind.SnmpAppliance, RegistrationState.Registered);
         Register(Tenant, "kvm-1", "azure-1", ResourceKind.VirtualizationHost, RegistrationState.Registered);
         Register(Tenant, "kvm-old", "dc-1", ResourceKind.VirtualizationHost, RegistrationState.Rejected);

@@ -22,7 +22,7 @@ public sealed class UnregistrationTests
 
     public UnregistrationTests() =>
         _service = new UnregistrationService(
-            _stores, _stores, new PoolService(_pools, _stores, new ManualClock(At)), Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
+            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
 
     [Fact]
     public async Task Plan_HostWithActiveInstances_IsBlockedNamingEachUnlessForced()

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Pools;
+using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Tests;
+
+/// <summary>
+/// The evaluator's side effects: transitions written conditionally (two evaluators racing act once), commands shaped for
+/// the member's kind and sent to its zone's group, subscriptions renewed, and agents' answers moving members on.
+/// </summary>
+public sealed class PoolEvaluationServiceTests
+{
+    private const string Tenant = "contoso";
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 12, 0, 0, TimeSpan.Zero);
+
+    private readonly ManualClock _clock = new(Now);
+    private readonly InMemoryResourceStores _resources = new();
+    private readonly InMemoryZoneStore _zones = new();
+    private readonly InMemoryAgentStores _agents = new();
+    private readonly InMemoryMetricWindows _metrics = new();
+    private readonly CommandRecorder _commands = new();
+
+    public PoolEvaluationServiceTests()
+    {
+        _zones.TryAddAsync(new Zone(Tenant, "dc-1", ZoneKind.Client, null, Now), CancellationToken.None).GetAwaiter().GetResult();
+        _zones.TryAddAsync(new Zone(Tenant, "cloud-1", ZoneKind.Provider, null, Now), CancellationToken.None).GetAwaiter().GetResult();
+        foreach (var zone in new[] { "dc-1", "cloud-1" })
+        {
+            _agents.UpsertAsync(new AgentGroupConnectivity(Tenant, zone, AgentGroupStatus.Connected, Now, Now), CancellationToken.None).GetAwaiter().GetResult();
+        }
+
+        _resources.UpsertAsync(new ResourceRegistration(Tenant, "lb-1", "dc-1", ResourceKind.SnmpAppliance, "10.0.0.5:161", "simulated-load-balancer", [],
+            RegistrationState.Registered, [], new Dictionary<string, string>(), "op", Now, Now, "lb-cred"), CancellationToken.None).GetAwaiter().GetResult();
+        _resources.UpsertAsync(new ResourceRegistration(Tenant, "kvm-1", "cloud-1", ResourceKind.VirtualizationHost, "qemu:///system", null, [],
+            RegistrationState.Registered, [], new Dictionary<string, string>(), "op", Now, Now), CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    [Fact]
+    public async Task Evaluate_NewPool_ActivatesTheMinimumOnTheDevice_AndSubscribesTheApplianceGroup()
+    {
+        var store = new InMemoryPoolStore();
+        var pool = await AddPoolAsync(store);
+
+        var decision = await Evaluator(store).EvaluateAsync(pool, CancellationToken.None);
+
+        Assert.Equal(["lb-a→Activating"], decision.Changes.Select(c => $"{c.MemberId}→{c.To}"));
+        var activate = Assert.Single(_commands.Sent, c => c.Kind == CommandKinds.ActivateMember);
+        Assert.Equal("dc-1", activate.AgentGroup);
+        var payload = activate.Payload.Deserialize(ContractsJsonContext.Default.MemberActionPayload)!;
+        Assert.Equal(("web.lb-a", "10.0.0.5:161", "lb-cred", "simulated-load-balancer", "1"),
+            (payload.ResourceId, payload.Snmp!.Device.Address, payload.Snmp.Device.Credential, payload.Snmp.Profile, payload.Snmp.Index));
+        var subscribe = Assert.Single(_commands.Sent, c => c.Kind == CommandKinds.SubscribeMetrics);
+        Assert.Equal(["web.lb-a", "web.lb-b"], subscribe.Payload.Deserialize(ContractsJsonContext.Default.MetricsSubscribePayload)!.Targets.Select(t => t.ResourceId));
+        var status = await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None);
+        Assert.Equal((MemberState.Activating, activate.CommandId), (status!.State, status.PendingCommandId));
+    }
+
+    [Fact]
+    public async Task Evaluate_TwoEvaluatorsRacingOnOnePool_ActOnce()
+    {
+        var store = new RendezvousPoolStore(2);
+        var pool = await AddPoolAsync(store);
+
+        var decisions = await Task.WhenAll(Evaluator(store).EvaluateAsync(pool, CancellationToken.None), Evaluator(store).EvaluateAsync(pool, CancellationToken.None));
+
+        Assert.Equal(1, decisions.Sum(d => d.Changes.Count));
+        Assert.Single(_commands.Sent, c => c.Kind == CommandKinds.ActivateMember);
+    }
+
+    [Fact]
+    public async Task ApplyResult_OnlyThePendingCommandMovesTheMember_SuccessToActive_FailureToUnhealthy()
+    {
+        var store = new InMemoryPoolStore();
+        var pool = await AddPoolAsync(store);
+        var evaluator = Evaluator(store);
+        await evaluator.EvaluateAsync(pool, CancellationToken.None);
+        var pending = (await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None))!.PendingCommandId!;
+
+        Assert.False(await evaluator.ApplyResultAsync(Tenant, "web", "lb-a", Result("someone-else", CommandStatus.Succeeded), CancellationToken.None));
+        Assert.True(await evaluator.ApplyResultAsync(Tenant, "web", "lb-a", Result(pending, CommandStatus.Succeeded), CancellationToken.None));
+        Assert.False(await evaluator.ApplyResultAsync(Tenant, "web", "lb-a", Result(pending, CommandStatus.Succeeded), CancellationToken.None));
+        Assert.Equal(MemberState.Active, (await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None))!.State);
+
+        await store.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "lb-b", MemberState.Activating, Now, "test", "cmd-b"), null, CancellationToken.None);
+        await evaluator.ApplyResultAsync(Tenant, "web", "lb-b", Result("cmd-b", CommandStatus.Failed), CancellationToken.None);
+        var failed = (await store.GetMemberStatusAsync(Tenant, "web", "lb-b", CancellationToken.None))!;
+        Assert.Equal(MemberState.Unhealthy, failed.State);
+        Assert.Equal("the activation failed (Unreachable): 10.0.0.5:161 did not answer", failed.Reason);
+    }
+
+    [Fact]
+    public async Task Evaluate_ClientGroupDisconnected_StartsTheProviderInstanceInstead()
+    {
+        var store = new InMemoryPoolStore();
+        var pool = await AddPoolAsync(store);
+        await _agents.UpsertAsync(new AgentGroupConnectivity(Tenant, "dc-1", AgentGroupStatus.Disconnected, Now.AddMinutes(-5), Now), CancellationToken.None);
+
+        var decision = await Evaluator(store).EvaluateAsync(pool, CancellationToken.None);
+
+        Assert.Equal(["vm-a→Activating"], decision.Changes.Select(c => $"{c.MemberId}→{c.To}"));
+        var start = Assert.Single(_commands.Sent);
+        Assert.Equal((CommandKinds.StartInstance, "cloud-1"), (start.Kind, start.AgentGroup));
+    }
+
+    private PoolEvaluationService Evaluator(IPoolRuntimeStore store)
+    {
+        var connectivity = new ConnectivityService(_agents, _agents, Options.Create(new ConnectivityOptions()), _clock);
+        var commands = new CommandService(_commands, _commands, _commands, connectivity, Options.Create(new CommandChannelOptions()));
+        return new PoolEvaluationService(store, _metrics, _resources, _zones, connectivity, commands, _clock);
+    }
+
+    private static async Task<PoolDefinition> AddPoolAsync(InMemoryPoolStore store)
+    {
+        var pool = new PoolDefinition(Tenant, "web", ServiceKind.LoadBalancer,
+            [new PoolMember("lb-a", "lb-1", "dc-1", "1", null), new PoolMember("lb-b", "lb-1", "dc-1", "2", null), new PoolMember("vm-a", "kvm-1", "cloud-1", null, "web-1")],
+            new PoolPolicy("connections.active", 100, 60, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst), Now.AddHours(-1), Now.AddHours(-1));
+        await store.TryAddAsync(pool, CancellationToken.None);
+        return (await store.GetAsync(Tenant, "web", CancellationToken.None))!;
+    }
+
+    private static CommandResult Result(string commandId, CommandStatus status) => new(
+        SchemaVersions.Current, commandId, Tenant, "dc-1", "agent-1", CommandKinds.ActivateMember, status,
+        status == CommandStatus.Succeeded ? JsonDocument.Parse("""{"resourceId":"web.lb-a","active":true,"applied":[]}""").RootElement : null,
+        status == CommandStatus.Succeeded ? null : new CommandError(CommandErrorKind.Unreachable, "10.0.0.5:161 did not answer"),
+        new CommandTimings(Now, Now, Now), PoolCommandCorrelation.For("web", "lb-a"), null);
+
+    /// <summary>Holds every reader of a pool's member states until <c>parties</c> have read them: both evaluators see the same versions.</summary>
+    private sealed class RendezvousPoolStore(int parties) : InMemoryPoolStore
+    {
+        private readonly Barrier _barrier = new(parties);
+
+        public override async Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+        {
+            var statuses = await base.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
+            await Task.Run(() => _barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken);
+            return statuses;
+        }
+    }
+}
