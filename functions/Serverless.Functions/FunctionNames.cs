@@ -20,6 +20,7 @@ public static class FunctionNames
     public const string UnregistrationOrchestrator = "UnregistrationOrchestrator";
     public const string RecordUnregistering = "RecordUnregistering";
     public const string RecordInstanceStopped = "RecordInstanceStopped";
+    public const string RecordPoolMembersDrained = "RecordPoolMembersDrained";
     public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
     public const string SendCommand = "SendCommand";

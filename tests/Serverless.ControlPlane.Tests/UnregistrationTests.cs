@@ -22,7 +22,7 @@ public sealed class UnregistrationTests
 
     public UnregistrationTests() =>
         _service = new UnregistrationService(
-            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
+            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), _pools, Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
 
     [Fact]
     public async Task Plan_HostWithActiveInstances_IsBlockedNamingEachUnlessForced()
@@ -40,18 +40,23 @@ public sealed class UnregistrationTests
     }
 
     [Fact]
-    public async Task Plan_ResourceServingAPool_IsBlockedNamingThePoolEvenWhenForced()
+    public async Task Plan_ResourceServingAPool_IsBlockedNamingThePool_ForcedItDeactivatesTheMembersInService()
     {
         await HostAsync("kvm-1");
         await _pools.TryAddAsync(
             new PoolDefinition(Tenant, "web", ServiceKind.Compute, [new PoolMember("w1", "kvm-1", "dc-1", null, "web-1"), new PoolMember("w2", "kvm-1", "dc-1", null, "web-2")],
                 new PoolPolicy("cpu.load", 0.8, 60, 0.2, 120, 60, 1, 2, 1, MemberPreference.ClientFirst), At, At),
             CancellationToken.None);
+        await _pools.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "w1", MemberState.Active, At), null, CancellationToken.None);
 
-        var plan = await _service.PlanAsync(Tenant, "kvm-1", force: true, null, CancellationToken.None);
+        var blocked = await _service.PlanAsync(Tenant, "kvm-1", force: false, null, CancellationToken.None);
+        var forced = await _service.PlanAsync(Tenant, "kvm-1", force: true, null, CancellationToken.None);
 
-        Assert.Equal("The resource serves pools.", plan.Error!.Title);
-        Assert.Equal(new BlockingItem("pool", "web", "has 2 member(s) on 'kvm-1'."), Assert.Single(plan.Error.BlockingItems));
+        Assert.Equal(new BlockingItem("pool", "web", "has 2 member(s) on 'kvm-1'."), Assert.Single(blocked.Error!.BlockingItems));
+        Assert.Equal([new PoolMemberDrain("web", "w1", null, "web-1")], forced.Value!.Members);
+
+        await _service.RecordMembersDrainedAsync(forced.Value, CancellationToken.None);
+        Assert.Equal(MemberState.Inactive, (await _pools.GetMemberStatusAsync(Tenant, "web", "w1", CancellationToken.None))!.State);
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Serverless.Snmp;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -56,12 +57,35 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
         Assert.Equal(HttpStatusCode.PreconditionFailed, await PutAsync(client, pool, replacement, createdETag!));
         Assert.Equal(2, (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("policy").GetProperty("maxActive").GetInt32());
 
-        using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{lb}?force=true", UriKind.Relative)))
+        // The evaluator keeps the minimum: lb-a comes up on the device.
+        await Eventually.GetAsync(async () => (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("members")[0].GetProperty("state").GetString() == "active" ? "active" : null,
+            TimeSpan.FromSeconds(30), "lb-a active");
+
+        using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{lb}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
             var item = Assert.Single((await Api.ReadJsonAsync(blocked)).GetProperty("blockingItems").EnumerateArray());
             Assert.Equal(("pool", pool), (item.GetProperty("kind").GetString(), item.GetProperty("id").GetString()));
         }
+
+        // Forced: the member is taken out of service on the device first, and stays in its pool, inactive.
+        using (var forced = await client.DeleteAsync(new Uri($"api/v1/resources/{lb}?force=true", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, forced.StatusCode);
+            var operationId = (await Api.ReadJsonAsync(forced)).GetProperty("operationId").GetString()!;
+            var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the forced unregistration");
+            Assert.True(operation.GetProperty("result").GetProperty("unregistered").GetBoolean(), operation.ToString());
+            Assert.Contains("Took 1 pool member(s) out of service", operation.GetProperty("result").GetProperty("notes")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        await using (var snmp = new SnmpClient())
+        {
+            var adminState = await snmp.GetAsync(new CommunityTarget(appliance.Snmpd.EndPoint, SnmpdProcess.ReadCommunity), [Oid.Parse("1.3.6.1.4.1.8072.9999.1.1.1")]);
+            Assert.Equal(2, adminState[0].Value.AsInt32());
+        }
+
+        var drained = (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("members")[0];
+        Assert.Equal(("inactive", $"drained: '{lb}' is being unregistered"), (drained.GetProperty("state").GetString(), drained.GetProperty("reason").GetString()));
 
         using (var deleted = await client.DeleteAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative)))
         {

@@ -47,9 +47,10 @@ public sealed class PoolEvaluationService(
     {
         var pools = (await runtime.ListEveryPoolAsync(cancellationToken)).Where(p => PartitionOf(p.TenantId, p.PoolId, partitions) == partition).ToList();
         var acted = new List<PoolDecision>();
+        var lookups = new TickLookups(resources, zones, connectivity);
         await Parallel.ForEachAsync(pools, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (pool, token) =>
         {
-            var decision = await EvaluateAsync(pool, token);
+            var decision = await EvaluateAsync(pool, lookups, token);
             if (decision.Acts)
             {
                 lock (acted)
@@ -61,19 +62,30 @@ public sealed class PoolEvaluationService(
         return acted;
     }
 
-    public async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    public Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken) =>
+        EvaluateAsync(pool, new TickLookups(resources, zones, connectivity), cancellationToken);
+
+    private async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, TickLookups lookups, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var statuses = (await runtime.ListMemberStatusesAsync(pool.TenantId, pool.PoolId, cancellationToken)).ToDictionary(s => s.MemberId, StringComparer.Ordinal);
         var state = await runtime.GetStateAsync(pool.TenantId, pool.PoolId, cancellationToken)
             ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
-        var hosts = await ResourcesAsync(pool, cancellationToken);
+        var hosts = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);
+        foreach (var id in pool.Members.Select(m => m.ResourceId).Distinct())
+        {
+            if (await lookups.ResourceAsync(pool.TenantId, id, cancellationToken) is { } resource)
+            {
+                hosts[id] = resource;
+            }
+        }
+
         var connected = new Dictionary<string, bool>(StringComparer.Ordinal);
         var kinds = new Dictionary<string, ZoneKind>(StringComparer.Ordinal);
         foreach (var zone in pool.Members.Select(m => m.Zone).Distinct())
         {
-            connected[zone] = await connectivity.IsConnectedAsync(pool.TenantId, zone, cancellationToken);
-            kinds[zone] = (await zones.GetAsync(pool.TenantId, zone, cancellationToken))?.Kind ?? ZoneKind.Client;
+            connected[zone] = await lookups.ConnectedAsync(pool.TenantId, zone, cancellationToken);
+            kinds[zone] = await lookups.ZoneKindAsync(pool.TenantId, zone, cancellationToken);
         }
 
         var policy = pool.Policy;
@@ -117,7 +129,7 @@ public sealed class PoolEvaluationService(
         }
 
         var scaled = applied.Any(c => c.To is MemberState.Activating or MemberState.Deactivating);
-        await RenewSubscriptionsAsync(pool, state with { LastChangeAt = scaled ? now : state.LastChangeAt }, hosts, connected, now, cancellationToken);
+        await RenewSubscriptionsAsync(pool, scaled ? state with { LastChangeAt = now } : state, scaled, hosts, connected, now, cancellationToken);
         return result;
     }
 
@@ -147,20 +159,6 @@ public sealed class PoolEvaluationService(
         return true;
     }
 
-    private async Task<Dictionary<string, ResourceRegistration>> ResourcesAsync(PoolDefinition pool, CancellationToken cancellationToken)
-    {
-        var found = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);
-        foreach (var id in pool.Members.Select(m => m.ResourceId).Distinct())
-        {
-            if (await resources.GetAsync(pool.TenantId, id, cancellationToken) is { } resource)
-            {
-                found[id] = resource;
-            }
-        }
-
-        return found;
-    }
-
     private Task SendAsync(PoolDefinition pool, PoolMember member, ResourceRegistration resource, bool activate, string commandId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var key = PoolCommandCorrelation.MemberKey(pool.PoolId, member.MemberId);
@@ -180,12 +178,14 @@ public sealed class PoolEvaluationService(
 
     /// <summary>
     /// Keeps each agent group polling its appliance-managed members: a subscription is sent when the pool changed since
-    /// the last one or <see cref="SubscriptionRenewal"/> has passed, and lasts <see cref="SubscriptionLease"/>.
+    /// the last one or <see cref="SubscriptionRenewal"/> has passed, and lasts <see cref="SubscriptionLease"/>. Records
+    /// the pool's state when anything in it changed.
     /// </summary>
     private async Task RenewSubscriptionsAsync(
-        PoolDefinition pool, PoolState state, Dictionary<string, ResourceRegistration> hosts, Dictionary<string, bool> connected, DateTimeOffset now, CancellationToken cancellationToken)
+        PoolDefinition pool, PoolState state, bool scaled, Dictionary<string, ResourceRegistration> hosts, Dictionary<string, bool> connected, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
+        var sent = false;
         var changed = state.SubscribedVersion != pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var group in pool.Members.Where(m => m.IsApplianceManaged && hosts.ContainsKey(m.ResourceId)).GroupBy(m => m.Zone))
         {
@@ -203,11 +203,38 @@ public sealed class PoolEvaluationService(
                     JsonSerializer.SerializeToElement(payload, ContractsJsonContext.Default.MetricsSubscribePayload), now, 60, new CommandCorrelation(null, null), null),
                 cancellationToken);
             subscribed[group.Key] = now;
+            sent = true;
+        }
+
+        // Most ticks change nothing: no write then.
+        if (!sent && !changed && !scaled && state.ETag is not null)
+        {
+            return;
         }
 
         // Conditional: of two evaluators racing on one pool, only one records the change.
         await runtime.TrySetStateAsync(
             state with { SubscribedAt = subscribed, SubscribedVersion = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Zones, resources and connectivity read once per tick and tenant, not once per pool: pools of a tenant share them,
+    /// and on a busy tick these reads would otherwise outnumber the pools' own.
+    /// </summary>
+    private sealed class TickLookups(IResourceStore resources, IZoneStore zones, ConnectivityService connectivity)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<ResourceRegistration?>> _resources = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<bool>> _connected = new();
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<ZoneKind>> _kinds = new();
+
+        public Task<ResourceRegistration?> ResourceAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
+            _resources.GetOrAdd((tenantId, resourceId), key => resources.GetAsync(key.Item1, key.Item2, cancellationToken));
+
+        public Task<bool> ConnectedAsync(string tenantId, string zone, CancellationToken cancellationToken) =>
+            _connected.GetOrAdd((tenantId, zone), key => connectivity.IsConnectedAsync(key.Item1, key.Item2, cancellationToken));
+
+        public Task<ZoneKind> ZoneKindAsync(string tenantId, string zone, CancellationToken cancellationToken) =>
+            _kinds.GetOrAdd((tenantId, zone), async key => (await zones.GetAsync(key.Item1, key.Item2, cancellationToken))?.Kind ?? ZoneKind.Client);
     }
 }

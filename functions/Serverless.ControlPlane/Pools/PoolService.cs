@@ -145,6 +145,10 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             : DomainError.Stale("pool", poolId);
     }
 
+    /// <summary>The pools with members on <paramref name="resourceId"/>.</summary>
+    public async Task<IReadOnlyList<PoolDefinition>> PoolsUsingAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
+        [.. (await pools.ListAllAsync(tenantId, cancellationToken)).Where(p => p.Members.Any(m => m.ResourceId == resourceId))];
+
     /// <summary>The pools whose members live on <paramref name="resourceId"/>: they keep it from being unregistered.</summary>
     public async Task<IReadOnlyList<BlockingItem>> UsesOfAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
         [.. (await pools.ListAllAsync(tenantId, cancellationToken))

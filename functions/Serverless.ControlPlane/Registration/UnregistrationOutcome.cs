@@ -46,10 +46,30 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
             : new UnregistrationOutcome(false, off, ["The drain did not finish; the resource stays registered.", .. failures]);
     }
 
+    /// <summary>
+    /// Reads the agent's answers to the deactivations of the pool members on the resource, in the plan's order. Null when
+    /// every member is out of service; otherwise the refusal naming each that is not.
+    /// </summary>
+    public static UnregistrationOutcome? FromMemberDrain(UnregistrationPlan plan, IReadOnlyList<CommandResult> results)
+    {
+        var members = plan.Members ?? [];
+        var failures = members
+            .Select((member, i) => (member, result: results[i]))
+            .Where(x => x.result.Status != CommandStatus.Succeeded)
+            .Select(x => $"pool '{x.member.PoolId}' member '{x.member.MemberId}' could not be taken out of service: {Describe(x.result)}")
+            .ToList();
+        return failures.Count == 0 ? null : new UnregistrationOutcome(false, [], ["The drain did not finish; the resource stays registered.", .. failures]);
+    }
+
     /// <summary>The resource is released; the agent's answer to <c>resource.uninstall</c> says what it let go of.</summary>
-    public static UnregistrationOutcome Completed(IReadOnlyList<InstanceStopOutput> stopped, CommandResult uninstall)
+    public static UnregistrationOutcome Completed(IReadOnlyList<InstanceStopOutput> stopped, CommandResult uninstall, int membersDrained = 0)
     {
         var notes = new List<string>();
+        if (membersDrained > 0)
+        {
+            notes.Add($"Took {membersDrained} pool member(s) out of service; their pools keep them, unusable until the resource is registered again.");
+        }
+
         if (stopped.Count > 0)
         {
             notes.Add($"Drained {stopped.Count} instance(s): {string.Join(", ", stopped.Select(s => s.Forced ? $"{s.Name} (forced off)" : s.Name))}.");

@@ -1,13 +1,15 @@
 using System.Text.Json;
 using Serverless.Contracts;
+using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.Contracts.Snmp;
 
 namespace Serverless.ControlPlane.Registration;
 
 /// <summary>
 /// A checked unregistration: the input of the unregistration orchestration. <see cref="ETag"/> is the version of the
 /// resource the caller's request was checked against; <see cref="Drain"/> names the instances a forced unregistration
-/// stops first.
+/// stops first, <see cref="Members"/> the pool members on the resource it deactivates first.
 /// </summary>
 public sealed record UnregistrationPlan(
     string TenantId,
@@ -18,13 +20,23 @@ public sealed record UnregistrationPlan(
     bool Force,
     string ETag,
     IReadOnlyList<string> Drain,
-    int GraceSeconds)
+    int GraceSeconds,
+    IReadOnlyList<PoolMemberDrain>? Members = null,
+    string? Credential = null,
+    string? DeviceProfile = null)
 {
     /// <summary>The agent's deadline for one stop: the guest's grace, then time to destroy it and answer.</summary>
     public int StopTimeoutSeconds => GraceSeconds + 30;
 
     public JsonElement StopPayload(string instance) =>
         JsonSerializer.SerializeToElement(new InstanceStopPayload(Endpoint, instance, GraceSeconds), ContractsJsonContext.Default.InstanceStopPayload);
+
+    /// <summary>The command that takes a pool member out of service: its profile's deactivation on an appliance, a stop on a host.</summary>
+    public (string Kind, JsonElement Payload) MemberDrainCommand(PoolMemberDrain member) => member.Index is not null
+        ? (CommandKinds.DeactivateMember, JsonSerializer.SerializeToElement(
+            new MemberActionPayload($"{member.PoolId}.{member.MemberId}", new SnmpMember(new SnmpDevice(Endpoint, Credential ?? string.Empty), DeviceProfile ?? string.Empty, member.Index)),
+            ContractsJsonContext.Default.MemberActionPayload))
+        : (CommandKinds.StopInstance, StopPayload(member.Instance!));
 
     public JsonElement UninstallPayload() => JsonSerializer.SerializeToElement(
         Kind == ResourceKind.VirtualizationHost

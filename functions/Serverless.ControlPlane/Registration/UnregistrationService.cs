@@ -8,13 +8,14 @@ namespace Serverless.ControlPlane.Registration;
 
 /// <summary>
 /// Checks whether a resource may be unregistered and records each step of the unregistration workflow. Pools with
-/// members on it block it, forced or not (a pool is the tenant's to edit); a host's instances that are not off block
-/// it unless <c>force</c>, which drains them first.
+/// members on it and a host's instances that are not off block it, unless <c>force</c>, which drains them first: the
+/// members are deactivated (and stay in their pools, unusable), the instances shut down.
 /// </summary>
 public sealed class UnregistrationService(
     IResourceStore resources,
     IInstanceStore instances,
     PoolService pools,
+    IPoolRuntimeStore poolStates,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
 {
@@ -46,28 +47,29 @@ public sealed class UnregistrationService(
         }
 
         var poolUses = await pools.UsesOfAsync(tenantId, resourceId, cancellationToken);
-        if (poolUses.Count > 0)
-        {
-            return DomainError.Blocked(
-                "The resource serves pools.",
-                $"'{resourceId}' has members in {poolUses.Count} pool(s); take them out of the pools (PUT /api/v1/pools/{{id}}) first. Forcing does not edit pools.",
-                poolUses);
-        }
-
         var active = resource.Kind == ResourceKind.VirtualizationHost
             ? (await instances.ListAsync(tenantId, resourceId, cancellationToken)).Where(i => i.IsActive).ToList()
             : [];
-        if (active.Count > 0 && !force)
+        if ((poolUses.Count > 0 || active.Count > 0) && !force)
         {
             return DomainError.Blocked(
                 "The resource is in use.",
-                $"'{resourceId}' holds {active.Count} instance(s) that are not off; stop them, or unregister with ?force=true to shut them down first.",
-                active.Select(i => new BlockingItem("instance", i.Name, $"is {Words(i.State)} on '{resourceId}'.")).ToList());
+                $"'{resourceId}' serves {poolUses.Count} pool(s) and holds {active.Count} instance(s) that are not off; take it out of the pools and stop the instances, or unregister with ?force=true to deactivate and stop them first.",
+                [.. poolUses, .. active.Select(i => new BlockingItem("instance", i.Name, $"is {Words(i.State)} on '{resourceId}'."))]);
+        }
+
+        var members = new List<PoolMemberDrain>();
+        foreach (var pool in await pools.PoolsUsingAsync(tenantId, resourceId, cancellationToken))
+        {
+            var states = (await poolStates.ListMemberStatusesAsync(tenantId, pool.PoolId, cancellationToken)).ToDictionary(s => s.MemberId, s => s.State, StringComparer.Ordinal);
+            members.AddRange(pool.Members
+                .Where(m => m.ResourceId == resourceId && states.GetValueOrDefault(m.MemberId) is MemberState.Active or MemberState.Activating or MemberState.Deactivating)
+                .Select(m => new PoolMemberDrain(pool.PoolId, m.MemberId, m.Index, m.Instance)));
         }
 
         return new UnregistrationPlan(
             tenantId, resourceId, resource.Zone, resource.Kind, resource.Endpoint, force, resource.ETag ?? string.Empty,
-            active.Select(i => i.Name).ToList(), options.Value.DrainGraceSeconds);
+            active.Select(i => i.Name).ToList(), options.Value.DrainGraceSeconds, members, resource.Credential, resource.DeviceProfile);
     }
 
     /// <summary>
@@ -94,6 +96,19 @@ public sealed class UnregistrationService(
 
     public Task RecordInstanceStoppedAsync(UnregistrationPlan plan, InstanceStopOutput stopped, CancellationToken cancellationToken) =>
         instances.UpsertAsync(new ResourceInstance(plan.TenantId, plan.ResourceId, plan.Zone, stopped.Name, stopped.State, clock.GetUtcNow()), cancellationToken);
+
+    /// <summary>The drained pool members are Inactive now; a member another writer moved meanwhile is left as it is.</summary>
+    public async Task RecordMembersDrainedAsync(UnregistrationPlan plan, CancellationToken cancellationToken)
+    {
+        foreach (var member in plan.Members ?? [])
+        {
+            var status = await poolStates.GetMemberStatusAsync(plan.TenantId, member.PoolId, member.MemberId, cancellationToken);
+            await poolStates.TrySetMemberStatusAsync(
+                new PoolMemberStatus(plan.TenantId, member.PoolId, member.MemberId, MemberState.Inactive, clock.GetUtcNow(), $"drained: '{plan.ResourceId}' is being unregistered"),
+                status?.ETag,
+                cancellationToken);
+        }
+    }
 
     /// <summary>Unregistered (the host's instances are no longer ours to track), or back to Registered with the reasons.</summary>
     public async Task RecordOutcomeAsync(UnregistrationPlan plan, string operationId, UnregistrationOutcome outcome, CancellationToken cancellationToken)

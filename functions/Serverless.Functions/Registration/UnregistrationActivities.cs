@@ -14,6 +14,10 @@ public sealed class UnregistrationActivities(UnregistrationService unregistratio
     public Task RecordInstanceStoppedAsync([ActivityTrigger] RecordInstanceStoppedInput input, CancellationToken cancellationToken) =>
         unregistrations.RecordInstanceStoppedAsync(input.Plan, input.Stopped, cancellationToken);
 
+    [Function(FunctionNames.RecordPoolMembersDrained)]
+    public Task RecordPoolMembersDrainedAsync([ActivityTrigger] UnregistrationPlan plan, CancellationToken cancellationToken) =>
+        unregistrations.RecordMembersDrainedAsync(plan, cancellationToken);
+
     [Function(FunctionNames.RecordUnregistrationOutcome)]
     public Task RecordOutcomeAsync([ActivityTrigger] RecordUnregistrationOutcomeInput input, CancellationToken cancellationToken) =>
         unregistrations.RecordOutcomeAsync(input.Plan, input.OperationId, input.Outcome, cancellationToken);

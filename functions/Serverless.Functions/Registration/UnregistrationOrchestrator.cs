@@ -8,9 +8,10 @@ using Serverless.Functions.Commands;
 namespace Serverless.Functions.Registration;
 
 /// <summary>
-/// Unregistration: mark the resource Unregistering if nobody changed it since the request was checked → stop the
-/// instances a forced unregistration drains, all at once, through the zone's agent group (graceful shutdown, destroyed
-/// after the grace period) → if any is still up, put the resource back to Registered with the reasons → otherwise send
+/// Unregistration: mark the resource Unregistering if nobody changed it since the request was checked → take the pool
+/// members on it out of service (a forced unregistration; the profile's deactivation, or a stop) and record them
+/// Inactive → stop the instances it drains, all at once, through the zone's agent group (graceful shutdown, destroyed
+/// after the grace period) → if anything is still up, put the resource back to Registered with the reasons → otherwise send
 /// <c>resource.uninstall</c> so the agent lets go of what it holds → record Unregistered. An agent that cannot confirm the
 /// uninstall does not keep the resource registered: the control plane simply stops using it, and says so.
 /// Deterministic: all I/O happens in activities.
@@ -39,6 +40,23 @@ public static class UnregistrationOrchestrator
         }
 
         context.SetCustomStatus(new RegistrationProgress("draining"));
+        var members = plan.Members ?? [];
+        var deactivations = await Task.WhenAll(members.Select((member, i) =>
+        {
+            var (kind, payload) = plan.MemberDrainCommand(member);
+            return CommandCalls.SendAndWaitAsync(context, $"member-{i}", plan.TenantId, plan.Zone, kind, payload, plan.StopTimeoutSeconds, null);
+        }));
+        if (UnregistrationOutcome.FromMemberDrain(plan, deactivations) is { } membersUp)
+        {
+            await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, membersUp), Retry);
+            return membersUp;
+        }
+
+        if (members.Count > 0)
+        {
+            await context.CallActivityAsync(FunctionNames.RecordPoolMembersDrained, plan, Retry);
+        }
+
         var stops = await Task.WhenAll(plan.Drain.Select((instance, i) => CommandCalls.SendAndWaitAsync(
             context, $"stop-{i}", plan.TenantId, plan.Zone, CommandKinds.StopInstance, plan.StopPayload(instance), plan.StopTimeoutSeconds, null)));
         var refusal = UnregistrationOutcome.FromDrain(plan, stops, out var stopped);
@@ -53,7 +71,7 @@ public static class UnregistrationOrchestrator
             context.SetCustomStatus(new RegistrationProgress("uninstalling"));
             var uninstall = await CommandCalls.SendAndWaitAsync(
                 context, "uninstall", plan.TenantId, plan.Zone, CommandKinds.UninstallResource, plan.UninstallPayload(), UninstallTimeoutSeconds, null);
-            outcome = UnregistrationOutcome.Completed(stopped, uninstall);
+            outcome = UnregistrationOutcome.Completed(stopped, uninstall, members.Count);
         }
 
         await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, outcome), Retry);

@@ -80,6 +80,8 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
                     partition.Key,
                     string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
                 {
+                    ["ResourceId"] = s.Item.ResourceId,
+                    ["Metric"] = s.Item.Metric,
                     ["Value"] = s.Item.Value,
                     ["At"] = s.Item.At,
                     ["AgentId"] = batch.AgentId,

@@ -7,7 +7,9 @@ namespace Serverless.Functions.Storage;
 
 /// <summary>
 /// Reads the <c>Metrics</c> table the uplink writes (PartitionKey = <c>{tenant}|{key}|{metric}</c>, RowKey starting with
-/// the reading's ticks), so a member's window is one range query; the windows of a pool's members are read in parallel.
+/// the reading's ticks). Keys of the form <c>{group}.{member}</c> (a pool's members) are read with one query per group:
+/// their partitions sort together, between <c>{tenant}|{group}.</c> and <c>{tenant}|{group}/</c>. Other keys take one
+/// range query each.
 /// </summary>
 public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindowStore
 {
@@ -16,18 +18,23 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
     {
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
         var from = since.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
-        var windows = await Task.WhenAll(keys.Select(async key =>
+        var wanted = keys.ToHashSet(StringComparer.Ordinal);
+        var filters = keys
+            .GroupBy(key => key.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? key[..dot] : null)
+            .SelectMany(group => group.Key is { } prefix
+                ? [TableClient.CreateQueryFilter(
+                    $"PartitionKey ge {$"{tenantId}|{prefix}."} and PartitionKey lt {$"{tenantId}|{prefix}/"} and RowKey ge {from} and Metric eq {metric}")]
+                : group.Select(key => TableClient.CreateQueryFilter($"PartitionKey eq {$"{tenantId}|{key}|{metric}"} and RowKey ge {from}")));
+        var windows = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        foreach (var rows in await Task.WhenAll(filters.Select(filter => ReadRowsAsync(table, filter, cancellationToken))))
         {
-            var points = new List<MetricPoint>();
-            await foreach (var e in table.QueryAsync<TableEntity>(
-                TableClient.CreateQueryFilter($"PartitionKey eq {$"{tenantId}|{key}|{metric}"} and RowKey ge {from}"), select: ["Value", "At"], cancellationToken: cancellationToken))
+            foreach (var (key, point) in rows.Where(r => wanted.Contains(r.Key)))
             {
-                points.Add(new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0));
+                (windows.TryGetValue(key, out var points) ? points : windows[key] = []).Add(point);
             }
+        }
 
-            return (key, points);
-        }));
-        return windows.Where(w => w.points.Count > 0).ToDictionary(w => w.key, w => (IReadOnlyList<MetricPoint>)w.points, StringComparer.Ordinal);
+        return windows.ToDictionary(w => w.Key, w => (IReadOnlyList<MetricPoint>)[.. w.Value.OrderBy(p => p.At)], StringComparer.Ordinal);
     }
 
     /// <summary>A scan for old readings across partitions: run on a slow timer; each partition's deletions go in batches of 100.</summary>
@@ -49,5 +56,17 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
         }
 
         return old.Count;
+    }
+
+    private static async Task<List<(string Key, MetricPoint Point)>> ReadRowsAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    {
+        var rows = new List<(string, MetricPoint)>();
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "ResourceId", "Value", "At"], cancellationToken: cancellationToken))
+        {
+            var key = e.GetString("ResourceId") ?? e.PartitionKey.Split('|')[1];
+            rows.Add((key, new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0)));
+        }
+
+        return rows;
     }
 }
