@@ -8,6 +8,7 @@ using Serverless.Bench.SnmpPolling;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.Snmp;
 using Serverless.Testing;
@@ -97,7 +98,8 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
     });
     await using var client = new SnmpClient(new SnmpClientOptions(TimeSpan.FromSeconds(2), 1));
     var poller = new MetricsPoller(client, new SnmpDevices(options), new DeviceProfileCatalog(options), options, TimeProvider.System);
-    var handler = new MetricsPollHandler(poller, NullLogger<MetricsPollHandler>.Instance);
+    using var noHosts = new LibvirtHosts(Options.Create(new LibvirtAgentOptions()));
+    var handler = new MetricsPollHandler(new MemberMetrics(poller, new InstanceMetrics(noHosts, TimeProvider.System)), NullLogger<MetricsPollHandler>.Instance);
     var targets = string.Join(",", Enumerable.Range(1, members).Select(i =>
         $$$"""{"resourceId":"m{{{i}}}","snmp":{"device":{"address":"{{{address}}}","credential":"bench"},"profile":"bench-member","index":"{{{i}}}"}}"""));
     var command = new CommandEnvelope(SchemaVersions.Current, "bench", "bench", "bench", CommandKinds.PollMetrics,

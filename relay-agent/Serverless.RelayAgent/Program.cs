@@ -116,6 +116,8 @@ builder.Services.AddSingleton(services =>
 builder.Services.AddSingleton<SnmpDevices>();
 builder.Services.AddSingleton<DeviceProfileCatalog>();
 builder.Services.AddSingleton<MetricsPoller>();
+builder.Services.AddSingleton<InstanceMetrics>();
+builder.Services.AddSingleton<MemberMetrics>();
 builder.Services.AddOptions<LibvirtAgentOptions>().BindConfiguration(LibvirtAgentOptions.SectionName);
 builder.Services.AddSingleton<LibvirtHosts>();
 builder.Services.AddSingleton<LibvirtVerifier>();

@@ -55,8 +55,10 @@ public sealed class PoolEvaluationServiceTests
         var payload = activate.Payload.Deserialize(ContractsJsonContext.Default.MemberActionPayload)!;
         Assert.Equal(("web.lb-a", "10.0.0.5:161", "lb-cred", "simulated-load-balancer", "1"),
             (payload.ResourceId, payload.Snmp!.Device.Address, payload.Snmp.Device.Credential, payload.Snmp.Profile, payload.Snmp.Index));
-        var subscribe = Assert.Single(_commands.Sent, c => c.Kind == CommandKinds.SubscribeMetrics);
-        Assert.Equal(["web.lb-a", "web.lb-b"], subscribe.Payload.Deserialize(ContractsJsonContext.Default.MetricsSubscribePayload)!.Targets.Select(t => t.ResourceId));
+        var subscriptions = _commands.Sent.Where(c => c.Kind == CommandKinds.SubscribeMetrics)
+            .ToDictionary(c => c.AgentGroup, c => c.Payload.Deserialize(ContractsJsonContext.Default.MetricsSubscribePayload)!.Targets);
+        Assert.Equal(["web.lb-a", "web.lb-b"], subscriptions["dc-1"].Select(t => t.ResourceId));
+        Assert.Equal(("web.vm-a", "qemu:///system", "web-1"), (subscriptions["cloud-1"][0].ResourceId, subscriptions["cloud-1"][0].Instance!.Uri, subscriptions["cloud-1"][0].Instance!.Name));
         var status = await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None);
         Assert.Equal((MemberState.Activating, activate.CommandId), (status!.State, status.PendingCommandId));
     }
@@ -104,7 +106,7 @@ public sealed class PoolEvaluationServiceTests
         var decision = await Evaluator(store).EvaluateAsync(pool, CancellationToken.None);
 
         Assert.Equal(["vm-a→Activating"], decision.Changes.Select(c => $"{c.MemberId}→{c.To}"));
-        var start = Assert.Single(_commands.Sent);
+        var start = Assert.Single(_commands.Sent, c => c.Kind != CommandKinds.SubscribeMetrics);
         Assert.Equal((CommandKinds.StartInstance, "cloud-1"), (start.Kind, start.AgentGroup));
     }
 

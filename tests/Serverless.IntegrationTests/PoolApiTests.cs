@@ -87,6 +87,23 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
         var drained = (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("members")[0];
         Assert.Equal(("inactive", $"drained: '{lb}' is being unregistered"), (drained.GetProperty("state").GetString(), drained.GetProperty("reason").GetString()));
 
+        // An instance's host metrics reach the pool too: the agent reads them through libvirt on subscription.
+        var compute = "compute-" + Guid.NewGuid().ToString("N")[..6];
+        using (var created2 = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+            {"name":"{{{compute}}}","serviceKind":"compute","members":[{"id":"vm","resource":"{{{kvm}}}","instance":"test"}],
+             "policy":{"metric":"memory.kib","activateAbove":1e12,"activateAfterSeconds":60,"deactivateBelow":1,"deactivateAfterSeconds":60,"metricsIntervalSeconds":5}}
+            """)))
+        {
+            Assert.Equal(HttpStatusCode.Created, created2.StatusCode);
+        }
+
+        var reading = await Eventually.GetAsync(async () =>
+        {
+            var vm = (await GetAsync(client, $"api/v1/pools/{compute}")).GetProperty("members")[0];
+            return vm.TryGetProperty("latestMetric", out var value) ? (double?)value.GetDouble() : null;
+        }, TimeSpan.FromSeconds(30), "the instance's memory.kib reading");
+        Assert.True(reading > 0);
+
         using (var deleted = await client.DeleteAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);

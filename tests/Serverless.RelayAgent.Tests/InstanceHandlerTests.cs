@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.Contracts.Snmp;
 using Serverless.RelayAgent.Handlers;
 using Serverless.RelayAgent.Libvirt;
 using Serverless.Snmp;
@@ -105,6 +106,28 @@ public sealed class InstanceHandlerTests : IDisposable
 
         Assert.Equal(CommandErrorKind.InvalidPayload, failure.Kind);
         Assert.StartsWith(message, failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InstanceMetrics_RunningInstance_GivesMemoryAtOnceAndCpuFromTheSecondPoll_AStoppedOneSaysSo()
+    {
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 12, 0, 0, TimeSpan.Zero));
+        var metrics = new InstanceMetrics(_hosts, clock);
+        MetricsPollTarget[] targets = [new("pool.vm-1", null, new InstanceTarget(Host, "test")), new("pool.vm-2", null, new InstanceTarget("test:///other", "test"))];
+
+        var first = await metrics.PollAsync(targets, CancellationToken.None);
+        clock.Advance(TimeSpan.FromSeconds(5));
+        var second = await metrics.PollAsync(targets, CancellationToken.None);
+        _hosts.Get(Host).DestroyDomain("test");
+        var stopped = await metrics.PollAsync(targets[..1], CancellationToken.None);
+
+        Assert.Equal([InstanceMetrics.MemoryKiB], first.Samples.Select(s => s.Metric));
+        Assert.True(first.Samples[0].Value > 0);
+        Assert.Equal(CommandErrorKind.Unauthorized, Assert.Single(first.Failures).Kind);
+        var cpu = Assert.Single(second.Samples, s => s.Metric == InstanceMetrics.CpuUtilization);
+        Assert.InRange(cpu.Value, 0, 64);
+        Assert.Empty(stopped.Samples);
+        Assert.Contains("is ShutOff: no metrics while it does not run", Assert.Single(stopped.Failures).Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _hosts.Dispose();

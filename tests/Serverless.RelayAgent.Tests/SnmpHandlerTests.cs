@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.Testing;
 
@@ -66,7 +67,8 @@ public sealed class SnmpHandlerTests(SnmpHandlerFixture fixture) : IClassFixture
         fixture.Appliance.SteerLoad(2, connections: 15, cpuPercent: 9);
         var closedPort = FreePorts.Udp();
         var handler = new MetricsPollHandler(
-            new MetricsPoller(fixture.Client, fixture.Devices, fixture.Profiles, fixture.Options, TimeProvider.System), NullLogger<MetricsPollHandler>.Instance);
+            new MemberMetrics(new MetricsPoller(fixture.Client, fixture.Devices, fixture.Profiles, fixture.Options, TimeProvider.System), new InstanceMetrics(fixture.Hosts, TimeProvider.System)),
+            NullLogger<MetricsPollHandler>.Instance);
         var device = fixture.Device(SnmpHandlerFixture.ReadWrite);
         var dark = fixture.Device(SnmpHandlerFixture.ReadWrite, $"127.0.0.1:{closedPort}", ",\"timeoutMilliseconds\":100,\"retries\":0");
         var payload = $$$"""

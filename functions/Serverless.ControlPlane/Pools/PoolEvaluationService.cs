@@ -177,7 +177,7 @@ public sealed class PoolEvaluationService(
     }
 
     /// <summary>
-    /// Keeps each agent group polling its appliance-managed members: a subscription is sent when the pool changed since
+    /// Keeps each agent group polling its members (appliance members over SNMP, instances through libvirt): a subscription is sent when the pool changed since
     /// the last one or <see cref="SubscriptionRenewal"/> has passed, and lasts <see cref="SubscriptionLease"/>. Records
     /// the pool's state when anything in it changed.
     /// </summary>
@@ -187,16 +187,18 @@ public sealed class PoolEvaluationService(
         var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
         var sent = false;
         var changed = state.SubscribedVersion != pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var group in pool.Members.Where(m => m.IsApplianceManaged && hosts.ContainsKey(m.ResourceId)).GroupBy(m => m.Zone))
+        foreach (var group in pool.Members.Where(m => hosts.ContainsKey(m.ResourceId)).GroupBy(m => m.Zone))
         {
             if (!connected[group.Key] || (!changed && subscribed.TryGetValue(group.Key, out var at) && now - at < SubscriptionRenewal))
             {
                 continue;
             }
 
-            var targets = group.Select(m => new MetricsPollTarget(
-                PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId),
-                new SnmpMember(new SnmpDevice(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential ?? string.Empty), hosts[m.ResourceId].DeviceProfile ?? string.Empty, m.Index))).ToList();
+            var targets = group.Select(m => m.IsApplianceManaged
+                ? new MetricsPollTarget(
+                    PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId),
+                    new SnmpMember(new SnmpDevice(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential ?? string.Empty), hosts[m.ResourceId].DeviceProfile ?? string.Empty, m.Index))
+                : new MetricsPollTarget(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId), null, new InstanceTarget(hosts[m.ResourceId].Endpoint, m.Instance!))).ToList();
             var payload = new MetricsSubscribePayload(pool.PoolId, pool.Policy.MetricsIntervalSeconds, (int)SubscriptionLease.TotalSeconds, targets);
             await commands.SendAsync(
                 new CommandRequest(Guid.NewGuid().ToString("N"), pool.TenantId, group.Key, CommandKinds.SubscribeMetrics,

@@ -15,7 +15,7 @@ namespace Serverless.RelayAgent.Channel;
 /// </summary>
 public sealed class MetricsWorker(
     MetricsSubscriptions subscriptions,
-    MetricsPoller poller,
+    Handlers.MemberMetrics poller,
     UplinkClient uplink,
     IOptions<RelayAgentOptions> options,
     TimeProvider clock,

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Snmp;
-using Serverless.RelayAgent.Snmp;
 
 namespace Serverless.RelayAgent.Handlers;
 
-/// <summary><c>metrics.poll</c>: reads the load metrics of many members through <see cref="MetricsPoller"/>.</summary>
-public sealed class MetricsPollHandler(MetricsPoller poller, ILogger<MetricsPollHandler> logger) : ICommandHandler
+/// <summary><c>metrics.poll</c>: reads the load metrics of many members, appliance members and instances, through <see cref="MemberMetrics"/>.</summary>
+public sealed class MetricsPollHandler(MemberMetrics poller, ILogger<MetricsPollHandler> logger) : ICommandHandler
 {
     public string Kind => CommandKinds.PollMetrics;
 

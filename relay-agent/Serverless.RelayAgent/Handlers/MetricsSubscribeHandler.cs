@@ -6,10 +6,10 @@ using Serverless.RelayAgent.Snmp;
 namespace Serverless.RelayAgent.Handlers;
 
 /// <summary>
-/// <c>metrics.subscribe</c>: prepares the poll plan once and hands it to <see cref="MetricsSubscriptions"/>, which the
+/// <c>metrics.subscribe</c>: prepares the poll plan once (appliance members and instances) and hands it to <see cref="MetricsSubscriptions"/>, which the
 /// <see cref="Channel.MetricsWorker"/> polls on the interval. Members that cannot be polled are named in the answer.
 /// </summary>
-public sealed class MetricsSubscribeHandler(MetricsPoller poller, MetricsSubscriptions subscriptions, ILogger<MetricsSubscribeHandler> logger) : ICommandHandler
+public sealed class MetricsSubscribeHandler(MemberMetrics poller, MetricsSubscriptions subscriptions, ILogger<MetricsSubscribeHandler> logger) : ICommandHandler
 {
     public string Kind => CommandKinds.SubscribeMetrics;
 
@@ -36,8 +36,8 @@ public sealed class MetricsSubscribeHandler(MetricsPoller poller, MetricsSubscri
         var targets = CommandPayload.Each(payload.Targets, "targets", MetricsPollPayload.MaxTargets, target => target);
         var plan = poller.Prepare(targets);
         var expiresAt = subscriptions.Put(payload.SubscriptionId, plan, TimeSpan.FromSeconds(payload.IntervalSeconds), TimeSpan.FromSeconds(payload.LeaseSeconds));
-        Logs.MetricsSubscribed(logger, payload.SubscriptionId, targets.Count - plan.Refused.Count, plan.Refused.Count, payload.IntervalSeconds);
-        var output = new MetricsSubscribeOutput(payload.SubscriptionId, targets.Count - plan.Refused.Count, plan.Refused, expiresAt);
+        Logs.MetricsSubscribed(logger, payload.SubscriptionId, targets.Count - plan.Refused, plan.Refused, payload.IntervalSeconds);
+        var output = new MetricsSubscribeOutput(payload.SubscriptionId, targets.Count - plan.Refused, plan.Refusals, expiresAt);
         return Task.FromResult(CommandPayload.Output(output, CommandPayload.Contracts.MetricsSubscribeOutput));
     }
 }

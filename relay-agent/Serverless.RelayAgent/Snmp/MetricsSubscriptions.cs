@@ -14,7 +14,7 @@ public sealed class MetricsSubscriptions(TimeProvider clock)
     public int Count => _subscriptions.Count;
 
     /// <summary>Adds or renews the subscription: a new one polls at once, a renewed one keeps its schedule.</summary>
-    public DateTimeOffset Put(string id, MetricsPollPlan plan, TimeSpan interval, TimeSpan lease)
+    public DateTimeOffset Put(string id, Handlers.MemberMetrics.Plan plan, TimeSpan interval, TimeSpan lease)
     {
         var now = clock.GetUtcNow();
         var expiresAt = now + lease;
@@ -51,5 +51,5 @@ public sealed class MetricsSubscriptions(TimeProvider clock)
         return due;
     }
 
-    public sealed record Subscription(string Id, MetricsPollPlan Plan, TimeSpan Interval, DateTimeOffset ExpiresAt, DateTimeOffset NextPollAt);
+    public sealed record Subscription(string Id, Handlers.MemberMetrics.Plan Plan, TimeSpan Interval, DateTimeOffset ExpiresAt, DateTimeOffset NextPollAt);
 }
