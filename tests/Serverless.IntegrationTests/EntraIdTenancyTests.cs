@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -26,6 +27,7 @@ public sealed class EntraIdTenancyTests : IAsyncLifetime
     {
         _authority = new TestTokenAuthority($"http://127.0.0.1:{_authorityPort}");
         var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
         _authorityServer = builder.Build();
         _authorityServer.Urls.Add($"http://127.0.0.1:{_authorityPort}");
         _authorityServer.MapGet("/organizations/v2.0/.well-known/openid-configuration", () => Results.Text(_authority.MetadataJson(), "application/json"));

@@ -18,12 +18,6 @@ public static class RegistrationOrchestrator
 {
     private const int VerificationAttempts = 3;
 
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 5,
-        firstRetryInterval: TimeSpan.FromSeconds(1),
-        backoffCoefficient: 2.0,
-        maxRetryInterval: TimeSpan.FromSeconds(30)));
-
     [Function(FunctionNames.RegistrationOrchestrator)]
     public static async Task<RegistrationDecision> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -32,13 +26,13 @@ public static class RegistrationOrchestrator
 
         context.SetCustomStatus(new RegistrationProgress("recording"));
         await context.CallActivityAsync(
-            FunctionNames.RecordRegistrationRequested, new RecordRegistrationRequestedInput(plan, OperationIds.FromInstanceId(context.InstanceId)), Retry);
+            FunctionNames.RecordRegistrationRequested, new RecordRegistrationRequestedInput(plan, OperationIds.FromInstanceId(context.InstanceId)), RecordingRetry.Options);
 
         context.SetCustomStatus(new RegistrationProgress("verifying"));
         var result = await VerifyAsync(context, plan);
 
         var decision = RegistrationDecision.Decide(plan, result);
-        await context.CallActivityAsync(FunctionNames.RecordRegistrationDecision, new RecordRegistrationDecisionInput(plan, decision), Retry);
+        await context.CallActivityAsync(FunctionNames.RecordRegistrationDecision, new RecordRegistrationDecisionInput(plan, decision), RecordingRetry.Options);
         context.SetCustomStatus(new RegistrationProgress("done"));
         return decision;
     }

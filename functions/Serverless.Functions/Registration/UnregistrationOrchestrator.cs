@@ -20,12 +20,6 @@ public static class UnregistrationOrchestrator
 {
     private const int UninstallTimeoutSeconds = 30;
 
-    private static readonly TaskOptions Retry = TaskOptions.FromRetryPolicy(new RetryPolicy(
-        maxNumberOfAttempts: 5,
-        firstRetryInterval: TimeSpan.FromSeconds(1),
-        backoffCoefficient: 2.0,
-        maxRetryInterval: TimeSpan.FromSeconds(30)));
-
     [Function(FunctionNames.UnregistrationOrchestrator)]
     public static async Task<UnregistrationOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
@@ -34,7 +28,7 @@ public static class UnregistrationOrchestrator
         var operationId = OperationIds.FromInstanceId(context.InstanceId);
 
         context.SetCustomStatus(new RegistrationProgress("recording"));
-        if (!await context.CallActivityAsync<bool>(FunctionNames.RecordUnregistering, new UnregistrationStepInput(plan, operationId), Retry))
+        if (!await context.CallActivityAsync<bool>(FunctionNames.RecordUnregistering, new UnregistrationStepInput(plan, operationId), RecordingRetry.Options))
         {
             return UnregistrationOutcome.Superseded(plan);
         }
@@ -48,13 +42,13 @@ public static class UnregistrationOrchestrator
         }));
         if (UnregistrationOutcome.FromMemberDrain(plan, deactivations) is { } membersUp)
         {
-            await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, membersUp), Retry);
+            await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, membersUp), RecordingRetry.Options);
             return membersUp;
         }
 
         if (members.Count > 0)
         {
-            await context.CallActivityAsync(FunctionNames.RecordPoolMembersDrained, plan, Retry);
+            await context.CallActivityAsync(FunctionNames.RecordPoolMembersDrained, plan, RecordingRetry.Options);
         }
 
         var stops = await Task.WhenAll(plan.Drain.Select((instance, i) => CommandCalls.SendAndWaitAsync(
@@ -62,7 +56,7 @@ public static class UnregistrationOrchestrator
         var refusal = UnregistrationOutcome.FromDrain(plan, stops, out var stopped);
         foreach (var instance in stopped)
         {
-            await context.CallActivityAsync(FunctionNames.RecordInstanceStopped, new RecordInstanceStoppedInput(plan, instance), Retry);
+            await context.CallActivityAsync(FunctionNames.RecordInstanceStopped, new RecordInstanceStoppedInput(plan, instance), RecordingRetry.Options);
         }
 
         var outcome = refusal;
@@ -74,7 +68,7 @@ public static class UnregistrationOrchestrator
             outcome = UnregistrationOutcome.Completed(stopped, uninstall, members.Count);
         }
 
-        await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, outcome), Retry);
+        await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, outcome), RecordingRetry.Options);
         context.SetCustomStatus(new RegistrationProgress("done"));
         return outcome;
     }
