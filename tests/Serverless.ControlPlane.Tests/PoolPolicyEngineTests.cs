@@ -124,6 +124,24 @@ public sealed class PoolPolicyEngineTests
     }
 
     [Fact]
+    public void Decide_UnhealthyMember_IsChosenAgainOnlyAfterItsRetryTime()
+    {
+        MemberSnapshot[] members =
+        [
+            Member("c-1", ZoneKind.Client, MemberState.Active, Load(Steady(50))),
+            Member("c-2", ZoneKind.Client, MemberState.Unhealthy, since: Now.AddSeconds(-599)),
+        ];
+
+        var early = PoolPolicyEngine.Decide(Pool(members), Now);
+        var later = PoolPolicyEngine.Decide(Pool(members), Now.AddSeconds(1));
+
+        Assert.Empty(early.Changes);
+        Assert.Contains("no reachable inactive member is left", early.Reason, StringComparison.Ordinal);
+        Assert.Equal(["c-2→activating"], Describe(later));
+        Assert.Equal(MemberState.Unhealthy, later.Changes[0].From);
+    }
+
+    [Fact]
     public void Decide_AgentOfActiveMembersDisconnected_TheyDoNotCountAndTheOtherZoneMeetsTheMinimum()
     {
         var pool = Pool([

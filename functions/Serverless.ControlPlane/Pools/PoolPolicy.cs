@@ -6,7 +6,8 @@ namespace Serverless.ControlPlane.Pools;
 /// below <see cref="DeactivateBelow"/> for <see cref="DeactivateAfterSeconds"/> to deactivate as many. After any change
 /// the pool waits <see cref="CooldownSeconds"/>; the active count stays within [<see cref="MinActive"/>,
 /// <see cref="MaxActive"/>] always. <see cref="MinSize"/> and <see cref="MaxSize"/> bound how many members the pool may
-/// list; the engine does not read them.
+/// list; the engine does not read them. An Unhealthy member may be chosen again once <see cref="UnhealthyRetrySeconds"/>
+/// have passed since it failed.
 /// </summary>
 public sealed record PoolPolicy(
     string Metric,
@@ -22,7 +23,8 @@ public sealed record PoolPolicy(
     int MetricsIntervalSeconds = 10,
     int ActionTimeoutSeconds = 120,
     int MinSize = 1,
-    int MaxSize = PoolService.MaxMembers)
+    int MaxSize = PoolService.MaxMembers,
+    int UnhealthyRetrySeconds = 600)
 {
     /// <summary>Readings older than three polls are not a current load: a silent agent must not scale the pool.</summary>
     public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * MetricsIntervalSeconds);

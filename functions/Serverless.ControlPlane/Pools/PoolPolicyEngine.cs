@@ -43,7 +43,7 @@ public static class PoolPolicyEngine
 
         if (counted < policy.MinActive)
         {
-            var chosen = Activate(ordered, policy.MinActive - counted, changes, $"the pool has {counted} active, below its minimum of {policy.MinActive}");
+            var chosen = Activate(ordered, policy.MinActive - counted, changes, $"the pool has {counted} active, below its minimum of {policy.MinActive}", policy, now);
             return Decision(pool, changes, null, chosen == 0
                 ? $"{counted} active, below the minimum of {policy.MinActive}, and no reachable inactive member is left to activate"
                 : $"{counted} active, below the minimum of {policy.MinActive}: activating {chosen}");
@@ -81,7 +81,7 @@ public static class PoolPolicyEngine
             }
 
             var reason = $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O} (held {policy.ActivateAfterSeconds} s)";
-            var chosen = Activate(ordered, Math.Min(policy.Step, policy.MaxActive - counted), changes, reason);
+            var chosen = Activate(ordered, Math.Min(policy.Step, policy.MaxActive - counted), changes, reason, policy, now);
             return Decision(pool, changes, current, chosen == 0 ? $"{reason}, but no reachable inactive member is left to activate" : $"{reason}: activating {chosen}");
         }
 
@@ -104,7 +104,11 @@ public static class PoolPolicyEngine
         _ => [.. members],
     };
 
-    private static int Activate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason)
+    /// <summary>
+    /// Chooses inactive members in preference order, and unhealthy ones whose failure is older than
+    /// <see cref="PoolPolicy.UnhealthyRetrySeconds"/>: a member that failed once gets another chance later, not at once.
+    /// </summary>
+    private static int Activate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason, PoolPolicy policy, DateTimeOffset now)
     {
         var chosen = 0;
         foreach (var member in ordered)
@@ -114,9 +118,11 @@ public static class PoolPolicyEngine
                 break;
             }
 
-            if (member.Reachable && member.State == MemberState.Inactive)
+            var retried = member.State == MemberState.Unhealthy && now - member.StateSince >= TimeSpan.FromSeconds(policy.UnhealthyRetrySeconds)
+                && !changes.Any(c => c.MemberId == member.MemberId);
+            if (member.Reachable && (member.State == MemberState.Inactive || retried))
             {
-                changes.Add(new MemberChange(member.MemberId, MemberState.Inactive, MemberState.Activating, reason));
+                changes.Add(new MemberChange(member.MemberId, member.State, MemberState.Activating, reason));
                 chosen++;
             }
         }

@@ -15,4 +15,5 @@ public sealed record PoolPolicyRequest(
     int? MetricsIntervalSeconds = null,
     int? ActionTimeoutSeconds = null,
     int? MinSize = null,
-    int? MaxSize = null);
+    int? MaxSize = null,
+    int? UnhealthyRetrySeconds = null);

@@ -303,6 +303,8 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
 
         var step = policy.Step ?? 1;
         Range("policy.step", step, 1, Math.Max(1, maxActive), errors, "1 to maxActive");
+        var unhealthyRetry = policy.UnhealthyRetrySeconds ?? 600;
+        Range("policy.unhealthyRetrySeconds", unhealthyRetry, 10, 86_400, errors);
         var minSize = policy.MinSize ?? 1;
         var maxSize = policy.MaxSize ?? MaxMembers;
         Range("policy.minSize", minSize, 1, MaxMembers, errors);
@@ -316,7 +318,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             ? fallback
             : new PoolPolicy(policy.Metric!, policy.ActivateAbove!.Value, policy.ActivateAfterSeconds!.Value, policy.DeactivateBelow!.Value,
                 policy.DeactivateAfterSeconds!.Value, cooldown, minActive, maxActive, step, policy.Preference ?? MemberPreference.ClientFirst,
-                interval, timeout, minSize, maxSize);
+                interval, timeout, minSize, maxSize, unhealthyRetry);
     }
 
     private static void Required<T>(string field, T? value, List<FieldError> errors)
