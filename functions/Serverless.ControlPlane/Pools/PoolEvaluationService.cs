@@ -165,7 +165,7 @@ public sealed class PoolEvaluationService(
         var (kind, payload) = member.IsApplianceManaged
             ? (activate ? CommandKinds.ActivateMember : CommandKinds.DeactivateMember,
                 JsonSerializer.SerializeToElement(
-                    new MemberActionPayload(key, new SnmpMember(new SnmpDevice(resource.Endpoint, resource.Credential ?? string.Empty), resource.DeviceProfile ?? string.Empty, member.Index)),
+                    new MemberActionPayload(key, ApplianceMembers.At(resource.Endpoint, resource.Credential, resource.DeviceProfile, member.Index)),
                     ContractsJsonContext.Default.MemberActionPayload))
             : activate
                 ? (CommandKinds.StartInstance, JsonSerializer.SerializeToElement(new InstanceStartPayload(resource.Endpoint, member.Instance!), ContractsJsonContext.Default.InstanceStartPayload))
@@ -197,7 +197,7 @@ public sealed class PoolEvaluationService(
             var targets = group.Select(m => m.IsApplianceManaged
                 ? new MetricsPollTarget(
                     PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId),
-                    new SnmpMember(new SnmpDevice(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential ?? string.Empty), hosts[m.ResourceId].DeviceProfile ?? string.Empty, m.Index))
+                    ApplianceMembers.At(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential, hosts[m.ResourceId].DeviceProfile, m.Index))
                 : new MetricsPollTarget(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId), null, new InstanceTarget(hosts[m.ResourceId].Endpoint, m.Instance!))).ToList();
             var payload = new MetricsSubscribePayload(pool.PoolId, pool.Policy.MetricsIntervalSeconds, (int)SubscriptionLease.TotalSeconds, targets);
             await commands.SendAsync(

@@ -114,7 +114,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             return DomainError.Invalid(errors);
         }
 
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != current.ETag)
+        if (!ETags.Allows(ifMatch, current.ETag))
         {
             return DomainError.Stale("pool", poolId);
         }
@@ -135,7 +135,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             return DomainError.NotFound("pool", poolId);
         }
 
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != current.ETag)
+        if (!ETags.Allows(ifMatch, current.ETag))
         {
             return DomainError.Stale("pool", poolId);
         }

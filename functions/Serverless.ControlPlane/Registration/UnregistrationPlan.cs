@@ -3,6 +3,7 @@ using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
 using Serverless.Contracts.Snmp;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Registration;
 
@@ -34,7 +35,7 @@ public sealed record UnregistrationPlan(
     /// <summary>The command that takes a pool member out of service: its profile's deactivation on an appliance, a stop on a host.</summary>
     public (string Kind, JsonElement Payload) MemberDrainCommand(PoolMemberDrain member) => member.Index is not null
         ? (CommandKinds.DeactivateMember, JsonSerializer.SerializeToElement(
-            new MemberActionPayload($"{member.PoolId}.{member.MemberId}", new SnmpMember(new SnmpDevice(Endpoint, Credential ?? string.Empty), DeviceProfile ?? string.Empty, member.Index)),
+            new MemberActionPayload(PoolCommandCorrelation.MemberKey(member.PoolId, member.MemberId), ApplianceMembers.At(Endpoint, Credential, DeviceProfile, member.Index)),
             ContractsJsonContext.Default.MemberActionPayload))
         : (CommandKinds.StopInstance, StopPayload(member.Instance!));
 

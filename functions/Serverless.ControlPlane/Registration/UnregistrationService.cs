@@ -31,7 +31,7 @@ public sealed class UnregistrationService(
             return DomainError.NotFound("resource", resourceId);
         }
 
-        if (ifMatch is not null && ifMatch != "*" && ifMatch != resource.ETag)
+        if (!ETags.Allows(ifMatch, resource.ETag))
         {
             return DomainError.Stale("resource", resourceId);
         }
