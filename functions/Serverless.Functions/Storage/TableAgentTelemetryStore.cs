@@ -71,24 +71,17 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
     public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
-        foreach (var partition in batch.Samples.Index().GroupBy(s => $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}"))
+        var actions = batch.Samples.Index().Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+            $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}",
+            string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
         {
-            // A table transaction holds at most 100 entities of one partition.
-            foreach (var chunk in partition.Chunk(100))
-            {
-                var actions = chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
-                    partition.Key,
-                    string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
-                {
-                    ["ResourceId"] = s.Item.ResourceId,
-                    ["Metric"] = s.Item.Metric,
-                    ["Value"] = s.Item.Value,
-                    ["At"] = s.Item.At,
-                    ["AgentId"] = batch.AgentId,
-                }));
-                await table.SubmitTransactionAsync(actions, cancellationToken);
-            }
-        }
+            ["ResourceId"] = s.Item.ResourceId,
+            ["Metric"] = s.Item.Metric,
+            ["Value"] = s.Item.Value,
+            ["At"] = s.Item.At,
+            ["AgentId"] = batch.AgentId,
+        }));
+        await TableQueries.SubmitAsync(table, actions, cancellationToken);
     }
 
     private static async Task<IReadOnlyList<AgentPresence>> ReadAsync(AsyncPageable<TableEntity> rows, CancellationToken cancellationToken)

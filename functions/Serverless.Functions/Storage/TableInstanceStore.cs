@@ -40,11 +40,7 @@ public sealed class TableInstanceStore(TableProvider tables) : IInstanceStore
 
         actions.AddRange(instances.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(i))));
 
-        // A transaction holds at most 100 actions of one partition: a tenant's host fits many batches.
-        foreach (var batch in actions.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
-        }
+        await TableQueries.SubmitAsync(table, actions, cancellationToken);
     }
 
     public async Task UpsertAsync(ResourceInstance instance, CancellationToken cancellationToken)

@@ -37,7 +37,7 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
         return windows.ToDictionary(w => w.Key, w => (IReadOnlyList<MetricPoint>)[.. w.Value.OrderBy(p => p.At)], StringComparer.Ordinal);
     }
 
-    /// <summary>A scan for old readings across partitions: run on a slow timer; each partition's deletions go in batches of 100.</summary>
+    /// <summary>A scan for old readings across partitions: run on a slow timer.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
@@ -47,13 +47,7 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
             old.Add(e);
         }
 
-        foreach (var partition in old.GroupBy(e => e.PartitionKey))
-        {
-            foreach (var batch in partition.Chunk(100))
-            {
-                await table.SubmitTransactionAsync(batch.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
-            }
-        }
+        await TableQueries.SubmitAsync(table, old.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
 
         return old.Count;
     }

@@ -25,20 +25,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
     public async Task<IReadOnlyList<PoolDefinition>> ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
-        var filter = afterId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterId}");
-        var page = new List<PoolDefinition>(pageSize);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
-        {
-            page.Add(FromEntity(entity));
-            if (page.Count == pageSize)
-            {
-                break;
-            }
-        }
-
-        return page;
+        return await TableQueries.PageAsync(table, tenantId, pageSize, afterId, FromEntity, cancellationToken);
     }
 
     public async Task<IReadOnlyList<PoolDefinition>> ListAllAsync(string tenantId, CancellationToken cancellationToken)
@@ -230,10 +217,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             }
         }
 
-        foreach (var batch in deletes.Chunk(100))
-        {
-            await table.SubmitTransactionAsync(batch, cancellationToken);
-        }
+        await TableQueries.SubmitAsync(table, deletes, cancellationToken);
     }
 
     private static string MembersPartition(string tenantId, string poolId) => $"{tenantId}|{poolId}";

@@ -38,20 +38,7 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
     public async Task<IReadOnlyList<ResourceRegistration>> ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Resources, cancellationToken);
-        var filter = afterId is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterId}");
-        var page = new List<ResourceRegistration>(pageSize);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
-        {
-            page.Add(FromEntity(entity));
-            if (page.Count == pageSize)
-            {
-                break;
-            }
-        }
-
-        return page;
+        return await TableQueries.PageAsync(table, tenantId, pageSize, afterId, FromEntity, cancellationToken);
     }
 
     private static TableEntity ToEntity(ResourceRegistration r) => new(r.TenantId, r.ResourceId)

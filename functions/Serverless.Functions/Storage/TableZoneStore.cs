@@ -31,20 +31,7 @@ public sealed class TableZoneStore(TableProvider tables) : IZoneStore
     public async Task<IReadOnlyList<Zone>> ListAsync(string tenantId, int pageSize, string? afterName, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Zones, cancellationToken);
-        var filter = afterName is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterName}");
-        var zones = new List<Zone>(pageSize);
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
-        {
-            zones.Add(FromEntity(entity));
-            if (zones.Count == pageSize)
-            {
-                break;
-            }
-        }
-
-        return zones;
+        return await TableQueries.PageAsync(table, tenantId, pageSize, afterName, FromEntity, cancellationToken);
     }
 
     private static TableEntity ToEntity(Zone zone) => new(zone.TenantId, zone.Name)

@@ -1,0 +1,39 @@
+using Azure.Data.Tables;
+
+namespace Serverless.Functions.Storage;
+
+/// <summary>The table reads and writes several stores share: a tenant's page of rows in key order, and batched transactions.</summary>
+public static class TableQueries
+{
+    /// <summary>Up to <paramref name="pageSize"/> rows of the tenant's partition after <paramref name="afterKey"/>, in RowKey order.</summary>
+    public static async Task<IReadOnlyList<T>> PageAsync<T>(
+        TableClient table, string tenantId, int pageSize, string? afterKey, Func<TableEntity, T> map, CancellationToken cancellationToken)
+    {
+        var filter = afterKey is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {afterKey}");
+        var page = new List<T>(pageSize);
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, pageSize, cancellationToken: cancellationToken))
+        {
+            page.Add(map(entity));
+            if (page.Count == pageSize)
+            {
+                break;
+            }
+        }
+
+        return page;
+    }
+
+    /// <summary>Submits the actions partition by partition, 100 at a time: the most one table transaction may hold.</summary>
+    public static async Task SubmitAsync(TableClient table, IEnumerable<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
+        {
+            foreach (var batch in partition.Chunk(100))
+            {
+                await table.SubmitTransactionAsync(batch, cancellationToken);
+            }
+        }
+    }
+}
