@@ -68,4 +68,24 @@ internal static class Api
 
     public static Task<JsonElement> GetResourceAsync(HttpClient client, string resourceId) =>
         client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/resources/{resourceId}", UriKind.Relative));
+
+    /// <summary>Registers a resource under a fresh name in <paramref name="zone"/> and waits up to 60 s for the registration to end.</summary>
+    /// <param name="fields">The request's other fields as a JSON object, e.g. <c>{"kind":"virtualizationHost","endpoint":"test:///default"}</c>.</param>
+    public static async Task<(string Name, JsonElement Operation)> RegisterAndWaitAsync(HttpClient client, string zone, string fields)
+    {
+        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
+        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Json($$"""{"name":"{{name}}","zone":"{{zone}}",{{fields[1..]}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var operationId = (await ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+        var operation = await WaitForOperationAsync(client, operationId, o => HasStatus(o, "succeeded") || HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the registration to finish");
+        return (name, operation);
+    }
+
+    /// <summary>As <see cref="RegisterAndWaitAsync"/>, and the resource must have ended registered; returns its name.</summary>
+    public static async Task<string> RegisteredAsync(HttpClient client, string zone, string fields)
+    {
+        var (name, operation) = await RegisterAndWaitAsync(client, zone, fields);
+        Assert.True(operation.GetProperty("result").GetProperty("state").GetString() == "registered", operation.ToString());
+        return name;
+    }
 }

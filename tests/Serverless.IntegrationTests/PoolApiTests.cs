@@ -33,8 +33,8 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
             ["RelayAgent__Snmp__Credentials__lb__PrivPassword"] = PrivPassword,
         });
         using var client = fixture.Host.CreateClient();
-        var lb = await RegisterAsync(client, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-        var kvm = await RegisterAsync(client, """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
+        var lb = await Api.RegisteredAsync(client, "pool-site", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        var kvm = await Api.RegisteredAsync(client, "pool-site", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
         var pool = "pool-" + Guid.NewGuid().ToString("N")[..8];
         var members = $$"""[{"id":"lb-a","resource":"{{lb}}","index":"1"},{"id":"lb-b","resource":"{{lb}}","index":"2"},{"id":"vm-a","resource":"{{kvm}}","instance":"test"}]""";
         var policy = """{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":40,"deactivateAfterSeconds":120,"minActive":1,"maxActive":3}""";
@@ -111,17 +111,6 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
 
         using var gone = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
-    }
-
-    private static async Task<string> RegisterAsync(HttpClient client, string fields)
-    {
-        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
-        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"pool-site",{{fields[1..]}}"""));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the registration to finish");
-        Assert.True(operation.GetProperty("result").GetProperty("state").GetString() == "registered", operation.ToString());
-        return name;
     }
 
     private static async Task<JsonElement> GetAsync(HttpClient client, string path)

@@ -38,8 +38,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         });
         try
         {
-            var lb = await RegisterAsync(client, "hybrid-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-            var kvm = await RegisterAsync(client, "hybrid-cloud", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
+            var lb = await Api.RegisteredAsync(client, "hybrid-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+            var kvm = await Api.RegisteredAsync(client, "hybrid-cloud", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
             var pool = "hybrid-" + Guid.NewGuid().ToString("N")[..6];
             using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
                 {"name":"{{{pool}}}","serviceKind":"loadBalancer",
@@ -81,17 +81,6 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         {
             await lbAgent.DisposeAsync();
         }
-    }
-
-    private static async Task<string> RegisterAsync(HttpClient client, string zone, string fields)
-    {
-        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
-        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"{{zone}}",{{fields[1..]}}"""));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the registration");
-        Assert.True(operation.GetProperty("result").GetProperty("state").GetString() == "registered", operation.ToString());
-        return name;
     }
 
     /// <summary>Reads the members' admin states from the device over SNMP until they are <paramref name="expected"/>.</summary>

@@ -108,11 +108,7 @@ public sealed class RegistrationWorkflowTests(CommandChannelFixture fixture)
 
     private static async Task<(System.Text.Json.JsonElement Operation, System.Text.Json.JsonElement Resource)> RegisterAsync(HttpClient client, string zone, string fields)
     {
-        var name = "res-" + Guid.NewGuid().ToString("N")[..8];
-        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"{{zone}}",{{fields[1..]}}"""));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the registration to finish");
+        var (name, operation) = await Api.RegisterAndWaitAsync(client, zone, fields);
         Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
         return (operation, await Api.GetResourceAsync(client, name));
     }

@@ -32,7 +32,7 @@ public sealed class UnregistrationWorkflowTests(CommandChannelFixture fixture)
     {
         await using var agent = await fixture.StartAgentAsync("agent-unreg-host", "unreg-host-site", AgentSettings);
         using var client = fixture.Host.CreateClient();
-        var name = await RegisterAsync(client, "unreg-host-site", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
+        var name = await Api.RegisteredAsync(client, "unreg-host-site", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
         var instances = await GetJsonAsync(client, $"api/v1/resources/{name}/instances");
         Assert.Equal("test:running", Describe(instances.GetProperty("items")));
 
@@ -72,7 +72,7 @@ public sealed class UnregistrationWorkflowTests(CommandChannelFixture fixture)
         await using var agent = await fixture.StartAgentAsync("agent-unreg-lb", "unreg-lb-site", AgentSettings);
         using var client = fixture.Host.CreateClient();
         var endpoint = $"127.0.0.1:{appliance.Snmpd.EndPoint.Port}";
-        var name = await RegisterAsync(client, "unreg-lb-site",
+        var name = await Api.RegisteredAsync(client, "unreg-lb-site",
             $$"""{"kind":"snmpAppliance","endpoint":"{{endpoint}}","deviceProfile":"simulated-load-balancer","credential":"lb","members":["1"]}""");
 
         var operation = await UnregisterAsync(client, $"api/v1/resources/{name}", null);
@@ -95,17 +95,6 @@ public sealed class UnregistrationWorkflowTests(CommandChannelFixture fixture)
 
         Assert.Equal(expected, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    private static async Task<string> RegisterAsync(HttpClient client, string zone, string fields)
-    {
-        var name = "unreg-" + Guid.NewGuid().ToString("N")[..8];
-        using var response = await client.PostAsync(new Uri("api/v1/resources", UriKind.Relative), Api.Json($$"""{"name":"{{name}}","zone":"{{zone}}",{{fields[1..]}}"""));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the registration to finish");
-        Assert.Equal("registered", operation.GetProperty("result").GetProperty("state").GetString());
-        return name;
     }
 
     private static async Task<JsonElement> UnregisterAsync(HttpClient client, string path, string? etag)
