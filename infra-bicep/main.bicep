@@ -27,6 +27,11 @@ param maximumInstanceCount int = 100
 ])
 param serviceBusSku string = 'Standard'
 
+@description('Days Log Analytics keeps the app\'s logs and the vault\'s audit log.')
+@minValue(30)
+@maxValue(730)
+param logRetentionInDays int = 30
+
 @description('Tenants whose command queues are created (commands-<tenant>).')
 param tenantIds array = [
   'default'
@@ -64,6 +69,29 @@ module identity 'modules/identity.bicep' = {
   }
 }
 
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    workspaceName: '${abbrs.operationalInsightsWorkspaces}${resourceToken}'
+    applicationInsightsName: '${abbrs.insightsComponents}${resourceToken}'
+    location: location
+    tags: tags
+    retentionInDays: logRetentionInDays
+    principalId: identity.outputs.principalId
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  params: {
+    name: '${abbrs.keyVaultVaults}${resourceToken}'
+    location: location
+    tags: tags
+    principalId: identity.outputs.principalId
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
 module storage 'modules/storage.bicep' = {
   name: 'storage'
   params: {
@@ -84,6 +112,7 @@ module serviceBus 'modules/service-bus.bicep' = {
     tenantIds: tenantIds
     lockDuration: 'PT1M'
     principalId: identity.outputs.principalId
+    keyVaultName: keyVault.outputs.name
   }
 }
 
@@ -102,6 +131,8 @@ module functionApp 'modules/function-app.bicep' = {
     maximumInstanceCount: maximumInstanceCount
     durableHubName: durableHubName
     serviceBusNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    applicationInsightsConnectionString: monitoring.outputs.connectionString
+    agentConnectionSecrets: serviceBus.outputs.agentConnectionSecrets
     defaultTenantId: tenantIds[0]
     tenancyMode: tenancyMode
     entraIdAudience: entraIdAudience
@@ -110,11 +141,25 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
-@description('Base URL of the HTTP API.')
-output apiBaseUrl string = 'https://${functionApp.outputs.defaultHostName}/api'
+var apiBaseUrl = 'https://${functionApp.outputs.defaultHostName}/api'
 
-@description('Service Bus namespace agents connect to; each agent gets its queue\'s "agents" Listen key.')
+@description('Base URL of the HTTP API.')
+output apiBaseUrl string = apiBaseUrl
+
+@description('Name of the Function App; its admin (master) key authorizes admin routes: az functionapp keys list -g <rg> -n <name>.')
+output functionAppName string = functionApp.outputs.name
+
+@description('Enrol an agent: an admin creates a one-time code for a zone, then the install script on the agent host exchanges it (the Service Bus key comes with it).')
+output agentEnrolment object = {
+  createCode: 'curl -H "x-functions-key: <master key>" -H "content-type: application/json" -d \'{"zone":"<zone>"}\' ${apiBaseUrl}/v1/enrolments'
+  installAgent: 'sudo ./install.sh --url https://${functionApp.outputs.defaultHostName}/ --code <code> --agent-id <agent id>'
+}
+
+@description('Service Bus namespace the agents connect to (outbound AMQP over TLS, port 5671, or 443 with AMQP over WebSockets).')
 output serviceBusNamespace string = serviceBus.outputs.fullyQualifiedNamespace
 
-@description('Name of the Function App.')
-output functionAppName string = functionApp.outputs.name
+@description('Key Vault with each tenant\'s agent Service Bus connection (agents-servicebus-<tenant>).')
+output keyVaultName string = keyVault.outputs.name
+
+@description('Application Insights component with the app\'s logs and traces.')
+output applicationInsightsName string = monitoring.outputs.applicationInsightsName

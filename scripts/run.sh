@@ -93,6 +93,9 @@ pids+=($!)
 wait_for "$servicebus_port"
 
 export ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
+# What enrolment hands to the default tenant's agents: Listen on its queue only.
+agent_connection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;"
+export CommandChannel__AgentConnections__default="$agent_connection"
 dotnet functions/Serverless.Functions.LocalHost/bin/Debug/net10.0/Serverless.Functions.LocalHost.dll --settings "$settings" --port "$port" &
 pids+=($!)
 wait_for "$port"
@@ -123,7 +126,7 @@ credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H '
 [ -n "$credential" ] || { echo "run: could not issue the demo agent's credential" >&2; exit 1; }
 RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
 RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
-RelayAgent__ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;" \
+RelayAgent__ServiceBusConnection="$agent_connection" \
 env RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
     RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
     RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \

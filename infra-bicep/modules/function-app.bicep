@@ -34,6 +34,12 @@ param durableHubName string
 @description('Fully qualified Service Bus namespace of the command channel.')
 param serviceBusNamespace string
 
+@description('Application Insights connection string.')
+param applicationInsightsConnectionString string
+
+@description('Key Vault secret of each tenant\'s agent Service Bus connection: {tenantId, secretUri}.')
+param agentConnectionSecrets array
+
 @description('Tenant that API calls act for until tenant authentication is configured.')
 param defaultTenantId string
 
@@ -59,6 +65,13 @@ var entraIdSettings = tenancyMode == 'EntraId'
       toObject(items(entraIdTenants), tenant => 'Tenancy__EntraId__Tenants__${tenant.key}', tenant => tenant.value)
     )
   : {}
+
+// Key Vault references: the platform resolves them with the app's identity; the app sees the value, the template never does.
+var agentConnectionSettings = toObject(
+  agentConnectionSecrets,
+  secret => 'CommandChannel__AgentConnections__${secret.tenantId}',
+  secret => '@Microsoft.KeyVault(SecretUri=${secret.secretUri})'
+)
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -88,6 +101,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
@@ -117,6 +131,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: union({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
       AzureWebJobsStorage__accountName: storageAccountName
       AzureWebJobsStorage__credential: 'managedidentity'
       AzureWebJobsStorage__clientId: identityClientId
@@ -140,7 +156,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       ServiceBusConnection__clientId: identityClientId
       CommandChannel__QueueNamePrefix: 'commands-'
       CommandChannel__DefaultTimeoutSeconds: '30'
-    }, entraIdSettings)
+    }, entraIdSettings, agentConnectionSettings)
   }
 
   resource ftp 'basicPublishingCredentialsPolicies' = {

@@ -23,6 +23,9 @@ param lockDuration string
 @description('Principal id of the app identity that sends commands.')
 param principalId string
 
+@description('Key Vault that keeps each queue\'s agent (Listen-only) connection string for the app to hand out at enrolment.')
+param keyVaultName string
+
 // Built-in role: send only; the app never reads the agents' queues.
 var serviceBusDataSender = '69a216fc-b8fb-44d8-bc22-1f3c2552a39a'
 
@@ -66,18 +69,39 @@ resource agentListenRules 'Microsoft.ServiceBus/namespaces/queues/authorizationR
   }
 }]
 
-resource senderRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(namespace.id, principalId, serviceBusDataSender)
-  scope: namespace
+// Scoped to each command queue: the app may send to the queues it owns and to nothing else in the namespace.
+resource senderRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (tenantId, i) in tenantIds: {
+  name: guid(queues[i].id, principalId, serviceBusDataSender)
+  scope: queues[i]
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', serviceBusDataSender)
   }
+}]
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
+  name: keyVaultName
 }
+
+// The key goes from Service Bus straight into the vault; it never appears in outputs, app settings or logs.
+resource agentConnectionSecrets 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = [for (tenantId, i) in tenantIds: {
+  parent: vault
+  name: 'agents-servicebus-${tenantId}'
+  properties: {
+    contentType: 'Service Bus connection string (Listen on commands-${tenantId})'
+    value: agentListenRules[i].listKeys().primaryConnectionString
+  }
+}]
 
 @description('Namespace name.')
 output name string = namespace.name
+
+@description('Each tenant\'s agent connection string secret: {tenantId, secretUri} (unversioned, so a rotated key is picked up).')
+output agentConnectionSecrets array = [for (tenantId, i) in tenantIds: {
+  tenantId: tenantId
+  secretUri: agentConnectionSecrets[i].properties.secretUri
+}]
 
 @description('Host name the app and the agents connect to.')
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

@@ -33,6 +33,7 @@ public sealed class AgentEnrolmentTests(CommandChannelFixture fixture)
                 Assert.True(enrol.ExitCode == 0, enrol.Output);
                 Assert.Contains("enrolled: agent enrolled-1 of group enrol-site", enrol.Output, StringComparison.Ordinal);
                 Assert.DoesNotContain("sa1.", enrol.Output, StringComparison.Ordinal);
+                Assert.DoesNotContain("SharedAccessKey", enrol.Output, StringComparison.Ordinal);
             }
 
             if (!OperatingSystem.IsWindows())
@@ -43,9 +44,10 @@ public sealed class AgentEnrolmentTests(CommandChannelFixture fixture)
             var section = JsonNode.Parse(await File.ReadAllTextAsync(config))!["RelayAgent"]!;
             Assert.Equal(5, section["HeartbeatIntervalSeconds"]!.GetValue<int>());
             Assert.Equal(("enrol-site", "default", CommandChannelFixture.QueueName), (section["AgentGroup"]!.GetValue<string>(), section["TenantId"]!.GetValue<string>(), section["QueueName"]!.GetValue<string>()));
+            Assert.Equal(fixture.AgentConnectionString, section["ServiceBusConnection"]!.GetValue<string>());
 
             await using var agent = await RelayAgentProcess.StartAsync(new RelayAgentSettings(
-                "enrolled-1", "enrol-site", "default", fixture.AgentConnectionString, CommandChannelFixture.QueueName, fixture.Host.BaseAddress, section["Credential"]!.GetValue<string>()));
+                "enrolled-1", "enrol-site", "default", section["ServiceBusConnection"]!.GetValue<string>(), CommandChannelFixture.QueueName, fixture.Host.BaseAddress, section["Credential"]!.GetValue<string>()));
             using var ping = await client.PostAsync(new Uri("api/v1/zones/enrol-site/ping", UriKind.Relative), null);
             var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
             var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the ping");

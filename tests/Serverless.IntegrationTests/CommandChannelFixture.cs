@@ -69,6 +69,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["ServiceBusConnection"] = ServiceBus.ConnectionString,
             ["CommandChannel__QueueNamePrefix"] = "commands-",
             ["CommandChannel__DefaultTimeoutSeconds"] = "30",
+            [$"CommandChannel__AgentConnections__{TenantId}"] = AgentConnectionString,
             ["LocalHost__VisibilityTimeout"] = "00:00:10",
             ["Connectivity__Schedule"] = "*/1 * * * * *",
             ["Pools__Schedule"] = $"*/{PoolTickSeconds} * * * * *",

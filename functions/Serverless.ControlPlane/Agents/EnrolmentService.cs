@@ -116,7 +116,7 @@ public sealed class EnrolmentService(
 
             var issued = await credentials.IssueAsync(enrolment.TenantId, new IssueAgentCredentialRequest(request.AgentId, enrolment.Zone), cancellationToken);
             return issued.Succeeded
-                ? new EnrolledAgent(issued.Value, channel.Value.QueueNameFor(enrolment.TenantId))
+                ? new EnrolledAgent(issued.Value, channel.Value.QueueNameFor(enrolment.TenantId), channel.Value.AgentConnectionFor(enrolment.TenantId))
                 : issued.Error;
         }
 

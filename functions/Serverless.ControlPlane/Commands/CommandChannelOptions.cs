@@ -16,5 +16,14 @@ public sealed class CommandChannelOptions
     [Range(1, 86_400)]
     public int DefaultTimeoutSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Per tenant id, the Listen-only Service Bus connection string (with <c>EntityPath</c> = the tenant's queue) that
+    /// enrolment hands to the tenant's agents; in Azure a Key Vault reference. A tenant without one gets no connection
+    /// at enrolment and its agents are configured by hand.
+    /// </summary>
+    public Dictionary<string, string> AgentConnections { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
     public string QueueNameFor(string tenantId) => QueueNamePrefix + tenantId;
+
+    public string? AgentConnectionFor(string tenantId) => AgentConnections.TryGetValue(tenantId, out var connection) && connection.Length > 0 ? connection : null;
 }

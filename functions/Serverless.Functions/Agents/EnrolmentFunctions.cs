@@ -66,6 +66,6 @@ public sealed class EnrolmentFunctions(EnrolmentService enrolments, RequestTenan
         Logs.AgentEnrolled(logger, credential.AgentId, credential.AgentGroup, credential.TenantId, credential.CredentialId);
         return TypedResults.Created(
             $"/api/v1/agents/credentials/{credential.CredentialId}",
-            new EnrolledAgentResponse(credential.TenantId, credential.AgentId, credential.AgentGroup, outcome.Value.QueueName, credential.CredentialId, token));
+            new EnrolledAgentResponse(credential.TenantId, credential.AgentId, credential.AgentGroup, outcome.Value.QueueName, credential.CredentialId, token, outcome.Value.ServiceBusConnection));
     }
 }

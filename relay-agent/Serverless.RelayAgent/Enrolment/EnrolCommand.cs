@@ -6,7 +6,7 @@ namespace Serverless.RelayAgent.Enrolment;
 
 /// <summary>
 /// <c>relay-agent enrol --url URL --code CODE --agent-id ID [--config FILE]</c>: exchanges a one-time enrolment code
-/// for this agent's credential and writes the agent's identity into its configuration file (created with mode 0600,
+/// for this agent's credential (and its queue's Service Bus connection, when the control plane keeps one) and writes the agent's identity into its configuration file (created with mode 0600,
 /// other settings in an existing file kept). Errors print one line on stderr and exit 1; usage errors exit 2.
 /// </summary>
 public static class EnrolCommand
@@ -18,8 +18,8 @@ public static class EnrolCommand
           --code       the one-time enrolment code from your admin (en1.…)
           --agent-id   this agent's id: lowercase letters, digits and '-'
           --config     the agent's configuration file to write (default /etc/relay-agent/agent.json); it gets
-                       RelayAgent:AgentId, AgentGroup, TenantId, QueueName, ControlPlaneUrl and Credential.
-                       ServiceBusConnection comes from your admin separately.
+                       RelayAgent:AgentId, AgentGroup, TenantId, QueueName, ControlPlaneUrl, Credential and, when
+                       the control plane hands it out, ServiceBusConnection (else your admin gives it separately).
         """;
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpMessageHandler? handler = null)
@@ -75,6 +75,12 @@ public static class EnrolCommand
         section["QueueName"] = answer.GetProperty("queueName").GetString();
         section["ControlPlaneUrl"] = http.BaseAddress.AbsoluteUri;
         section["Credential"] = answer.GetProperty("token").GetString();
+        var connectionHandedOut = answer.TryGetProperty("serviceBusConnection", out var connection) && connection.ValueKind == JsonValueKind.String;
+        if (connectionHandedOut)
+        {
+            section["ServiceBusConnection"] = connection.GetString();
+        }
+
         Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
         var temporary = configPath + ".enrol";
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
@@ -91,7 +97,8 @@ public static class EnrolCommand
 
         File.Move(temporary, configPath, overwrite: true);
         await output.WriteLineAsync(
-            $"enrolled: agent {section["AgentId"]} of group {section["AgentGroup"]} (tenant {section["TenantId"]}), credential {answer.GetProperty("credentialId").GetString()}; written to {configPath}");
+            $"enrolled: agent {section["AgentId"]} of group {section["AgentGroup"]} (tenant {section["TenantId"]}), credential {answer.GetProperty("credentialId").GetString()}; written to {configPath}"
+            + (connectionHandedOut ? string.Empty : " (no Service Bus connection was handed out: set RelayAgent:ServiceBusConnection from your admin)"));
         return 0;
     }
 
