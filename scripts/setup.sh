@@ -37,6 +37,14 @@ if ! ldconfig -p 2>/dev/null | grep 'libvirt\.so\.0 ' >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvirt0 >/dev/null
 fi
 
+# systemd-analyze: the packaging tests verify the relay agent's unit with it (the package only adds tools when
+# systemd is not the init, as in containers).
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+    echo "setup: installing systemd (apt-get) for systemd-analyze" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
+fi
+
 # Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci (Azurite)" >&2

@@ -28,6 +28,7 @@ public static class FunctionNames
     public const string PostCommandResult = "PostCommandResult";
     public const string PostAgentHeartbeat = "PostAgentHeartbeat";
     public const string PostAgentMetrics = "PostAgentMetrics";
+    public const string GetAgentIdentity = "GetAgentIdentity";
     public const string IssueAgentCredential = "IssueAgentCredential";
     public const string RevokeAgentCredential = "RevokeAgentCredential";
     public const string RotateAgentCredential = "RotateAgentCredential";

@@ -1,13 +1,7 @@
-using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
 using Serverless.RelayAgent;
-using Serverless.RelayAgent.Channel;
-using Serverless.RelayAgent.Execution;
+using Serverless.RelayAgent.Checks;
 using Serverless.RelayAgent.Handlers;
-using Serverless.RelayAgent.Libvirt;
-using Serverless.RelayAgent.Snmp;
-using Serverless.RelayAgent.Uplink;
-using Serverless.Snmp;
 using Serverless.Snmp.Profiles;
 
 const string Usage = """
@@ -16,6 +10,8 @@ const string Usage = """
     Usage: Serverless.RelayAgent [--config FILE]
            Serverless.RelayAgent snmp get|getnext|walk|bulkwalk|set ...   (check a device; "snmp" alone for help)
            Serverless.RelayAgent enrol --url URL --code CODE --agent-id ID [--config FILE]   (exchange an enrolment code)
+           Serverless.RelayAgent config set|unset [--config FILE] KEY[=VALUE] ...   (change the configuration file)
+           Serverless.RelayAgent check [--config FILE] [--snmp ADDRESS=CREDENTIAL ...]   (test everything the agent needs)
 
       --config FILE   JSON configuration with a "RelayAgent" section; environment variables such as
                       RelayAgent__Credential override it (use them for secrets)
@@ -38,6 +34,16 @@ const string Usage = """
 if (args is ["enrol", ..])
 {
     return await Serverless.RelayAgent.Enrolment.EnrolCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (args is ["config", ..])
+{
+    return await Serverless.RelayAgent.Configuration.ConfigCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
+
+if (args is ["check", ..])
+{
+    return await CheckCommand.RunAsync(args[1..], Console.Out, Console.Error);
 }
 
 if (args is ["snmp", ..])
@@ -72,77 +78,7 @@ if (configFile is not null && !File.Exists(configFile))
     return 2;
 }
 
-var builder = Host.CreateApplicationBuilder([.. hostArgs]);
-if (configFile is not null)
-{
-    builder.Configuration.AddJsonFile(configFile, optional: false);
-    builder.Configuration.AddEnvironmentVariables();
-}
-
-// systemd's LoadCredential= puts each secret in its own file, named like the setting (RelayAgent__Credential).
-if (Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } credentials && Directory.Exists(credentials))
-{
-    builder.Configuration.AddKeyPerFile(credentials, optional: true);
-}
-
-builder.Logging.AddSimpleConsole(console =>
-{
-    console.SingleLine = true;
-    console.TimestampFormat = "HH:mm:ss.fff ";
-});
-builder.Services.AddSystemd();
-builder.Services.AddOptions<RelayAgentOptions>().BindConfiguration(RelayAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(
-    builder.Configuration.GetValue($"{RelayAgentOptions.SectionName}:ShutdownGraceSeconds", 10) + 5));
-builder.Services.AddSingleton(TimeProvider.System);
-builder.Services.AddSingleton<AgentStatus>();
-builder.Services.AddSingleton(services =>
-{
-    var agent = services.GetRequiredService<IOptions<RelayAgentOptions>>().Value;
-    return new ServiceBusClient(agent.ServiceBusConnection, new ServiceBusClientOptions
-    {
-        Identifier = $"relay-agent-{agent.AgentId}",
-        RetryOptions = new ServiceBusRetryOptions { MaxRetries = 3, Delay = TimeSpan.FromMilliseconds(200), TryTimeout = TimeSpan.FromSeconds(10) },
-    });
-});
-builder.Services.AddHttpClient<UplinkClient>((services, client) => UplinkClient.Configure(client, services.GetRequiredService<IOptions<RelayAgentOptions>>().Value));
-builder.Services.AddOptions<SnmpAgentOptions>().BindConfiguration(SnmpAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-builder.Services.AddSingleton<IValidateOptions<SnmpAgentOptions>, SnmpAgentOptionsValidator>();
-builder.Services.AddSingleton(services =>
-{
-    var snmp = services.GetRequiredService<IOptions<SnmpAgentOptions>>().Value;
-    return new SnmpClient(new SnmpClientOptions(TimeSpan.FromMilliseconds(snmp.TimeoutMilliseconds), snmp.Retries));
-});
-builder.Services.AddSingleton<SnmpDevices>();
-builder.Services.AddSingleton<DeviceProfileCatalog>();
-builder.Services.AddSingleton<MetricsPoller>();
-builder.Services.AddSingleton<InstanceMetrics>();
-builder.Services.AddSingleton<MemberMetrics>();
-builder.Services.AddOptions<LibvirtAgentOptions>().BindConfiguration(LibvirtAgentOptions.SectionName);
-builder.Services.AddSingleton<LibvirtHosts>();
-builder.Services.AddSingleton<LibvirtVerifier>();
-builder.Services.AddSingleton<ICommandHandler, PingHandler>();
-builder.Services.AddSingleton<ICommandHandler, DiagnosticsHandler>();
-builder.Services.AddSingleton<ICommandHandler, SnmpGetHandler>();
-builder.Services.AddSingleton<ICommandHandler, SnmpSetHandler>();
-builder.Services.AddSingleton<ICommandHandler, SnmpWalkHandler>();
-builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<MemberActionHandler>(services, true));
-builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<MemberActionHandler>(services, false));
-builder.Services.AddSingleton<ICommandHandler, MetricsPollHandler>();
-builder.Services.AddSingleton<ICommandHandler, CapabilitiesVerifyHandler>();
-builder.Services.AddSingleton<ICommandHandler, InstanceStopHandler>();
-builder.Services.AddSingleton<ICommandHandler, ResourceUninstallHandler>();
-builder.Services.AddSingleton<ICommandHandler, InstanceStartHandler>();
-builder.Services.AddSingleton<ICommandHandler, MetricsSubscribeHandler>();
-builder.Services.AddSingleton<MetricsSubscriptions>();
-builder.Services.AddSingleton<CommandHandlerRegistry>();
-builder.Services.AddSingleton<ExecutionJournal>();
-builder.Services.AddSingleton<CommandExecutor>();
-builder.Services.AddHostedService<SessionWorker>();
-builder.Services.AddHostedService<HeartbeatWorker>();
-builder.Services.AddHostedService<MetricsWorker>();
-
-using var host = builder.Build();
+using var host = AgentHost.CreateBuilder(configFile, hostArgs).Build();
 try
 {
     var agent = host.Services.GetRequiredService<IOptions<RelayAgentOptions>>().Value;

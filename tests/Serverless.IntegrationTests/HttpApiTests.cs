@@ -123,6 +123,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("DELETE", "api/v1/agents/credentials/0123456789abcdef0123456789abcdef", LocalHostProcess.FunctionKey)]
     [InlineData("POST", "api/v1/agent/credentials/rotate", LocalHostProcess.FunctionKey)]
     [InlineData("POST", "api/v1/agent/heartbeats", LocalHostProcess.MasterKey)]
+    [InlineData("GET", "api/v1/agent/identity", LocalHostProcess.MasterKey)]
     public async Task Request_WithMissingOrWrongKey_Returns401(string method, string path, string? key)
     {
         using var client = system.Host.CreateClient(key);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
@@ -21,6 +22,7 @@ public sealed class AgentUplinkFunctions(
     CommandService commands,
     AgentTelemetryService telemetry,
     PoolEvaluationService pools,
+    IOptions<CommandChannelOptions> channel,
     ILogger<AgentUplinkFunctions> logger)
 {
     [Function(FunctionNames.PostCommandResult)]
@@ -51,6 +53,22 @@ public sealed class AgentUplinkFunctions(
 
         Logs.CommandResultTaken(logger, result!.CommandId, agent.AgentId, result.Status.ToString(), outcome.Value.ToString());
         return TypedResults.Ok(new UplinkAcknowledgement(result.CommandId, outcome.Value == ResultAcceptance.Duplicate));
+    }
+
+    [Function(FunctionNames.GetAgentIdentity)]
+    [ApiOperation("Who the calling agent's credential belongs to; changes nothing.", Response = typeof(AgentIdentityResponse), Caller = ApiCaller.Agent)]
+    public async Task<IResult> GetIdentityAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agent/identity")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is not { } agent)
+        {
+            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
+            return AgentRefusals.Unauthorized(authentication);
+        }
+
+        return TypedResults.Ok(new AgentIdentityResponse(agent.TenantId, agent.AgentId, agent.AgentGroup, agent.CredentialId, channel.Value.QueueNameFor(agent.TenantId)));
     }
 
     [Function(FunctionNames.PostAgentHeartbeat)]

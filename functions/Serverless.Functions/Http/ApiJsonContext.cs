@@ -33,6 +33,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(IssueAgentCredentialRequest))]
 [JsonSerializable(typeof(AgentCredentialResponse))]
 [JsonSerializable(typeof(UplinkAcknowledgement))]
+[JsonSerializable(typeof(AgentIdentityResponse))]
 [JsonSerializable(typeof(PingAcceptedResponse))]
 [JsonSerializable(typeof(CreateEnrolmentRequest))]
 [JsonSerializable(typeof(EnrolmentResponse))]

@@ -1,6 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Serverless.RelayAgent.Configuration;
 
 namespace Serverless.RelayAgent.Enrolment;
 
@@ -45,7 +45,7 @@ public static class EnrolCommand
             return 2;
         }
 
-        var configPath = Path.GetFullPath(options.GetValueOrDefault("--config", "/etc/relay-agent/agent.json"));
+        var configPath = Path.GetFullPath(options.GetValueOrDefault("--config", AgentConfigFile.DefaultPath));
         using var http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         http.BaseAddress = baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
         http.Timeout = TimeSpan.FromSeconds(30);
@@ -66,38 +66,34 @@ public static class EnrolCommand
             return 1;
         }
 
-        var root = File.Exists(configPath) ? JsonNode.Parse(await File.ReadAllTextAsync(configPath)) as JsonObject ?? [] : [];
-        var section = root["RelayAgent"] as JsonObject ?? [];
-        root["RelayAgent"] = section;
-        section["AgentId"] = answer.GetProperty("agentId").GetString();
-        section["AgentGroup"] = answer.GetProperty("agentGroup").GetString();
-        section["TenantId"] = answer.GetProperty("tenantId").GetString();
-        section["QueueName"] = answer.GetProperty("queueName").GetString();
-        section["ControlPlaneUrl"] = http.BaseAddress.AbsoluteUri;
-        section["Credential"] = answer.GetProperty("token").GetString();
         var connectionHandedOut = answer.TryGetProperty("serviceBusConnection", out var connection) && connection.ValueKind == JsonValueKind.String;
-        if (connectionHandedOut)
+        var agentGroup = answer.GetProperty("agentGroup").GetString();
+        var tenantId = answer.GetProperty("tenantId").GetString();
+        try
         {
-            section["ServiceBusConnection"] = connection.GetString();
+            await AgentConfigFile.UpdateAsync(configPath, root =>
+            {
+                var section = AgentConfigFile.Section(root, [RelayAgentOptions.SectionName]);
+                section["AgentId"] = answer.GetProperty("agentId").GetString();
+                section["AgentGroup"] = agentGroup;
+                section["TenantId"] = tenantId;
+                section["QueueName"] = answer.GetProperty("queueName").GetString();
+                section["ControlPlaneUrl"] = http.BaseAddress.AbsoluteUri;
+                section["Credential"] = answer.GetProperty("token").GetString();
+                if (connectionHandedOut)
+                {
+                    section["ServiceBusConnection"] = connection.GetString();
+                }
+            });
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
+        {
+            await error.WriteLineAsync($"enrol: the code was exchanged, but {configPath} could not be written ({exception.Message}); ask your admin for a new code.");
+            return 1;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(configPath)!);
-        var temporary = configPath + ".enrol";
-        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            // The file holds the credential: readable by the agent's user only.
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        await using (var file = new FileStream(temporary, fileOptions))
-        {
-            await JsonSerializer.SerializeAsync(file, root, new JsonSerializerOptions { WriteIndented = true });
-        }
-
-        File.Move(temporary, configPath, overwrite: true);
         await output.WriteLineAsync(
-            $"enrolled: agent {section["AgentId"]} of group {section["AgentGroup"]} (tenant {section["TenantId"]}), credential {answer.GetProperty("credentialId").GetString()}; written to {configPath}"
+            $"enrolled: agent {agentId} of group {agentGroup} (tenant {tenantId}), credential {answer.GetProperty("credentialId").GetString()}; written to {configPath}"
             + (connectionHandedOut ? string.Empty : " (no Service Bus connection was handed out: set RelayAgent:ServiceBusConnection from your admin)"));
         return 0;
     }

@@ -1,0 +1,8 @@
+namespace Serverless.RelayAgent.Checks;
+
+public enum CheckStatus
+{
+    Ok,
+    Failed,
+    Skipped,
+}

@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Serverless.RelayAgent.Configuration;
+
+/// <summary>
+/// The agent's JSON configuration file, changed atomically (write beside it, then rename) so a crash never leaves half a
+/// file. A new file is readable by its owner only, since it holds the credential; an existing file keeps its mode.
+/// </summary>
+public static class AgentConfigFile
+{
+    public const string DefaultPath = "/etc/relay-agent/agent.json";
+
+    public static async Task UpdateAsync(string path, Action<JsonObject> change, CancellationToken cancellationToken = default)
+    {
+        var root = File.Exists(path) ? JsonNode.Parse(await File.ReadAllTextAsync(path, cancellationToken)) as JsonObject ?? [] : [];
+        change(root);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temporary = path + ".new";
+        var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            fileOptions.UnixCreateMode = File.Exists(path) ? File.GetUnixFileMode(path) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        File.Delete(temporary);
+        await using (var file = new FileStream(temporary, fileOptions))
+        {
+            await JsonSerializer.SerializeAsync(file, root, new JsonSerializerOptions { WriteIndented = true }, cancellationToken);
+        }
+
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>The object at a configuration path such as <c>RelayAgent:Libvirt</c>, created when missing.</summary>
+    public static JsonObject Section(JsonObject root, IEnumerable<string> path)
+    {
+        var current = root;
+        foreach (var name in path)
+        {
+            if (current[name] is not JsonObject next)
+            {
+                next = [];
+                current[name] = next;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+}

@@ -1,0 +1,34 @@
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>The relay agent's release folder for linux-x64, made once by relay-agent/packaging/publish.sh and deleted after.</summary>
+public sealed class PublishedRelayAgent : IAsyncLifetime
+{
+    public string Folder { get; private set; } = string.Empty;
+
+    public async Task InitializeAsync()
+    {
+        Folder = RepositoryPaths.NewScratchFolder("relay-agent-linux-x64");
+        await using var publish = ChildProcess.Start(
+            "bash", [Path.Combine(RepositoryPaths.Root, "relay-agent", "packaging", "publish.sh"), "linux-x64", Folder], new Dictionary<string, string?>(), RepositoryPaths.Root);
+        if (!await publish.WaitForExitAsync(TimeSpan.FromMinutes(5)) || publish.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"publish.sh failed:\n{publish.Output}");
+        }
+
+        foreach (var file in new[] { "relay-agent", "install.sh", "relay-agent.service", "appsettings.json", "Profiles" })
+        {
+            if (!Path.Exists(Path.Combine(Folder, file)))
+            {
+                throw new InvalidOperationException($"publish.sh made no {file}:\n{publish.Output}");
+            }
+        }
+    }
+
+    public Task DisposeAsync()
+    {
+        RepositoryPaths.DeleteScratchFolder(Folder);
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,138 @@
+using System.Net;
+using System.Runtime.Versioning;
+using System.Text.Json.Nodes;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// The relay agent as operators get it: publish.sh's self-contained single file, installed by install.sh into a staging
+/// root (enrolment with a one-time code, libvirt URIs, the unit and its drop-in), verified by systemd-analyze, started
+/// from the installed file with the installed configuration, executing a command for the local system; then removed.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+[SupportedOSPlatform("linux")]
+public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, PublishedRelayAgent published) : IClassFixture<PublishedRelayAgent>
+{
+    private const string Zone = "packaged-site";
+    private const string AgentId = "packaged-agent";
+
+    [Fact]
+    public async Task InstallScript_EnrolsChecksAndInstalls_AndTheInstalledAgentExecutesACommand()
+    {
+        using var client = fixture.Host.CreateClient();
+        await Api.CreateZoneAsync(client, Zone);
+        var code = await CreateEnrolmentCodeAsync();
+        var stage = RepositoryPaths.NewScratchFolder("stage");
+        try
+        {
+            var install = await RunInstallAsync(stage, "--url", fixture.Host.BaseAddress.ToString(), "--code", code, "--agent-id", AgentId, "--libvirt", "test:///default");
+
+            Assert.True(install.ExitCode == 0, install.Output);
+            Assert.Contains($"enrolled: agent {AgentId} of group {Zone}", install.Output, StringComparison.Ordinal);
+            Assert.Contains("5 checks: 5 ok, 0 failed, 0 skipped", install.Output, StringComparison.Ordinal);
+            var config = Path.Combine(stage, "etc", "relay-agent", "agent.json");
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(config));
+            var settings = JsonNode.Parse(await File.ReadAllTextAsync(config))!["RelayAgent"]!;
+            Assert.Equal(fixture.AgentConnectionString, settings["ServiceBusConnection"]!.GetValue<string>());
+            Assert.Equal("test:///default", settings["Libvirt"]!["Uris"]!["0"]!.GetValue<string>());
+            Assert.Contains("SupplementaryGroups=libvirt", await File.ReadAllTextAsync(Path.Combine(stage, "etc", "systemd", "system", "relay-agent.service.d", "libvirt.conf")), StringComparison.Ordinal);
+            Assert.Equal("/opt/relay-agent/relay-agent", new FileInfo(Path.Combine(stage, "usr", "local", "bin", "relay-agent")).LinkTarget);
+
+            // Again, without a code: an upgrade in place that keeps the enrolment.
+            var credential = settings["Credential"]!.GetValue<string>();
+            var upgrade = await RunInstallAsync(stage, "--no-check");
+            Assert.True(upgrade.ExitCode == 0, upgrade.Output);
+            Assert.Equal(credential, JsonNode.Parse(await File.ReadAllTextAsync(config))!["RelayAgent"]!["Credential"]!.GetValue<string>());
+
+            await using (var agent = ChildProcess.Start(Path.Combine(stage, "opt", "relay-agent", "relay-agent"), ["--config", config], new Dictionary<string, string?>(), stage))
+            {
+                await Eventually.TrueAsync(() => agent.Output.Contains("Holding session", StringComparison.Ordinal) || agent.HasExited, TimeSpan.FromSeconds(60), "the installed agent to take its session");
+                Assert.False(agent.HasExited, agent.Output);
+
+                using var ping = await client.PostAsync(new Uri($"api/v1/zones/{Zone}/ping", UriKind.Relative), null);
+                Assert.Equal(HttpStatusCode.Accepted, ping.StatusCode);
+                var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+                var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping");
+                Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
+                Assert.Contains(AgentId, operation.ToString(), StringComparison.Ordinal);
+
+                await agent.StopAsync(TimeSpan.FromSeconds(20));
+                Assert.True(agent.ExitCode == 0, agent.Output);
+            }
+
+            var uninstall = await RunInstallAsync(stage, "--uninstall", "--purge");
+            Assert.True(uninstall.ExitCode == 0, uninstall.Output);
+            Assert.False(Directory.Exists(Path.Combine(stage, "opt", "relay-agent")));
+            Assert.False(File.Exists(config));
+            Assert.False(File.Exists(Path.Combine(stage, "etc", "systemd", "system", "relay-agent.service")));
+        }
+        finally
+        {
+            RepositoryPaths.DeleteScratchFolder(stage);
+        }
+    }
+
+    [Fact]
+    public async Task InstalledUnit_PassesSystemdAnalyzeVerify()
+    {
+        var stage = RepositoryPaths.NewScratchFolder("stage-verify");
+        try
+        {
+            // An enrolled configuration, so the script installs without a code; the check is not what this test is about.
+            Directory.CreateDirectory(Path.Combine(stage, "etc", "relay-agent"));
+            await File.WriteAllTextAsync(Path.Combine(stage, "etc", "relay-agent", "agent.json"), """{ "RelayAgent": { "Credential": "sa1.x.y" } }""");
+            var install = await RunInstallAsync(stage, "--no-check", "--libvirt", "qemu:///system");
+            Assert.True(install.ExitCode == 0, install.Output);
+
+            // verify resolves the unit's dependencies (network-online.target, multi-user.target…) in the same root.
+            CopyDirectory("/usr/lib/systemd/system", Path.Combine(stage, "usr", "lib", "systemd", "system"));
+            await using var verify = ChildProcess.Start(
+                "systemd-analyze", ["verify", $"--root={stage}", Path.Combine(stage, "etc", "systemd", "system", "relay-agent.service")], new Dictionary<string, string?>(), stage);
+            Assert.True(await verify.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+            // verify reports unknown or malformed settings as warnings with exit code 0: a clean unit prints nothing.
+            Assert.True(verify.ExitCode == 0 && verify.Output.Trim().Length == 0, $"systemd-analyze verify (exit {verify.ExitCode}):\n{verify.Output}");
+        }
+        finally
+        {
+            RepositoryPaths.DeleteScratchFolder(stage);
+        }
+    }
+
+    private async Task<string> CreateEnrolmentCodeAsync()
+    {
+        using var admin = fixture.Host.CreateClient(LocalHostProcess.MasterKey);
+        using var response = await admin.PostAsync(new Uri("api/v1/enrolments", UriKind.Relative), Api.Json($$"""{"zone":"{{Zone}}","usageLimit":1}"""));
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await Api.ReadJsonAsync(response)).GetProperty("code").GetString()!;
+    }
+
+    private async Task<(int ExitCode, string Output)> RunInstallAsync(string stage, params string[] arguments)
+    {
+        await using var install = ChildProcess.Start("bash", [Path.Combine(published.Folder, "install.sh"), "--root", stage, .. arguments], new Dictionary<string, string?>(), stage);
+        Assert.True(await install.WaitForExitAsync(TimeSpan.FromSeconds(120)), $"install.sh did not finish:\n{install.Output}");
+        return (install.ExitCode, install.Output);
+    }
+
+    private static void CopyDirectory(string source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var entry in new DirectoryInfo(source).EnumerateFileSystemInfos())
+        {
+            var destination = Path.Combine(target, entry.Name);
+            if (entry.LinkTarget is { } link)
+            {
+                File.CreateSymbolicLink(destination, link);
+            }
+            else if (entry is DirectoryInfo directory)
+            {
+                CopyDirectory(directory.FullName, destination);
+            }
+            else
+            {
+                File.Copy(entry.FullName, destination);
+            }
+        }
+    }
+}
