@@ -27,6 +27,11 @@ public sealed class AgentEnrolmentTests(CommandChannelFixture fixture)
         {
             var config = Path.Combine(folder, "agent.json");
             await File.WriteAllTextAsync(config, """{ "RelayAgent": { "HeartbeatIntervalSeconds": 5 } }""");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+            }
+
             await using (var enrol = ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly, "enrol", "--url", fixture.Host.BaseAddress.ToString(), "--code", code, "--agent-id", "enrolled-1", "--config", config], new Dictionary<string, string?>(), folder))
             {
                 Assert.True(await enrol.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -38,7 +43,8 @@ public sealed class AgentEnrolmentTests(CommandChannelFixture fixture)
 
             if (!OperatingSystem.IsWindows())
             {
-                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(config));
+                // The file existed world-readable; now that it holds the credential, others lose their access.
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(config));
             }
 
             var section = JsonNode.Parse(await File.ReadAllTextAsync(config))!["RelayAgent"]!;

@@ -11,14 +11,30 @@ using Serverless.Snmp;
 namespace Serverless.RelayAgent.Tests;
 
 /// <summary>
-/// <c>instance.stop</c> and <c>resource.uninstall</c> on the libvirt test driver. Each test has its own connection, and
-/// so its own copy of the driver's default host (domain <c>test</c>, running).
+/// <c>instance.stop</c> and <c>resource.uninstall</c> on the libvirt test driver. Each test has its own host from its
+/// own node file (domain <c>test</c>, running): <c>test:///default</c> is one state shared by every connection in the
+/// process, so another test class holding it open would leak a stopped domain into these tests.
 /// </summary>
 public sealed class InstanceHandlerTests : IDisposable
 {
-    private const string Host = "test:///default";
+    private readonly string _folder = Directory.CreateTempSubdirectory("instance-handler-").FullName;
+    private readonly LibvirtHosts _hosts;
 
-    private readonly LibvirtHosts _hosts = new(Microsoft.Extensions.Options.Options.Create(new LibvirtAgentOptions { Uris = [Host] }));
+    public InstanceHandlerTests()
+    {
+        var node = Path.Combine(_folder, "node.xml");
+        File.WriteAllText(node, """
+            <node>
+              <cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads></cpu>
+              <memory>8388608</memory>
+              <domain type='test'><name>test</name><memory>1048576</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>
+            </node>
+            """);
+        Host = $"test://{node}";
+        _hosts = new(Microsoft.Extensions.Options.Options.Create(new LibvirtAgentOptions { Uris = [Host, "test:///default"] }));
+    }
+
+    private string Host { get; }
 
     [Fact]
     public async Task Verify_Host_ListsItsInstancesWithState()
@@ -88,7 +104,7 @@ public sealed class InstanceHandlerTests : IDisposable
         var first = await UninstallAsync(handler, payload);
         var again = await UninstallAsync(handler, payload);
 
-        Assert.Equal(["libvirt connection to test:///default closed"], first.Released);
+        Assert.Equal([$"libvirt connection to {Host} closed"], first.Released);
         Assert.Empty(again.Released);
     }
 
@@ -130,7 +146,11 @@ public sealed class InstanceHandlerTests : IDisposable
         Assert.Contains("is ShutOff: no metrics while it does not run", Assert.Single(stopped.Failures).Message, StringComparison.Ordinal);
     }
 
-    public void Dispose() => _hosts.Dispose();
+    public void Dispose()
+    {
+        _hosts.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     private InstanceStopHandler StopHandler() => new(_hosts, TimeProvider.System, NullLogger<InstanceStopHandler>.Instance);
 

@@ -5,7 +5,8 @@ namespace Serverless.RelayAgent.Configuration;
 
 /// <summary>
 /// The agent's JSON configuration file, changed atomically (write beside it, then rename) so a crash never leaves half a
-/// file. A new file is readable by its owner only, since it holds the credential; an existing file keeps its mode.
+/// file. It holds the credential: a new file is readable by its owner only; an existing one keeps its owner's and
+/// group's read access (the service's group reads it when root owns it) and loses anything more.
 /// </summary>
 public static class AgentConfigFile
 {
@@ -20,7 +21,8 @@ public static class AgentConfigFile
         var fileOptions = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {
-            fileOptions.UnixCreateMode = File.Exists(path) ? File.GetUnixFileMode(path) : UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            const UnixFileMode ownerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            fileOptions.UnixCreateMode = File.Exists(path) ? ownerOnly | (File.GetUnixFileMode(path) & UnixFileMode.GroupRead) : ownerOnly;
         }
 
         File.Delete(temporary);
