@@ -3,13 +3,17 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Azure.Data.Tables;
 using Serverless.Testing;
 
 // Load harness: registration wall time from POST /api/v1/resources to Registered, with every part real and in its own
 // process: Azurite, the Service Bus emulator, the local Functions host and a relay agent verifying a libvirt
 // test-driver host. Per durable queue polling setting: host start-up, RSS, p50/p99/max, and the part of the wall
 // time the agent spent (its verification command, from its result's timings) against the part spent in the
-// orchestration and its backend.
+// orchestration and its backend. Then where the time goes, as medians per registration from the durable history
+// (each event's own timestamp): accepting the POST, dispatching orchestrator episodes from the control queues,
+// dispatching and running activities, the command's trip through Service Bus to the agent and back over HTTP, and
+// seeing the completed operation.
 // Usage: dotnet run -c Release --project bench/Serverless.Bench.Orchestrations -- [runs] [polling...]
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var pollings = args.Length > 1 ? args[1..] : ["00:00:30", "00:00:01", "00:00:00.250"];
@@ -24,6 +28,7 @@ const string Config = """
 await using var azurite = await AzuriteProcess.StartAsync();
 await using var emulator = await ServiceBusEmulatorProcess.StartAsync(Config);
 Console.WriteLine($"runs per setting: {runs} (after 3 warm-up runs)");
+var breakdowns = new List<(string Polling, double[] Parts)>();
 Console.WriteLine("polling       | start-up ms | RSS MB | p50 ms | p99 ms | max ms | agent p50 ms");
 foreach (var (setting, polling) in pollings.Index())
 {
@@ -48,9 +53,11 @@ foreach (var (setting, polling) in pollings.Index())
 
     var timings = new List<double>();
     var agentTimings = new List<double>();
+    var instances = new List<(string InstanceId, DateTimeOffset Posted, DateTimeOffset Seen)>();
     for (var i = -3; i < runs; i++)
     {
         var watch = Stopwatch.StartNew();
+        var posted = DateTimeOffset.UtcNow;
         using var accepted = await client.PostAsync(
             new Uri("api/v1/resources", UriKind.Relative),
             Json($$"""{"name":"s{{setting}}-h{{i + 3}}","zone":"{{zone}}","kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"]}"""));
@@ -68,6 +75,7 @@ foreach (var (setting, polling) in pollings.Index())
         }
 
         var elapsed = watch.Elapsed.TotalMilliseconds;
+        var seen = DateTimeOffset.UtcNow;
         if (operation.GetProperty("result").GetProperty("state").GetString() != "registered")
         {
             throw new InvalidOperationException($"Registration {operationId} was not registered: {operation}");
@@ -78,6 +86,7 @@ foreach (var (setting, polling) in pollings.Index())
         {
             timings.Add(elapsed);
             agentTimings.Add(await AgentMillisecondsAsync(agent, i + 4));
+            instances.Add(($"default.{operationId}", posted, seen));
         }
     }
 
@@ -86,6 +95,14 @@ foreach (var (setting, polling) in pollings.Index())
     var rssMb = ReadRssMb(host.ProcessId);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{polling,-13} | {startupMs,11} | {rssMb,6:0} | {Percentile(timings, 0.50),6:0} | {Percentile(timings, 0.99),6:0} | {timings[^1],6:0} | {Percentile(agentTimings, 0.50),12:0.0}"));
+    breakdowns.Add((polling, await HopBreakdown.MedianAsync(new TableClient(azurite.ConnectionString, $"{host.HubName}History"), instances)));
+}
+
+Console.WriteLine();
+Console.WriteLine($"where the time goes (median ms per registration): {string.Join(" | ", HopBreakdown.Parts)}");
+foreach (var (polling, parts) in breakdowns)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{polling,-13} | {string.Join(" | ", parts.Select(p => $"{p,5:0}"))}"));
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
