@@ -17,6 +17,7 @@ using Serverless.Functions.Health;
 using Serverless.Functions.Http;
 using Serverless.Functions.Maintenance;
 using Serverless.Functions.Pools;
+using Serverless.Functions.Registration;
 using Serverless.Functions.Storage;
 
 namespace Serverless.Functions;
@@ -69,6 +70,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<HealthService>();
         services.AddSingleton<ZoneService>();
         services.AddSingleton<RegistrationService>();
+        services.AddSingleton<RegistrationStart>();
         services.AddSingleton<UnregistrationService>();
         services.AddSingleton<PoolService>();
         services.AddSingleton<PoolEvaluationService>();

@@ -12,7 +12,6 @@ public static class FunctionNames
     public const string RegisterResource = "RegisterResource";
     public const string GetResource = "GetResource";
     public const string RegistrationOrchestrator = "RegistrationOrchestrator";
-    public const string RecordRegistrationRequested = "RecordRegistrationRequested";
     public const string RecordRegistrationDecision = "RecordRegistrationDecision";
     public const string ListResources = "ListResources";
     public const string ListResourceInstances = "ListResourceInstances";

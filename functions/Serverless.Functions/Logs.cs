@@ -47,6 +47,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2112, Level = LogLevel.Information, Message = "Tenant key {KeyId} of tenant {TenantId} revoked")]
     public static partial void TenantKeyRevoked(ILogger logger, string keyId, string tenantId);
 
+    [LoggerMessage(EventId = 2113, Level = LogLevel.Warning, Message = "Verification {CommandId} of resource {ResourceId} was not sent ahead of its orchestration, which sends it: {Reason}")]
+    public static partial void EarlyVerificationNotSent(ILogger logger, string commandId, string resourceId, string reason);
+
     [LoggerMessage(EventId = 2120, Level = LogLevel.Warning, Message = "Agent group {AgentGroup} of tenant {TenantId} removed: {Revoked} credentials revoked")]
     public static partial void AgentGroupRemoved(ILogger logger, string tenantId, string agentGroup, int revoked);
 

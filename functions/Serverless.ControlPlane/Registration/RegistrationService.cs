@@ -74,11 +74,19 @@ public sealed class RegistrationService(
         return resource is null ? DomainError.NotFound("resource", resourceId) : resource;
     }
 
-    /// <summary>Records the resource as Verifying. Safe to repeat: activities may run more than once.</summary>
-    public Task RecordRequestedAsync(RegistrationPlan plan, string operationId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the resource as Verifying for <paramref name="operationId"/>, once its orchestration is scheduled. A record
+    /// that already carries this operation is left alone: its orchestration got there first (it writes the decision).
+    /// </summary>
+    public async Task RecordRequestedAsync(RegistrationPlan plan, string operationId, CancellationToken cancellationToken)
     {
+        if ((await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken))?.OperationId == operationId)
+        {
+            return;
+        }
+
         var now = clock.GetUtcNow();
-        return resources.UpsertAsync(
+        await resources.UpsertAsync(
             new ResourceRegistration(
                 plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
                 RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, now, now, plan.Credential),
@@ -108,11 +116,18 @@ public sealed class RegistrationService(
         return Outcome<IReadOnlyList<ResourceInstance>>.Success(await instances.ListAsync(tenantId, resourceId, cancellationToken));
     }
 
-    /// <summary>Writes the final state; the record keeps the reasons and the verified capabilities, and a host's instances are recorded.</summary>
-    public async Task RecordDecisionAsync(RegistrationPlan plan, RegistrationDecision decision, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the final state; the record keeps the reasons and the verified capabilities, and a host's instances are
+    /// recorded. A missing record (the request's host died between scheduling the orchestration and recording the
+    /// request) is written whole from the plan, so no registration ends without its resource.
+    /// </summary>
+    public async Task RecordDecisionAsync(RegistrationPlan plan, string operationId, RegistrationDecision decision, CancellationToken cancellationToken)
     {
+        var requestedAt = clock.GetUtcNow();
         var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken)
-            ?? throw new InvalidOperationException($"Resource '{plan.ResourceId}' of tenant '{plan.TenantId}' vanished during its registration.");
+            ?? new ResourceRegistration(
+                plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
+                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, requestedAt, requestedAt, plan.Credential);
         await resources.UpsertAsync(
             current with
             {

@@ -26,40 +26,30 @@ public static class CommandCalls
         backoffCoefficient: 2.0,
         maxRetryInterval: TimeSpan.FromSeconds(15)));
 
-    public static async Task<CommandResult> SendAndWaitAsync(
-        TaskOrchestrationContext context,
-        string step,
-        string tenantId,
-        string agentGroup,
-        string kind,
-        JsonElement payload,
-        int timeoutSeconds,
-        TraceContext? trace)
+    public static Task<CommandResult> SendAndWaitAsync(
+        TaskOrchestrationContext context, string step, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace) =>
+        RunAsync(context, Request(context.InstanceId, step, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), tenantId, agentGroup, kind, payload, timeoutSeconds, trace), sentAhead: false);
+
+    /// <summary>
+    /// Like <see cref="SendAndWaitAsync"/> for a command the orchestration's starter already sent with <see cref="Request"/>:
+    /// waits for its result without an activity first, saving an episode and an activity on the way to the answer.
+    /// If the first slice passes without an answer, the command is sent (again) then: the starter may have died before
+    /// sending it, and a second send of a sent command is absorbed.
+    /// </summary>
+    public static Task<CommandResult> WaitForSentAheadAsync(
+        TaskOrchestrationContext context, string step, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace) =>
+        RunAsync(context, Request(context.InstanceId, step, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), tenantId, agentGroup, kind, payload, timeoutSeconds, trace), sentAhead: true);
+
+    private static async Task<CommandResult> RunAsync(TaskOrchestrationContext context, CommandRequest request, bool sentAhead)
     {
-        var commandId = CommandId(context.InstanceId, step);
-        var eventName = CommandRequest.ResultEventName(commandId);
-        var issuedAt = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-        var request = new CommandRequest(commandId, tenantId, agentGroup, kind, payload, issuedAt, timeoutSeconds, new CommandCorrelation(context.InstanceId, eventName), trace);
+        var (commandId, eventName, issuedAt, timeoutSeconds) = (request.CommandId, request.Correlation.EventName!, request.IssuedAt, request.TimeoutSeconds);
+        var (tenantId, agentGroup, kind, trace) = (request.TenantId, request.AgentGroup, request.Kind, request.Trace);
 
         // Listen before sending: an agent may answer before the send activity's completion is replayed.
         var result = context.WaitForExternalEvent<CommandResult>(eventName);
-        CommandResult? recorded;
-        try
+        if (!sentAhead && await SendAsync(context, request) is { } answered)
         {
-            recorded = await context.CallActivityAsync<CommandResult?>(FunctionNames.SendCommand, request, Retry);
-        }
-        catch (TaskFailedException exception)
-        {
-            var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
-            return new CommandResult(
-                SchemaVersions.Current, commandId, tenantId, agentGroup, string.Empty, kind, CommandStatus.Failed, null,
-                new CommandError(CommandErrorKind.Internal, $"the {kind} command could not be sent: {exception.FailureDetails.ErrorMessage}"),
-                new CommandTimings(issuedAt, now, now), request.Correlation, trace);
-        }
-
-        if (recorded is not null)
-        {
-            return recorded;
+            return answered;
         }
 
         // Wait for the result's event in slices, reading the recorded result between them: an event raised while the
@@ -79,11 +69,15 @@ public static class CommandCalls
                 }
             }
 
-            recorded = await context.CallActivityAsync<CommandResult?>(FunctionNames.GetCommandResult, new CommandResultQuery(tenantId, commandId), Retry);
+            var recorded = sentAhead
+                ? await SendAsync(context, request)
+                : await context.CallActivityAsync<CommandResult?>(FunctionNames.GetCommandResult, new CommandResultQuery(tenantId, commandId), Retry);
             if (recorded is not null)
             {
                 return recorded;
             }
+
+            sentAhead = false;
 
             if (sliceEnd >= deadline)
             {
@@ -104,6 +98,38 @@ public static class CommandCalls
             new CommandTimings(issuedAt, issuedAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
             request.Correlation,
             trace);
+    }
+
+    /// <summary>
+    /// Sends through the send activity: null once the command went out; the recorded result when the agent had already
+    /// answered; a failed result when it could not be sent after the activity's retries.
+    /// </summary>
+    private static async Task<CommandResult?> SendAsync(TaskOrchestrationContext context, CommandRequest request)
+    {
+        try
+        {
+            return await context.CallActivityAsync<CommandResult?>(FunctionNames.SendCommand, request, Retry);
+        }
+        catch (TaskFailedException exception)
+        {
+            var now = new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero);
+            return new CommandResult(
+                SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind, CommandStatus.Failed, null,
+                new CommandError(CommandErrorKind.Internal, $"the {request.Kind} command could not be sent: {exception.FailureDetails.ErrorMessage}"),
+                new CommandTimings(request.IssuedAt, now, now), request.Correlation, request.Trace);
+        }
+    }
+
+    /// <summary>
+    /// The request an orchestration's step sends: the same for the orchestration and for a caller that sends it ahead
+    /// of the orchestration (see <see cref="Registration.RegistrationStart"/>), so the two sends are one command.
+    /// </summary>
+    public static CommandRequest Request(
+        string instanceId, string step, DateTimeOffset issuedAt, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace)
+    {
+        var commandId = CommandId(instanceId, step);
+        return new CommandRequest(
+            commandId, tenantId, agentGroup, kind, payload, issuedAt, timeoutSeconds, new CommandCorrelation(instanceId, CommandRequest.ResultEventName(commandId)), trace);
     }
 
     /// <summary>32 hex characters of SHA-256 over the instance id and step: stable across replays and re-executions.</summary>

@@ -2,4 +2,4 @@ using Serverless.ControlPlane.Registration;
 
 namespace Serverless.Functions.Registration;
 
-public sealed record RecordRegistrationDecisionInput(RegistrationPlan Plan, RegistrationDecision Decision);
+public sealed record RecordRegistrationDecisionInput(RegistrationPlan Plan, string OperationId, RegistrationDecision Decision);

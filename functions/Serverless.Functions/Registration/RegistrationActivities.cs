@@ -6,11 +6,7 @@ namespace Serverless.Functions.Registration;
 /// <summary>The side effects of the registration workflow; each calls one service method and is safe to retry.</summary>
 public sealed class RegistrationActivities(RegistrationService registrations)
 {
-    [Function(FunctionNames.RecordRegistrationRequested)]
-    public Task RecordRequestedAsync([ActivityTrigger] RecordRegistrationRequestedInput input, CancellationToken cancellationToken) =>
-        registrations.RecordRequestedAsync(input.Plan, input.OperationId, cancellationToken);
-
     [Function(FunctionNames.RecordRegistrationDecision)]
     public Task RecordDecisionAsync([ActivityTrigger] RecordRegistrationDecisionInput input, CancellationToken cancellationToken) =>
-        registrations.RecordDecisionAsync(input.Plan, input.Decision, cancellationToken);
+        registrations.RecordDecisionAsync(input.Plan, input.OperationId, input.Decision, cancellationToken);
 }

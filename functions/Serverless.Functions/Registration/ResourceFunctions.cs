@@ -10,7 +10,7 @@ using Serverless.Functions.OpenApi;
 namespace Serverless.Functions.Registration;
 
 /// <summary><c>/api/v1/resources</c>: register premise resources, read where they stand, and unregister them.</summary>
-public sealed class ResourceFunctions(RegistrationService registrations, UnregistrationService unregistrations, RequestTenant tenant)
+public sealed class ResourceFunctions(RegistrationService registrations, RegistrationStart start, UnregistrationService unregistrations, RequestTenant tenant)
 {
     [Function(FunctionNames.RegisterResource)]
     [ApiOperation("Register a virtualization host or SNMP appliance; its zone's agent verifies it.", Request = typeof(RegisterResourceRequest), Response = typeof(ResourceOperationAcceptedResponse), Status = 202, Problems = [409])]
@@ -36,12 +36,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Unregis
             return ApiResults.Problem(plan.Error);
         }
 
-        var operationId = OperationIds.NewOperationId();
-        await durableClient.ScheduleNewOrchestrationInstanceAsync(
-            FunctionNames.RegistrationOrchestrator,
-            plan.Value,
-            new StartOrchestrationOptions(OperationIds.ToInstanceId(tenantId, operationId)),
-            cancellationToken);
+        var operationId = await start.StartAsync(durableClient, plan.Value, cancellationToken);
         return Accepted(operationId, plan.Value.ResourceId);
     }
 
