@@ -73,10 +73,9 @@ public sealed class AgentCredentialFunctions(AgentCredentialService credentials,
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/credentials/rotate")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (authentication.Agent is not { } agent)
+        if ((await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken)).IsRefused(out var agent, out var refusal))
         {
-            return AgentRefusals.Unauthorized(authentication);
+            return refusal;
         }
 
         var outcome = await credentials.RotateAsync(agent, cancellationToken);

@@ -32,11 +32,9 @@ public sealed class AgentUplinkFunctions(
         [DurableClient] DurableTaskClient durableClient,
         CancellationToken cancellationToken)
     {
-        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (authentication.Agent is not { } agent)
+        if ((await AuthenticateAsync(request, cancellationToken)).IsRefused(out var agent, out var refusal))
         {
-            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
-            return AgentRefusals.Unauthorized(authentication);
+            return refusal;
         }
 
         var (result, problem) = await JsonRequestReader.ReadAsync<CommandResult>(request, cancellationToken);
@@ -61,11 +59,9 @@ public sealed class AgentUplinkFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agent/identity")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (authentication.Agent is not { } agent)
+        if ((await AuthenticateAsync(request, cancellationToken)).IsRefused(out var agent, out var refusal))
         {
-            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
-            return AgentRefusals.Unauthorized(authentication);
+            return refusal;
         }
 
         return TypedResults.Ok(new AgentIdentityResponse(agent.TenantId, agent.AgentId, agent.AgentGroup, agent.CredentialId, channel.Value.QueueNameFor(agent.TenantId)));
@@ -77,11 +73,9 @@ public sealed class AgentUplinkFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/heartbeats")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (authentication.Agent is not { } agent)
+        if ((await AuthenticateAsync(request, cancellationToken)).IsRefused(out var agent, out var refusal))
         {
-            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
-            return AgentRefusals.Unauthorized(authentication);
+            return refusal;
         }
 
         var (heartbeat, problem) = await JsonRequestReader.ReadAsync<AgentHeartbeat>(request, cancellationToken);
@@ -100,11 +94,9 @@ public sealed class AgentUplinkFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/metrics")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
-        if (authentication.Agent is not { } agent)
+        if ((await AuthenticateAsync(request, cancellationToken)).IsRefused(out var agent, out var refusal))
         {
-            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
-            return AgentRefusals.Unauthorized(authentication);
+            return refusal;
         }
 
         var (batch, problem) = await JsonRequestReader.ReadAsync<MetricBatch>(request, cancellationToken);
@@ -138,5 +130,17 @@ public sealed class AgentUplinkFunctions(
         }
 
         await durableClient.RaiseEventAsync(instanceId, result.Correlation.EventName!, result, cancellationToken);
+    }
+
+    /// <summary>Authenticates the agent's bearer credential; a refusal is logged with the route.</summary>
+    private async Task<AgentAuthentication> AuthenticateAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var authentication = await credentials.AuthenticateAsync(request.Headers.Authorization, cancellationToken);
+        if (authentication.Agent is null)
+        {
+            Logs.AgentUnauthenticated(logger, request.Path, authentication.Revoked);
+        }
+
+        return authentication;
     }
 }
