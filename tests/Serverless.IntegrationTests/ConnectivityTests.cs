@@ -40,6 +40,13 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the ping failed fast, not at its 120 s deadline");
         Assert.Contains("are disconnected", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
 
+        // A registration in the silent zone is refused the same way, long before its verification timeout.
+        var (_, registration) = await Api.RegisterAndWaitAsync(
+            client, "beat-site", """{"kind":"virtualizationHost","endpoint":"test:///default","serviceCategories":["compute"],"verificationTimeoutSeconds":120}""");
+        Assert.True(registration.GetProperty("result").GetProperty("state").GetString() == "rejected", registration.ToString());
+        Assert.Contains("are disconnected", registration.GetProperty("result").ToString(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the registration was refused, not timed out");
+
         await using var back = await fixture.StartAgentAsync("agent-beats", "beat-site");
         await WaitForStatusAsync(client, "beat-site", "connected", TimeSpan.FromSeconds(30));
     }

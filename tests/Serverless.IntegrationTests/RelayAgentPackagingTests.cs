@@ -100,6 +100,38 @@ public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, Publ
         }
     }
 
+    [Fact]
+    public async Task InstallScript_WithAFailingCheckOrMissingArguments_StopsBeforeStartingAndSaysWhy()
+    {
+        var stage = RepositoryPaths.NewScratchFolder("stage-refused");
+        try
+        {
+            var notEnrolled = await RunInstallAsync(stage);
+            Assert.Equal(2, notEnrolled.ExitCode);
+            Assert.Contains("this host is not enrolled yet: give --url, --code and --agent-id", notEnrolled.Output, StringComparison.Ordinal);
+
+            var codeAlone = await RunInstallAsync(stage, "--code", "en1.a.b");
+            Assert.Equal(2, codeAlone.ExitCode);
+            Assert.Contains("--code needs --url and --agent-id", codeAlone.Output, StringComparison.Ordinal);
+
+            // Enrolled before, but the control plane does not know the credential: the check fails and nothing starts.
+            Directory.CreateDirectory(Path.Combine(stage, "etc", "relay-agent"));
+            await File.WriteAllTextAsync(Path.Combine(stage, "etc", "relay-agent", "agent.json"), $$"""
+                { "RelayAgent": { "AgentId": "stale", "AgentGroup": "{{Zone}}", "TenantId": "default", "QueueName": "commands-default",
+                  "ServiceBusConnection": "{{fixture.AgentConnectionString}}", "ControlPlaneUrl": "{{fixture.Host.BaseAddress}}",
+                  "Credential": "sa1.0123456789abcdef0123456789abcdef.unknown" } }
+                """);
+            var refused = await RunInstallAsync(stage);
+            Assert.Equal(1, refused.ExitCode);
+            Assert.Contains("FAIL  credential: the control plane refused RelayAgent:Credential", refused.Output, StringComparison.Ordinal);
+            Assert.Contains("install: installed, but a check failed (see the fix on its line); the service was not started.", refused.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            RepositoryPaths.DeleteScratchFolder(stage);
+        }
+    }
+
     private async Task<string> CreateEnrolmentCodeAsync()
     {
         using var admin = fixture.Host.CreateClient(LocalHostProcess.MasterKey);

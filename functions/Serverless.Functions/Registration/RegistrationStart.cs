@@ -32,7 +32,12 @@ public sealed class RegistrationStart(RegistrationService registrations, Command
             plan.VerificationPayload(), plan.VerificationTimeoutSeconds, null);
         try
         {
-            await commands.SendAsync(verification, cancellationToken);
+            // An answer at once (the group is known to be disconnected) goes straight to the orchestration, which would
+            // otherwise only learn it from its own send a slice later.
+            if (await commands.SendAsync(verification, cancellationToken) is { } answered)
+            {
+                await durableClient.RaiseEventAsync(instanceId, verification.Correlation.EventName!, answered, cancellationToken);
+            }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
