@@ -30,7 +30,8 @@ public sealed class RelayAgentCheckTests(CommandChannelFixture fixture)
         Assert.Contains($"ok    service bus: ", output, StringComparison.Ordinal);
         Assert.Contains("ok    libvirt test:///default: TEST ", output, StringComparison.Ordinal);
         Assert.Contains($"ok    snmp {snmpd.EndPoint}: answers with credential 'lb'", output, StringComparison.Ordinal);
-        Assert.EndsWith("6 checks: 6 ok, 0 failed, 0 skipped", output.TrimEnd(), StringComparison.Ordinal);
+        Assert.Contains("ok    clock: within 5 s of the control plane's", output, StringComparison.Ordinal);
+        Assert.EndsWith("7 checks: 7 ok, 0 failed, 0 skipped", output.TrimEnd(), StringComparison.Ordinal);
     }
 
     public static TheoryData<string, string, string> Failures() => new()
@@ -76,6 +77,7 @@ public sealed class RelayAgentCheckTests(CommandChannelFixture fixture)
         Assert.Single(output.Split('\n'), l => l.StartsWith("FAIL", StringComparison.Ordinal));
         if (wrong == "wrong url")
         {
+            Assert.Contains("skip  clock: the control plane is not reachable.", output, StringComparison.Ordinal);
             Assert.Contains("skip  credential: the control plane is not reachable.", output, StringComparison.Ordinal);
         }
     }

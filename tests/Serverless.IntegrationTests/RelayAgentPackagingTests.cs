@@ -30,7 +30,7 @@ public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, Publ
 
             Assert.True(install.ExitCode == 0, install.Output);
             Assert.Contains($"enrolled: agent {AgentId} of group {Zone}", install.Output, StringComparison.Ordinal);
-            Assert.Contains("5 checks: 5 ok, 0 failed, 0 skipped", install.Output, StringComparison.Ordinal);
+            Assert.Contains("6 checks: 6 ok, 0 failed, 0 skipped", install.Output, StringComparison.Ordinal);
             var config = Path.Combine(stage, "etc", "relay-agent", "agent.json");
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(config));
             var settings = JsonNode.Parse(await File.ReadAllTextAsync(config))!["RelayAgent"]!;

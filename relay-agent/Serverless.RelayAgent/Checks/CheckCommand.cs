@@ -23,8 +23,8 @@ public static partial class CheckCommand
                       for example --snmp 10.0.0.7:161=core-lb; repeat for more
           --timeout   how long each network check may take (default 15)
 
-        Checks, in order: the configuration (every bad setting named), the control plane at ControlPlaneUrl, the
-        credential (and that it belongs to this AgentId, AgentGroup, TenantId and QueueName), the Service Bus session
+        Checks, in order: the configuration (every bad setting named), the control plane at ControlPlaneUrl, this
+        host's clock against the control plane's (within 5 s), the credential (and that it belongs to this AgentId, AgentGroup, TenantId and QueueName), the Service Bus session
         of the group, every libvirt URI in Libvirt:Uris, and every --snmp appliance.
         """;
 
@@ -93,6 +93,7 @@ public static partial class CheckCommand
         if (agent is null)
         {
             yield return CheckOutcome.Skipped(ControlPlaneCheck.Reachable, "the configuration is invalid.");
+            yield return CheckOutcome.Skipped(ControlPlaneCheck.Clock, "the configuration is invalid.");
             yield return CheckOutcome.Skipped(ControlPlaneCheck.Credential, "the configuration is invalid.");
             yield return CheckOutcome.Skipped(ServiceBusCheck.Name, "the configuration is invalid.");
         }
@@ -103,9 +104,16 @@ public static partial class CheckCommand
             http.Timeout = timeout;
             var reachable = await ControlPlaneCheck.ReachAsync(http, CancellationToken.None);
             yield return reachable;
-            yield return reachable.Status == CheckStatus.Ok
-                ? await ControlPlaneCheck.AuthenticateAsync(http, agent, CancellationToken.None)
-                : CheckOutcome.Skipped(ControlPlaneCheck.Credential, "the control plane is not reachable.");
+            if (reachable.Status == CheckStatus.Ok)
+            {
+                yield return await ControlPlaneCheck.CompareClockAsync(http, TimeProvider.System, CancellationToken.None);
+                yield return await ControlPlaneCheck.AuthenticateAsync(http, agent, CancellationToken.None);
+            }
+            else
+            {
+                yield return CheckOutcome.Skipped(ControlPlaneCheck.Clock, "the control plane is not reachable.");
+                yield return CheckOutcome.Skipped(ControlPlaneCheck.Credential, "the control plane is not reachable.");
+            }
             yield return await ServiceBusCheck.RunAsync(agent, timeout, CancellationToken.None);
         }
 

@@ -4,11 +4,18 @@ using System.Text.Json;
 
 namespace Serverless.RelayAgent.Checks;
 
-/// <summary>Whether the control plane answers at the configured URL, and whom it takes the agent's credential for.</summary>
+/// <summary>Whether the control plane answers at the configured URL, agrees on the time, and whom it takes the agent's credential for.</summary>
 public static class ControlPlaneCheck
 {
     public const string Reachable = "control plane";
+    public const string Clock = "clock";
     public const string Credential = "credential";
+
+    /// <summary>
+    /// Commands carry deadlines in the control plane's time (30 s by default); an agent this far off sees them expire
+    /// early or late. HTTP dates have whole seconds, so less is not measurable anyway.
+    /// </summary>
+    public const int MaxSkewSeconds = 5;
 
     public static async Task<CheckOutcome> ReachAsync(HttpClient http, CancellationToken cancellationToken)
     {
@@ -42,6 +49,31 @@ public static class ControlPlaneCheck
         {
             return CheckOutcome.Failed(Reachable, $"{url} did not answer within {http.Timeout.TotalSeconds:0} s.",
                 "check that a firewall or proxy is not dropping outbound HTTPS to the control plane.");
+        }
+    }
+
+    /// <summary>Compares this host's clock with the Date of the control plane's answer, taken half-way through the call.</summary>
+    public static async Task<CheckOutcome> CompareClockAsync(HttpClient http, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = clock.GetUtcNow();
+            using var response = await http.GetAsync(new Uri("api/v1/health", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            var received = clock.GetUtcNow();
+            if (response.Headers.Date is not { } serverTime)
+            {
+                return CheckOutcome.Skipped(Clock, "the control plane's answer has no Date header to compare with.");
+            }
+
+            var skew = (sent + ((received - sent) / 2) - serverTime).TotalSeconds;
+            return Math.Abs(skew) <= MaxSkewSeconds
+                ? CheckOutcome.Ok(Clock, $"within {MaxSkewSeconds} s of the control plane's ({skew:+0.0;-0.0;0} s).")
+                : CheckOutcome.Failed(Clock, $"this host's clock is {Math.Abs(skew):0} s {(skew > 0 ? "ahead of" : "behind")} the control plane's; commands would look expired or not yet due.",
+                    "turn on time synchronisation: timedatectl set-ntp true (systemd-timesyncd), or install chrony.");
+        }
+        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return CheckOutcome.Failed(Clock, $"the control plane did not answer: {exception.Message}", "see the control plane check above.");
         }
     }
 
