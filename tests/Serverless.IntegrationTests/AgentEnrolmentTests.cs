@@ -54,8 +54,7 @@ public sealed class AgentEnrolmentTests(CommandChannelFixture fixture)
 
             await using var agent = await RelayAgentProcess.StartAsync(new RelayAgentSettings(
                 "enrolled-1", "enrol-site", "default", section["ServiceBusConnection"]!.GetValue<string>(), CommandChannelFixture.QueueName, fixture.Host.BaseAddress, section["Credential"]!.GetValue<string>()));
-            using var ping = await client.PostAsync(new Uri("api/v1/zones/enrol-site/ping", UriKind.Relative), null);
-            var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+            var operationId = await Api.PingAsync(client, "enrol-site");
             var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the ping");
             Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
 

@@ -69,6 +69,15 @@ internal static class Api
     public static Task<JsonElement> GetResourceAsync(HttpClient client, string resourceId) =>
         client.GetFromJsonAsync<JsonElement>(new Uri($"api/v1/resources/{resourceId}", UriKind.Relative));
 
+    /// <summary>Asks the zone's agent group for a ping (202) and returns the operation id.</summary>
+    public static async Task<string> PingAsync(HttpClient client, string zone, int? timeoutSeconds = null)
+    {
+        var query = timeoutSeconds is { } seconds ? $"?timeoutSeconds={seconds}" : string.Empty;
+        using var response = await client.PostAsync(new Uri($"api/v1/zones/{zone}/ping{query}", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        return (await ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+    }
+
     /// <summary>Registers a resource under a fresh name in <paramref name="zone"/> and waits up to 60 s for the registration to end.</summary>
     /// <param name="fields">The request's other fields as a JSON object, e.g. <c>{"kind":"virtualizationHost","endpoint":"test:///default"}</c>.</param>
     public static async Task<(string Name, JsonElement Operation)> RegisterAndWaitAsync(HttpClient client, string zone, string fields)

@@ -15,7 +15,7 @@ public sealed class CommandChannelTests(CommandChannelFixture fixture)
 
         const string traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
         client.DefaultRequestHeaders.Add("traceparent", $"00-{traceId}-00f067aa0ba902b7-01");
-        var operationId = await PingAsync(client, "ping-zone");
+        var operationId = await Api.PingAsync(client, "ping-zone");
         var operation = await Api.WaitForOperationAsync(client, operationId, o => !Api.HasStatus(o, "running") && !Api.HasStatus(o, "pending"), OperationTimeout, "the ping");
 
         Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
@@ -36,7 +36,7 @@ public sealed class CommandChannelTests(CommandChannelFixture fixture)
         using var client = fixture.Host.CreateClient();
         await Api.CreateZoneAsync(client, "no-agent-zone");
 
-        var operationId = await PingAsync(client, "no-agent-zone", timeoutSeconds: 3);
+        var operationId = await Api.PingAsync(client, "no-agent-zone", timeoutSeconds: 3);
         var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "failed"), OperationTimeout, "the ping to fail");
 
         Assert.True(operation.TryGetProperty("error", out var error), operation.ToString());
@@ -68,14 +68,5 @@ public sealed class CommandChannelTests(CommandChannelFixture fixture)
         anonymous.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "sa1.00000000000000000000000000000000.forged");
         using var forged = await anonymous.PostAsync(new Uri("api/v1/agent/heartbeats", UriKind.Relative), Api.Json("{}"));
         Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
-    }
-
-    internal static async Task<string> PingAsync(HttpClient client, string zone, int? timeoutSeconds = null)
-    {
-        var query = timeoutSeconds is { } seconds ? $"?timeoutSeconds={seconds}" : string.Empty;
-        using var response = await client.PostAsync(new Uri($"api/v1/zones/{zone}/ping{query}", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        var body = await Api.ReadJsonAsync(response);
-        return body.GetProperty("operationId").GetString()!;
     }
 }

@@ -21,7 +21,7 @@ public sealed class CommandFaultTests(CommandChannelFixture fixture)
         var operations = new List<string>();
         for (var i = 0; i < 10; i++)
         {
-            operations.Add(await CommandChannelTests.PingAsync(client, zone));
+            operations.Add(await Api.PingAsync(client, zone));
         }
 
         await Eventually.TrueAsync(() => first.ExecutedCommandIds().Count + second.ExecutedCommandIds().Count >= 3,
@@ -34,7 +34,7 @@ public sealed class CommandFaultTests(CommandChannelFixture fixture)
         var killedAt = DateTimeOffset.UtcNow;
         for (var i = 0; i < 10; i++)
         {
-            operations.Add(await CommandChannelTests.PingAsync(client, zone));
+            operations.Add(await Api.PingAsync(client, zone));
         }
 
         var finished = new List<JsonElement>();
@@ -76,7 +76,7 @@ public sealed class CommandFaultTests(CommandChannelFixture fixture)
         // (10 s in this fixture, minutes in Azure); the commands' deadline leaves room for that.
         for (var i = 0; i < 10; i++)
         {
-            operations.Add(await CommandChannelTests.PingAsync(client, zone, timeoutSeconds: 90));
+            operations.Add(await Api.PingAsync(client, zone, timeoutSeconds: 90));
         }
 
         await fixture.Host.KillAsync();

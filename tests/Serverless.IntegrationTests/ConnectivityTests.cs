@@ -33,9 +33,7 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
         await WaitForStatusAsync(client, "beat-site", "disconnected", TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 30));
 
         var watch = System.Diagnostics.Stopwatch.StartNew();
-        using var ping = await client.PostAsync(new Uri("api/v1/zones/beat-site/ping?timeoutSeconds=120", UriKind.Relative), null);
-        Assert.Equal(HttpStatusCode.Accepted, ping.StatusCode);
-        var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+        var operationId = await Api.PingAsync(client, "beat-site", timeoutSeconds: 120);
         var failed = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping to fail");
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(120), "the ping failed fast, not at its 120 s deadline");
         Assert.Contains("are disconnected", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
@@ -69,8 +67,7 @@ public sealed class ConnectivityTests(CommandChannelFixture fixture)
 
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.Equal("removed", (await WaitForStatusAsync(client, "removed-site", "removed", TimeSpan.FromSeconds(5))).GetProperty("status").GetString());
-        using var ping = await client.PostAsync(new Uri("api/v1/zones/removed-site/ping?timeoutSeconds=120", UriKind.Relative), null);
-        var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+        var operationId = await Api.PingAsync(client, "removed-site", timeoutSeconds: 120);
         var failed = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping to fail");
         Assert.Contains("were removed at", failed.GetProperty("error").ToString(), StringComparison.Ordinal);
 

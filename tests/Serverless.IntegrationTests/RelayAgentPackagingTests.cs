@@ -50,9 +50,7 @@ public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, Publ
                 await Eventually.TrueAsync(() => agent.Output.Contains("Holding session", StringComparison.Ordinal) || agent.HasExited, TimeSpan.FromSeconds(60), "the installed agent to take its session");
                 Assert.False(agent.HasExited, agent.Output);
 
-                using var ping = await client.PostAsync(new Uri($"api/v1/zones/{Zone}/ping", UriKind.Relative), null);
-                Assert.Equal(HttpStatusCode.Accepted, ping.StatusCode);
-                var operationId = (await Api.ReadJsonAsync(ping)).GetProperty("operationId").GetString()!;
+                var operationId = await Api.PingAsync(client, Zone);
                 var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the ping");
                 Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
                 Assert.Contains(AgentId, operation.ToString(), StringComparison.Ordinal);
