@@ -26,15 +26,11 @@ var directCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCult
 var orchestratedCount = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
 const string Queue = "commands-default";
 const string AgentKey = "bench-agent-key";
-const string Config = """
-    { "UserConfig": { "Namespaces": [ { "Name": "bench", "Queues": [
-      { "Name": "commands-default", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "RequiresDuplicateDetection": true,
-        "DuplicateDetectionHistoryTimeWindow": "PT10M", "DeadLetteringOnMessageExpiration": true },
-        "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "bench-agent-key", "Rights": [ "Listen" ] } ] },
-      { "Name": "throughput", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "MaxSizeInMegabytes": 512 } } ] } ] } }
-    """;
+var config = TenantQueueConfig.Json(
+    Queue, "agents", AgentKey, lockDurationSeconds: 30,
+    """{ "Name": "throughput", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "MaxSizeInMegabytes": 512 } }""");
 
-await using var emulator = await ServiceBusEmulatorProcess.StartAsync(Config);
+await using var emulator = await ServiceBusEmulatorProcess.StartAsync(config);
 await using var serviceBus = new ServiceBusClient(emulator.ConnectionString);
 var agentConnection = emulator.ConnectionStringFor("agents", AgentKey, Queue);
 

@@ -18,15 +18,10 @@ using Serverless.Testing;
 var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 100;
 var pollings = args.Length > 1 ? args[1..] : ["00:00:30", "00:00:01", "00:00:00.250"];
 const string Queue = "commands-default";
-const string Config = """
-    { "UserConfig": { "Namespaces": [ { "Name": "bench", "Queues": [
-      { "Name": "commands-default", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "RequiresDuplicateDetection": true,
-        "DuplicateDetectionHistoryTimeWindow": "PT10M", "DeadLetteringOnMessageExpiration": true },
-        "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "bench-agent-key", "Rights": [ "Listen" ] } ] } ] } ] } }
-    """;
+var config = TenantQueueConfig.Json(Queue, "agents", "bench-agent-key", lockDurationSeconds: 30);
 
 await using var azurite = await AzuriteProcess.StartAsync();
-await using var emulator = await ServiceBusEmulatorProcess.StartAsync(Config);
+await using var emulator = await ServiceBusEmulatorProcess.StartAsync(config);
 Console.WriteLine($"runs per setting: {runs} (after 3 warm-up runs)");
 var breakdowns = new List<(string Polling, double[] Parts)>();
 Console.WriteLine("polling       | start-up ms | RSS MB | p50 ms | p99 ms | max ms | agent p50 ms");

@@ -18,15 +18,10 @@ var runs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 
 var tick = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1;
 const int Hold = 5;
 const string Queue = "commands-default";
-const string Config = """
-    { "UserConfig": { "Namespaces": [ { "Name": "bench", "Queues": [
-      { "Name": "commands-default", "Properties": { "RequiresSession": true, "LockDuration": "PT30S", "RequiresDuplicateDetection": true,
-        "DuplicateDetectionHistoryTimeWindow": "PT10M", "DeadLetteringOnMessageExpiration": true },
-        "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "bench-agent-key", "Rights": [ "Listen" ] } ] } ] } ] } }
-    """;
+var config = TenantQueueConfig.Json(Queue, "agents", "bench-agent-key", lockDurationSeconds: 30);
 
 await using var azurite = await AzuriteProcess.StartAsync();
-await using var emulator = await ServiceBusEmulatorProcess.StartAsync(Config);
+await using var emulator = await ServiceBusEmulatorProcess.StartAsync(config);
 await using var host = await LocalHostProcess.StartAsync(azurite, new Dictionary<string, string>
 {
     ["ServiceBusConnection"] = emulator.ConnectionString,

@@ -28,28 +28,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
-    public static readonly string EmulatorConfig = $$"""
-        {
-          "UserConfig": {
-            "Namespaces": [
-              {
-                "Name": "sbemulatorns",
-                "Queues": [
-                  {
-                    "Name": "{{QueueName}}",
-                    "Properties": {
-                      "RequiresSession": true, "LockDuration": "PT{{LockDurationSeconds}}S", "MaxDeliveryCount": 10,
-                      "RequiresDuplicateDetection": true, "DuplicateDetectionHistoryTimeWindow": "PT10M",
-                      "DeadLetteringOnMessageExpiration": true, "DefaultMessageTimeToLive": "PT1H"
-                    },
-                    "SharedAccessPolicies": [ { "KeyName": "{{AgentKeyName}}", "Key": "{{AgentKey}}", "Rights": [ "Listen" ] } ]
-                  }
-                ]
-              }
-            ]
-          }
-        }
-        """;
+    public static readonly string EmulatorConfig = TenantQueueConfig.Json(QueueName, AgentKeyName, AgentKey, LockDurationSeconds);
 
     public AzuriteProcess Azurite { get; private set; } = null!;
 
