@@ -21,7 +21,8 @@ public sealed class ClockCheckTests
     {
         using var http = new HttpClient(new DatedAnswers(Now.AddSeconds(serverOffsetSeconds))) { BaseAddress = new Uri("https://cp.example/") };
 
-        var outcome = await ControlPlaneCheck.CompareClockAsync(http, new FakeTimeProvider(Now), CancellationToken.None);
+        var (reachable, outcome) = await ControlPlaneCheck.ReachAsync(http, new FakeTimeProvider(Now), CancellationToken.None);
+        Assert.Equal(CheckStatus.Ok, reachable.Status);
 
         Assert.Equal(expected, outcome.Status);
         Assert.StartsWith(detail, outcome.Detail, StringComparison.Ordinal);
@@ -33,7 +34,8 @@ public sealed class ClockCheckTests
     {
         using var http = new HttpClient(new DatedAnswers(null)) { BaseAddress = new Uri("https://cp.example/") };
 
-        var outcome = await ControlPlaneCheck.CompareClockAsync(http, new FakeTimeProvider(Now), CancellationToken.None);
+        var (reachable, outcome) = await ControlPlaneCheck.ReachAsync(http, new FakeTimeProvider(Now), CancellationToken.None);
+        Assert.Equal(CheckStatus.Ok, reachable.Status);
 
         Assert.Equal(CheckStatus.Skipped, outcome.Status);
     }

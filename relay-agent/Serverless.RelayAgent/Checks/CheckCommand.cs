@@ -102,18 +102,12 @@ public static partial class CheckCommand
             using var http = new HttpClient();
             UplinkClient.Configure(http, agent);
             http.Timeout = timeout;
-            var reachable = await ControlPlaneCheck.ReachAsync(http, CancellationToken.None);
+            var (reachable, clock) = await ControlPlaneCheck.ReachAsync(http, TimeProvider.System, CancellationToken.None);
             yield return reachable;
-            if (reachable.Status == CheckStatus.Ok)
-            {
-                yield return await ControlPlaneCheck.CompareClockAsync(http, TimeProvider.System, CancellationToken.None);
-                yield return await ControlPlaneCheck.AuthenticateAsync(http, agent, CancellationToken.None);
-            }
-            else
-            {
-                yield return CheckOutcome.Skipped(ControlPlaneCheck.Clock, "the control plane is not reachable.");
-                yield return CheckOutcome.Skipped(ControlPlaneCheck.Credential, "the control plane is not reachable.");
-            }
+            yield return clock;
+            yield return reachable.Status == CheckStatus.Ok
+                ? await ControlPlaneCheck.AuthenticateAsync(http, agent, CancellationToken.None)
+                : CheckOutcome.Skipped(ControlPlaneCheck.Credential, "the control plane is not reachable.");
             yield return await ServiceBusCheck.RunAsync(agent, timeout, CancellationToken.None);
         }
 

@@ -17,64 +17,60 @@ public static class ControlPlaneCheck
     /// </summary>
     public const int MaxSkewSeconds = 5;
 
-    public static async Task<CheckOutcome> ReachAsync(HttpClient http, CancellationToken cancellationToken)
+    /// <summary>
+    /// One call to the health route answers two checks: whether the control plane is there, and, from the Date of its
+    /// answer taken half-way through the call, whether this host's clock agrees with it.
+    /// </summary>
+    public static async Task<(CheckOutcome Reachable, CheckOutcome Clock)> ReachAsync(HttpClient http, TimeProvider clock, CancellationToken cancellationToken)
     {
         var url = http.BaseAddress!.AbsoluteUri;
+        var unreachable = CheckOutcome.Skipped(Clock, "the control plane is not reachable.");
         try
         {
+            var sent = clock.GetUtcNow();
             using var response = await http.GetAsync(new Uri("api/v1/health", UriKind.Relative), cancellationToken);
+            var received = clock.GetUtcNow();
             if (response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable
                 && await TryReadAsync(response, cancellationToken) is { } health && health.TryGetProperty("status", out var status))
             {
                 return response.IsSuccessStatusCode
-                    ? CheckOutcome.Ok(Reachable, $"{url} answers (status {status.GetString()}).")
-                    : CheckOutcome.Failed(Reachable, $"{url} answers but reports itself {status.GetString()}: {health.GetProperty("dependencies")}.",
-                        "the control plane's own dependencies are down; nothing to change on this host, tell the control plane's operators.");
+                    ? (CheckOutcome.Ok(Reachable, $"{url} answers (status {status.GetString()})."), CompareClock(sent + ((received - sent) / 2), response.Headers.Date))
+                    : (CheckOutcome.Failed(Reachable, $"{url} answers but reports itself {status.GetString()}: {health.GetProperty("dependencies")}.",
+                        "the control plane's own dependencies are down; nothing to change on this host, tell the control plane's operators."), unreachable);
             }
 
-            return CheckOutcome.Failed(Reachable, $"{url}api/v1/health answered {(int)response.StatusCode} {response.ReasonPhrase}, not the control plane's health report.",
-                "set RelayAgent:ControlPlaneUrl to the control plane's base URL, without /api (for example https://<app>.azurewebsites.net/).");
+            return (CheckOutcome.Failed(Reachable, $"{url}api/v1/health answered {(int)response.StatusCode} {response.ReasonPhrase}, not the control plane's health report.",
+                "set RelayAgent:ControlPlaneUrl to the control plane's base URL, without /api (for example https://<app>.azurewebsites.net/)."), unreachable);
         }
         catch (HttpRequestException exception)
         {
-            return CheckOutcome.Failed(Reachable, $"cannot reach {url}: {exception.Message}", exception.HttpRequestError switch
+            return (CheckOutcome.Failed(Reachable, $"cannot reach {url}: {exception.Message}", exception.HttpRequestError switch
             {
                 HttpRequestError.NameResolutionError => "check the host name in RelayAgent:ControlPlaneUrl and this host's DNS.",
                 HttpRequestError.SecureConnectionError => "check this host's clock and CA certificates (ca-certificates); a TLS-inspecting proxy needs its CA trusted.",
                 HttpRequestError.ProxyTunnelError => "check HTTPS_PROXY and that the proxy allows the control plane's host.",
                 _ => "check the scheme, host and port in RelayAgent:ControlPlaneUrl and that this host may open outbound HTTPS to it (set HTTPS_PROXY if it must go through a proxy).",
-            });
+            }), unreachable);
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return CheckOutcome.Failed(Reachable, $"{url} did not answer within {http.Timeout.TotalSeconds:0} s.",
-                "check that a firewall or proxy is not dropping outbound HTTPS to the control plane.");
+            return (CheckOutcome.Failed(Reachable, $"{url} did not answer within {http.Timeout.TotalSeconds:0} s.",
+                "check that a firewall or proxy is not dropping outbound HTTPS to the control plane."), unreachable);
         }
     }
 
-    /// <summary>Compares this host's clock with the Date of the control plane's answer, taken half-way through the call.</summary>
-    public static async Task<CheckOutcome> CompareClockAsync(HttpClient http, TimeProvider clock, CancellationToken cancellationToken)
+    private static CheckOutcome CompareClock(DateTimeOffset local, DateTimeOffset? serverTime)
     {
-        try
+        if (serverTime is null)
         {
-            var sent = clock.GetUtcNow();
-            using var response = await http.GetAsync(new Uri("api/v1/health", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            var received = clock.GetUtcNow();
-            if (response.Headers.Date is not { } serverTime)
-            {
-                return CheckOutcome.Skipped(Clock, "the control plane's answer has no Date header to compare with.");
-            }
+            return CheckOutcome.Skipped(Clock, "the control plane's answer has no Date header to compare with.");
+        }
 
-            var skew = (sent + ((received - sent) / 2) - serverTime).TotalSeconds;
-            return Math.Abs(skew) <= MaxSkewSeconds
-                ? CheckOutcome.Ok(Clock, $"within {MaxSkewSeconds} s of the control plane's ({skew:+0.0;-0.0;0} s).")
-                : CheckOutcome.Failed(Clock, $"this host's clock is {Math.Abs(skew):0} s {(skew > 0 ? "ahead of" : "behind")} the control plane's; commands would look expired or not yet due.",
-                    "turn on time synchronisation: timedatectl set-ntp true (systemd-timesyncd), or install chrony.");
-        }
-        catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-        {
-            return CheckOutcome.Failed(Clock, $"the control plane did not answer: {exception.Message}", "see the control plane check above.");
-        }
+        var skew = (local - serverTime.Value).TotalSeconds;
+        return Math.Abs(skew) <= MaxSkewSeconds
+            ? CheckOutcome.Ok(Clock, $"within {MaxSkewSeconds} s of the control plane's ({skew:+0.0;-0.0;0} s).")
+            : CheckOutcome.Failed(Clock, $"this host's clock is {Math.Abs(skew):0} s {(skew > 0 ? "ahead of" : "behind")} the control plane's; commands would look expired or not yet due.",
+                "turn on time synchronisation: timedatectl set-ntp true (systemd-timesyncd), or install chrony.");
     }
 
     public static async Task<CheckOutcome> AuthenticateAsync(HttpClient http, RelayAgentOptions agent, CancellationToken cancellationToken)
