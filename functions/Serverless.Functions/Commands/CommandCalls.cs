@@ -42,11 +42,8 @@ public static class CommandCalls
 
     private static async Task<CommandResult> RunAsync(TaskOrchestrationContext context, CommandRequest request, bool sentAhead)
     {
-        var (commandId, eventName, issuedAt, timeoutSeconds) = (request.CommandId, request.Correlation.EventName!, request.IssuedAt, request.TimeoutSeconds);
-        var (tenantId, agentGroup, kind, trace) = (request.TenantId, request.AgentGroup, request.Kind, request.Trace);
-
         // Listen before sending: an agent may answer before the send activity's completion is replayed.
-        var result = context.WaitForExternalEvent<CommandResult>(eventName);
+        var result = context.WaitForExternalEvent<CommandResult>(request.Correlation.EventName!);
         if (!sentAhead && await SendAsync(context, request) is { } answered)
         {
             return answered;
@@ -54,7 +51,7 @@ public static class CommandCalls
 
         // Wait for the result's event in slices, reading the recorded result between them: an event raised while the
         // host had lost this orchestration's progress can be gone, but the result is stored before it is acknowledged.
-        var deadline = issuedAt.AddSeconds(timeoutSeconds).UtcDateTime;
+        var deadline = request.IssuedAt.AddSeconds(request.TimeoutSeconds).UtcDateTime;
         while (true)
         {
             var sliceEnd = context.CurrentUtcDateTime + ResultCheckInterval < deadline ? context.CurrentUtcDateTime + ResultCheckInterval : deadline;
@@ -71,7 +68,7 @@ public static class CommandCalls
 
             var recorded = sentAhead
                 ? await SendAsync(context, request)
-                : await context.CallActivityAsync<CommandResult?>(FunctionNames.GetCommandResult, new CommandResultQuery(tenantId, commandId), Retry);
+                : await context.CallActivityAsync<CommandResult?>(FunctionNames.GetCommandResult, new CommandResultQuery(request.TenantId, request.CommandId), Retry);
             if (recorded is not null)
             {
                 return recorded;
@@ -87,17 +84,17 @@ public static class CommandCalls
 
         return new CommandResult(
             SchemaVersions.Current,
-            commandId,
-            tenantId,
-            agentGroup,
+            request.CommandId,
+            request.TenantId,
+            request.AgentGroup,
             string.Empty,
-            kind,
+            request.Kind,
             CommandStatus.TimedOut,
             null,
-            new CommandError(CommandErrorKind.Timeout, $"No agent of group '{agentGroup}' answered {kind} within {timeoutSeconds} s."),
-            new CommandTimings(issuedAt, issuedAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
+            new CommandError(CommandErrorKind.Timeout, $"No agent of group '{request.AgentGroup}' answered {request.Kind} within {request.TimeoutSeconds} s."),
+            new CommandTimings(request.IssuedAt, request.IssuedAt, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero)),
             request.Correlation,
-            trace);
+            request.Trace);
     }
 
     /// <summary>
