@@ -85,12 +85,7 @@ public sealed class RegistrationService(
             return;
         }
 
-        var now = clock.GetUtcNow();
-        await resources.UpsertAsync(
-            new ResourceRegistration(
-                plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
-                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, now, now, plan.Credential),
-            cancellationToken);
+        await resources.UpsertAsync(Requested(plan, operationId, clock.GetUtcNow()), cancellationToken);
     }
 
     public async Task<Outcome<Page<ResourceRegistration>>> ListAsync(string tenantId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
@@ -123,11 +118,7 @@ public sealed class RegistrationService(
     /// </summary>
     public async Task RecordDecisionAsync(RegistrationPlan plan, string operationId, RegistrationDecision decision, CancellationToken cancellationToken)
     {
-        var requestedAt = clock.GetUtcNow();
-        var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken)
-            ?? new ResourceRegistration(
-                plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
-                RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, requestedAt, requestedAt, plan.Credential);
+        var current = await resources.GetAsync(plan.TenantId, plan.ResourceId, cancellationToken) ?? Requested(plan, operationId, clock.GetUtcNow());
         await resources.UpsertAsync(
             current with
             {
@@ -147,6 +138,11 @@ public sealed class RegistrationService(
                 cancellationToken);
         }
     }
+
+    /// <summary>The record of a registration just requested: Verifying, nothing verified yet.</summary>
+    private static ResourceRegistration Requested(RegistrationPlan plan, string operationId, DateTimeOffset at) => new(
+        plan.TenantId, plan.ResourceId, plan.Zone, plan.Kind, plan.Endpoint, plan.DeviceProfile, plan.ServiceCategories,
+        RegistrationState.Verifying, [], new Dictionary<string, string>(), operationId, at, at, plan.Credential);
 
     private static void ValidateEndpoint(RegisterResourceRequest request, List<FieldError> errors)
     {
