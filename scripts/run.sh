@@ -1,18 +1,58 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the local system: Azurite, the Service Bus emulator, the local Functions host on
 # http://localhost:7071/api, one relay agent for the demo client zone "demo-site", and the demo site's simulated load
-# balancer (snmpd). Ctrl+C stops them all.
-# Keys are generated once into .local/keys.env (git-ignored).
+# balancer (snmpd). When one part exits the others keep running and the script says how to restart it; Ctrl+C (or
+# TERM) stops them all, last started first.
+#
+#   scripts/run.sh [--configuration Debug|Release] [--no-build]   run the local system
+#   scripts/run.sh restart PART                                   start a part of the running system again
+#
+# Keys are generated once into .local/keys.env (git-ignored). RUN_STATE_DIR moves .local elsewhere; the ports are
+# LocalHost__Port, SERVICEBUS_EMULATOR_PORT, APPLIANCE_SNMP_PORT and AZURITE_BLOB_PORT/_QUEUE_PORT/_TABLE_PORT.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+state="${RUN_STATE_DIR:-.local}"
+mkdir -p "$state/run"
+part_names="azurite servicebus host appliance demo-agent"
+
+if [ "${1:-}" = restart ]; then
+    part="${2:-}"
+    case " $part_names " in
+        *" $part "*) ;;
+        *) echo "run: restart which part? one of: $part_names" >&2; exit 2 ;;
+    esac
+    supervisor="$(cat "$state/run/run.pid" 2>/dev/null || true)"
+    if [ -z "$supervisor" ] || ! kill -0 "$supervisor" 2>/dev/null; then
+        echo "run: the local system is not running; start it with scripts/run.sh" >&2
+        exit 1
+    fi
+    echo "$part" >> "$state/run/restart-requests"
+    kill -USR1 "$supervisor"
+    echo "run: asked the running system (pid $supervisor) to start $part again"
+    exit 0
+fi
+
+configuration=Debug
+build=yes
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --configuration) configuration="${2:?--configuration needs Debug or Release}"; shift 2 ;;
+        --no-build) build=""; shift ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "run: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+# --no-build skips set-up and build: it runs what the last build left (the test command's Release build, for example).
+[ -z "$build" ] || bash scripts/setup.sh
 
 port="${LocalHost__Port:-7071}"
 servicebus_port="${SERVICEBUS_EMULATOR_PORT:-5672}"
 snmp_port="${APPLIANCE_SNMP_PORT:-1161}"
-settings=.local/local.settings.json
+blob_port="${AZURITE_BLOB_PORT:-10000}" queue_port="${AZURITE_QUEUE_PORT:-10001}" table_port="${AZURITE_TABLE_PORT:-10002}"
+settings="$state/local.settings.json"
 [ -f "$settings" ] || cp functions/Serverless.Functions/local.settings.template.json "$settings"
 # Settings added to the template since the copy was made are merged in; values already in the copy are kept.
 node -e '
@@ -22,46 +62,46 @@ file.Values = { ...template.Values, ...(file.Values || {}) };
 fs.writeFileSync(process.argv[2], JSON.stringify(file, null, 2) + "\n");
 ' functions/Serverless.Functions/local.settings.template.json "$settings"
 key() { head -c 32 /dev/urandom | base64 | tr -d '/+=' | head -c 40; }
-if [ ! -f .local/keys.env ]; then
-    printf 'export LocalHost__MasterKey=%s\nexport LocalHost__FunctionKey=%s\n' "$(key)" "$(key)" > .local/keys.env
-    chmod 600 .local/keys.env
+if [ ! -f "$state/keys.env" ]; then
+    printf 'export LocalHost__MasterKey=%s\nexport LocalHost__FunctionKey=%s\n' "$(key)" "$(key)" > "$state/keys.env"
+    chmod 600 "$state/keys.env"
 fi
-grep -q SERVICEBUS_AGENT_KEY .local/keys.env || printf 'export SERVICEBUS_AGENT_KEY=%s\n' "$(key)" >> .local/keys.env
-# shellcheck disable=SC1091
-source .local/keys.env
+grep -q SERVICEBUS_AGENT_KEY "$state/keys.env" || printf 'export SERVICEBUS_AGENT_KEY=%s\n' "$(key)" >> "$state/keys.env"
+# shellcheck disable=SC1090
+source "$state/keys.env"
 
-for project in functions/Serverless.Functions.LocalHost tests/Serverless.ServiceBusEmulator relay-agent/Serverless.RelayAgent tests/Serverless.SnmpAppliance; do
-    dotnet build "$project" -c Debug --no-restore -nologo -clp:ErrorsOnly
-done
+if [ -n "$build" ]; then
+    for project in functions/Serverless.Functions.LocalHost tests/Serverless.ServiceBusEmulator relay-agent/Serverless.RelayAgent tests/Serverless.SnmpAppliance; do
+        dotnet build "$project" -c "$configuration" --no-restore -nologo -clp:ErrorsOnly
+    done
+fi
+bin() { echo "$1/bin/$configuration/net10.0/$(basename "$1").dll"; }
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_for() { for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done; echo "run: nothing listens on port $1" >&2; return 1; }
 
-pids=()
-stop() {
-    trap - EXIT INT TERM
-    # Last started, first stopped: the agent and the host still need the emulator and Azurite while they stop.
-    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
-        pid="${pids[$i]}"
-        kill -TERM "$pid" 2>/dev/null || continue
-        for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+# Azurite's well-known development account (public, the same in every Azurite).
+storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
+export AzureWebJobsStorage="$storage"
+export ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
+# What enrolment hands to the default tenant's agents: Listen on its queue only.
+agent_connection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;"
+export CommandChannel__AgentConnections__default="$agent_connection"
+api="http://127.0.0.1:$port/api"
+
+# Each part: a function that starts it in the background (exec'd, so $! is the part itself) and waits until it serves.
+start_azurite() {
+    mkdir -p "$state/azurite"
+    node_modules/.bin/azurite --silent --skipApiVersionCheck --location "$state/azurite" --debug "$state/azurite/debug.log" \
+        --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+        --blobPort "$blob_port" --queuePort "$queue_port" --tablePort "$table_port" &
+    started=$!
+    wait_for "$table_port"
 }
-trap stop EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 
-if ! listening 10002; then
-    mkdir -p .local/azurite
-    node_modules/.bin/azurite --silent --skipApiVersionCheck --location .local/azurite --debug .local/azurite/debug.log \
-        --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 &
-    pids+=($!)
-    wait_for 10002
-fi
-
-mkdir -p .local/servicebus
-cat > .local/servicebus/Config.json <<JSON
+start_servicebus() {
+    mkdir -p "$state/servicebus"
+    cat > "$state/servicebus/Config.json" <<JSON
 {
   "UserConfig": {
     "Namespaces": [
@@ -83,69 +123,160 @@ cat > .local/servicebus/Config.json <<JSON
   }
 }
 JSON
-if listening "$servicebus_port"; then
-    echo "run: port $servicebus_port is taken; set SERVICEBUS_EMULATOR_PORT to another port" >&2
-    exit 1
-fi
-dotnet tests/Serverless.ServiceBusEmulator/bin/Debug/net10.0/Serverless.ServiceBusEmulator.dll \
-    --config .local/servicebus/Config.json --port "$servicebus_port" &
-pids+=($!)
-wait_for "$servicebus_port"
+    dotnet "$(bin tests/Serverless.ServiceBusEmulator)" --config "$state/servicebus/Config.json" --port "$servicebus_port" &
+    started=$!
+    wait_for "$servicebus_port"
+}
 
-export ServiceBusConnection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=RootManageSharedAccessKey;SharedAccessKey=SAS_KEY_VALUE;UseDevelopmentEmulator=true;"
-# What enrolment hands to the default tenant's agents: Listen on its queue only.
-agent_connection="Endpoint=sb://127.0.0.1:$servicebus_port;SharedAccessKeyName=agents;SharedAccessKey=$SERVICEBUS_AGENT_KEY;EntityPath=commands-default;UseDevelopmentEmulator=true;"
-export CommandChannel__AgentConnections__default="$agent_connection"
-dotnet functions/Serverless.Functions.LocalHost/bin/Debug/net10.0/Serverless.Functions.LocalHost.dll --settings "$settings" --port "$port" &
-pids+=($!)
-wait_for "$port"
+start_host() {
+    dotnet "$(bin functions/Serverless.Functions.LocalHost)" --settings "$settings" --port "$port" &
+    started=$!
+    wait_for "$port"
+}
 
 # The demo site's appliance: a simulated load balancer (snmpd + pass_persist member table) on 127.0.0.1:$snmp_port.
-mkdir -p .local/appliance
-[ -f .local/appliance/members.json ] || printf '%s' \
-    '{"members":[{"index":1,"adminState":1,"connections":0,"cpuPercent":0},{"index":2,"adminState":1,"connections":0,"cpuPercent":0}]}' \
-    > .local/appliance/members.json
-cat > .local/appliance/snmpd.conf <<CONF
+start_appliance() {
+    mkdir -p "$state/appliance/persist"
+    [ -f "$state/appliance/members.json" ] || printf '%s' \
+        '{"members":[{"index":1,"adminState":1,"connections":0,"cpuPercent":0},{"index":2,"adminState":1,"connections":0,"cpuPercent":0}]}' \
+        > "$state/appliance/members.json"
+    cat > "$state/appliance/snmpd.conf" <<CONF
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 createUser demoadmin SHA-256 "demo-auth-pass" AES "demo-priv-pass"
 rwuser demoadmin priv
-pass_persist .1.3.6.1.4.1.8072.9999.1 $(command -v dotnet) $root/tests/Serverless.SnmpAppliance/bin/Debug/net10.0/Serverless.SnmpAppliance.dll --state $root/.local/appliance/members.json
+pass_persist .1.3.6.1.4.1.8072.9999.1 $(command -v dotnet) $root/$(bin tests/Serverless.SnmpAppliance) --state $(cd "$state" && pwd)/appliance/members.json
 CONF
-mkdir -p .local/appliance/persist
-SNMP_PERSISTENT_DIR="$root/.local/appliance/persist" MIBS="" /usr/sbin/snmpd -f -Lo -C -c .local/appliance/snmpd.conf "udp:127.0.0.1:$snmp_port" \
-    > .local/appliance/snmpd.log 2>&1 &
-pids+=($!)
+    SNMP_PERSISTENT_DIR="$(cd "$state" && pwd)/appliance/persist" MIBS="" /usr/sbin/snmpd -f -Lo -C -c "$state/appliance/snmpd.conf" "udp:127.0.0.1:$snmp_port" \
+        > "$state/appliance/snmpd.log" 2>&1 &
+    started=$!
+}
 
-# The demo site: a client zone and one relay agent holding its session.
-api="http://127.0.0.1:$port/api"
-curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
-    -d '{"name":"demo-site","kind":"client","site":"Local demo"}' "$api/v1/zones" 2>/dev/null || true
-credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
-    -d '{"agentId":"demo-agent","agentGroup":"demo-site"}' "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"
-[ -n "$credential" ] || { echo "run: could not issue the demo agent's credential" >&2; exit 1; }
-RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
-RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
-RelayAgent__ServiceBusConnection="$agent_connection" \
-env RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
-    RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
-    RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \
-    RelayAgent__Libvirt__Uris__0=test:///default \
-    dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll &
-pids+=($!)
+# The demo site: a client zone and one relay agent holding its session (a fresh credential on every start).
+start_demo-agent() {
+    curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
+        -d '{"name":"demo-site","kind":"client","site":"Local demo"}' "$api/v1/zones" 2>/dev/null || true
+    local credential
+    credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
+        -d '{"agentId":"demo-agent","agentGroup":"demo-site"}' "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')" || true
+    if [ -z "$credential" ]; then
+        echo "run: could not issue the demo agent's credential (is the host up?)" >&2
+        started=""
+        return
+    fi
+    env RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
+        RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
+        RelayAgent__ServiceBusConnection="$agent_connection" \
+        RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
+        RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
+        RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \
+        RelayAgent__Libvirt__Uris__0=test:///default \
+        dotnet "$(bin relay-agent/Serverless.RelayAgent)" &
+    started=$!
+}
+
+declare -A pid_of=()
+order=()
+# Starts a part and records its pid (in $state/run/PART.pid too, for `kill` by hand).
+start() {
+    local part="$1" started=""
+    "start_$1"
+    [ -n "$started" ] || return 0
+    pid_of[$part]="$started"
+    echo "$started" > "$state/run/$part.pid"
+    case " ${order[*]} " in *" $part "*) ;; *) order+=("$part") ;; esac
+}
+
+stop() {
+    trap - EXIT INT TERM
+    # Last started, first stopped: the agent and the host still need the emulator and Azurite while they stop.
+    for ((i = ${#order[@]} - 1; i >= 0; i--)); do
+        pid="${pid_of[${order[$i]}]:-}"
+        [ -n "$pid" ] || continue
+        kill -TERM "$pid" 2>/dev/null || continue
+        for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        kill -KILL "$pid" 2>/dev/null || true
+        # Reaped here, so nothing of ours is left behind, not even as a zombie, when the script exits.
+        wait "$pid" 2>/dev/null || true
+        rm -f "$state/run/${order[$i]}.pid"
+    done
+    rm -f "$state/run/run.pid" "$state/run/restart-requests"
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+restart_requested=""
+trap 'restart_requested=yes' USR1
+echo $$ > "$state/run/run.pid"
+rm -f "$state/run/restart-requests"
+
+if listening "$table_port"; then
+    echo "run: Azurite (or something else) already listens on port $table_port; using it"
+else
+    start azurite
+fi
+if listening "$servicebus_port"; then
+    echo "run: port $servicebus_port is taken; set SERVICEBUS_EMULATOR_PORT to another port" >&2
+    exit 1
+fi
+start servicebus
+start host
+start appliance
+start demo-agent
 
 cat <<INFO
 
   API:           http://localhost:$port/api   (health: curl http://localhost:$port/api/v1/health)
-  Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in .local/servicebus
+  Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in $state/servicebus
   Demo agent:    demo-agent holds the session of zone demo-site
   Appliance:     simulated load balancer (snmpd) on 127.0.0.1:$snmp_port, communities public/private, v3 user demoadmin
                  (the demo agent holds it as SNMP credential "demo-lb"); try
-                   dotnet relay-agent/Serverless.RelayAgent/bin/Debug/net10.0/Serverless.RelayAgent.dll snmp walk \\
+                   dotnet $(bin relay-agent/Serverless.RelayAgent) snmp walk \\
                      127.0.0.1:$snmp_port 1.3.6.1.4.1.8072.9999.1
-  Keys:          in .local/keys.env (source it; send LocalHost__FunctionKey as header x-functions-key)
-  Try:           source .local/keys.env && curl -X POST -H "x-functions-key: \$LocalHost__FunctionKey" \\
+  Keys:          in $state/keys.env (source it; send LocalHost__FunctionKey as header x-functions-key)
+  Try:           source $state/keys.env && curl -X POST -H "x-functions-key: \$LocalHost__FunctionKey" \\
                    http://localhost:$port/api/v1/zones/demo-site/ping     # then GET the operationUrl it returns
+  Parts:         $part_names (pids in $state/run/PART.pid); when one exits the rest keeps running;
+                 scripts/run.sh restart PART starts it again; Ctrl+C stops everything
 
 INFO
-wait -n "${pids[@]}"
+
+# Supervise: report a part that exits, start parts again on request, until INT or TERM.
+while true; do
+    if [ -n "$restart_requested" ]; then
+        restart_requested=""
+        requests="$(cat "$state/run/restart-requests" 2>/dev/null || true)"
+        rm -f "$state/run/restart-requests"
+        for part in $requests; do
+            if [ -n "${pid_of[$part]:-}" ] && kill -0 "${pid_of[$part]}" 2>/dev/null; then
+                echo "run: $part is running (pid ${pid_of[$part]}); nothing to restart"
+            else
+                start "$part"
+                echo "run: $part started again (pid ${pid_of[$part]:-none})"
+            fi
+        done
+    fi
+
+    live=()
+    for part in "${order[@]}"; do
+        [ -z "${pid_of[$part]:-}" ] || live+=("${pid_of[$part]}")
+    done
+    if [ ${#live[@]} -eq 0 ]; then
+        # Nothing left to wait for: sleep in the background so a restart request (USR1) still gets through.
+        sleep 1 &
+        wait $! || true
+        continue
+    fi
+
+    unset exited
+    status=0
+    wait -n -p exited "${live[@]}" || status=$?
+    [ -n "${exited:-}" ] || continue
+    for part in "${order[@]}"; do
+        if [ "${pid_of[$part]:-}" = "$exited" ]; then
+            pid_of[$part]=""
+            rm -f "$state/run/$part.pid"
+            echo "run: $part (pid $exited) exited with status $status; the rest keeps running. Start it again: scripts/run.sh restart $part" >&2
+        fi
+    done
+done

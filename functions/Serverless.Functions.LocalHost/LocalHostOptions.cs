@@ -25,6 +25,12 @@ internal sealed class LocalHostOptions
     /// <summary>The durable worker id; keep it stable across restarts so partitions are re-acquired without a lease wait.</summary>
     public string WorkerId { get; set; } = Environment.MachineName;
 
+    /// <summary>
+    /// Verbose logs (<c>--verbose</c>): ASP.NET Core's request lines and every invocation, the agents' heartbeats and
+    /// metrics included. Off: one line per invocation, those two only when they fail, and warnings and errors.
+    /// </summary>
+    public bool Verbose { get; set; }
+
     /// <summary>Identifies this host in timer schedule status blobs.</summary>
     public string HostId { get; set; } = "localhost";
 }

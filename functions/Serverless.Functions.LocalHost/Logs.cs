@@ -21,11 +21,11 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Function {FunctionName} failed (invocation {InvocationId})")]
     public static partial void FunctionFailed(ILogger logger, Exception exception, string functionName, string invocationId);
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Timer {FunctionName} starting (past due: {IsPastDue})")]
-    public static partial void TimerStarting(ILogger logger, string functionName, bool isPastDue);
+    [LoggerMessage(EventId = 3011, Message = "Executed '{FunctionName}' ({Method} {Path} → {Status}, {DurationMs:0} ms)")]
+    public static partial void HttpFunctionExecuted(ILogger logger, LogLevel level, string functionName, string method, string path, int status, double durationMs);
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Information, Message = "Timer {FunctionName} completed")]
-    public static partial void TimerCompleted(ILogger logger, string functionName);
+    [LoggerMessage(EventId = 3012, Message = "Executed '{FunctionName}' ({Outcome}, {DurationMs:0} ms)")]
+    public static partial void FunctionExecuted(ILogger logger, LogLevel level, string functionName, string outcome, double durationMs);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Error, Message = "Timer {FunctionName} failed")]
     public static partial void TimerFailed(ILogger logger, Exception exception, string functionName);

@@ -7,16 +7,20 @@ using Serverless.Functions.LocalHost;
 using Serverless.Functions.LocalHost.Discovery;
 using Serverless.Functions.LocalHost.Durable;
 using Serverless.Functions.LocalHost.Http;
+using Serverless.Functions.LocalHost.Invocation;
 using Serverless.Functions.LocalHost.Timers;
 
 const string Help = """
     Serverless.Functions.LocalHost: runs the control plane's Azure Functions app on this machine.
 
-    Usage: Serverless.Functions.LocalHost [--port N] [--settings FILE]
+    Usage: Serverless.Functions.LocalHost [--port N] [--settings FILE] [--verbose]
 
       --port N         HTTP port (default 7071; or LocalHost__Port)
       --settings FILE  a Functions local.settings.json whose Values are app settings
                        (default ./local.settings.json; environment variables win)
+      --verbose        also ASP.NET Core's request logs and every invocation, the agents'
+                       heartbeats and metrics included (or LocalHost__Verbose=true); without it,
+                       one line per invocation (those two only when they fail) and warnings
       --help           this text
 
     Settings (app settings or environment variables, '__' for ':'):
@@ -44,6 +48,12 @@ if (settingsIndex >= 0 && !File.Exists(settingsFile))
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [], ContentRootPath = AppContext.BaseDirectory });
 // Core Tools semantics: local.settings.json values are defaults; real environment variables override them.
 builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LocalSettingsFile.ReadValues(settingsFile) });
+if (args.Contains("--verbose"))
+{
+    builder.Configuration.AddInMemoryCollection([new($"{LocalHostOptions.SectionName}:{nameof(LocalHostOptions.Verbose)}", "true")]);
+    args = [.. args.Where(a => a != "--verbose")];
+}
+
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>
 {
     ["--port"] = $"{LocalHostOptions.SectionName}:{nameof(LocalHostOptions.Port)}",
@@ -70,6 +80,15 @@ try
     foreach (var (category, level) in hostJson.LogLevels)
     {
         builder.Logging.AddFilter(string.Equals(category, "default", StringComparison.OrdinalIgnoreCase) ? null : category, level);
+    }
+
+    // Core Tools shows one line per invocation; ASP.NET Core's five lines per request and the durable worker's two per
+    // activity only on request.
+    builder.Logging.AddFilter("Microsoft.AspNetCore", hostOptions.Verbose ? LogLevel.Information : LogLevel.Warning);
+    builder.Logging.AddFilter("Microsoft.DurableTask.Worker.Activities", hostOptions.Verbose ? LogLevel.Information : LogLevel.Warning);
+    if (hostOptions.Verbose)
+    {
+        builder.Logging.AddFilter("Function", LogLevel.Debug);
     }
 
     timers = functions
@@ -110,6 +129,7 @@ builder.Services.AddHostedService(sp => sp.GetRequiredService<DurableBackend>())
 builder.Services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableBackend>().Client);
 builder.Services.AddSingleton<KeyAuthorizer>();
 builder.Services.AddSingleton<TimerRunner>();
+builder.Services.AddSingleton<InvocationLog>();
 builder.Services.AddSingleton(sp => new TimerStatusStore(
     new BlobContainerClient(durableSettings.StorageConnectionString, "azure-webjobs-hosts"),
     sp.GetRequiredService<IOptions<LocalHostOptions>>().Value.HostId));

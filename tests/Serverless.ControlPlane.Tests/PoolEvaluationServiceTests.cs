@@ -2,8 +2,10 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Zones;
@@ -97,6 +99,25 @@ public sealed class PoolEvaluationServiceTests
     }
 
     [Fact]
+    public async Task ApplyResult_InstanceStartedAndStopped_UpdatesTheHostsInstanceRecord()
+    {
+        var store = new InMemoryPoolStore();
+        await AddPoolAsync(store);
+        await _resources.ReplaceAllAsync(Tenant, "kvm-1", [new ResourceInstance(Tenant, "kvm-1", "cloud-1", "web-1", InstanceState.ShutOff, Now.AddHours(-1))], CancellationToken.None);
+        var evaluator = Evaluator(store);
+
+        await store.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "vm-a", MemberState.Activating, Now, "test", "start-1"), null, CancellationToken.None);
+        Assert.True(await evaluator.ApplyResultAsync(Tenant, "web", "vm-a", InstanceResult("start-1", CommandKinds.StartInstance, """{"name":"web-1","state":"running"}"""), CancellationToken.None));
+        var started = Assert.Single(await _resources.ListAsync(Tenant, "kvm-1", CancellationToken.None));
+        Assert.Equal((InstanceState.Running, Now), (started.State, started.UpdatedAt));
+
+        var status = await store.GetMemberStatusAsync(Tenant, "web", "vm-a", CancellationToken.None);
+        await store.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "vm-a", MemberState.Deactivating, Now, "test", "stop-1"), status!.ETag, CancellationToken.None);
+        Assert.True(await evaluator.ApplyResultAsync(Tenant, "web", "vm-a", InstanceResult("stop-1", CommandKinds.StopInstance, """{"name":"web-1","state":"shutOff","forced":false}"""), CancellationToken.None));
+        Assert.Equal(InstanceState.ShutOff, Assert.Single(await _resources.ListAsync(Tenant, "kvm-1", CancellationToken.None)).State);
+    }
+
+    [Fact]
     public async Task Evaluate_ClientGroupDisconnected_StartsTheProviderInstanceInstead()
     {
         var store = new InMemoryPoolStore();
@@ -110,11 +131,11 @@ public sealed class PoolEvaluationServiceTests
         Assert.Equal((CommandKinds.StartInstance, "cloud-1"), (start.Kind, start.AgentGroup));
     }
 
-    private PoolEvaluationService Evaluator(IPoolRuntimeStore store)
+    private PoolEvaluationService Evaluator(InMemoryPoolStore store)
     {
         var connectivity = new ConnectivityService(_agents, _agents, Options.Create(new ConnectivityOptions()), _clock);
         var commands = new CommandService(_commands, _commands, _commands, connectivity, Options.Create(new CommandChannelOptions()));
-        return new PoolEvaluationService(store, _metrics, _resources, _zones, connectivity, commands, _clock);
+        return new PoolEvaluationService(store, store, _metrics, _resources, _resources, _zones, connectivity, commands, _clock);
     }
 
     private static async Task<PoolDefinition> AddPoolAsync(InMemoryPoolStore store)
@@ -131,6 +152,10 @@ public sealed class PoolEvaluationServiceTests
         status == CommandStatus.Succeeded ? JsonDocument.Parse("""{"resourceId":"web.lb-a","active":true,"applied":[]}""").RootElement : null,
         status == CommandStatus.Succeeded ? null : new CommandError(CommandErrorKind.Unreachable, "10.0.0.5:161 did not answer"),
         new CommandTimings(Now, Now, Now), PoolCommandCorrelation.For("web", "lb-a"), null);
+
+    private static CommandResult InstanceResult(string commandId, string kind, string output) => new(
+        SchemaVersions.Current, commandId, Tenant, "cloud-1", "agent-2", kind, CommandStatus.Succeeded, JsonDocument.Parse(output).RootElement, null,
+        new CommandTimings(Now, Now, Now), PoolCommandCorrelation.For("web", "vm-a"), null);
 
     /// <summary>Holds every reader of a pool's member states until <c>parties</c> have read them: both evaluators see the same versions.</summary>
     private sealed class RendezvousPoolStore(int parties) : InMemoryPoolStore

@@ -266,4 +266,19 @@ public sealed class HttpApiTests(LocalSystemFixture system)
         var problem = await Api.ReadJsonAsync(response);
         Assert.Equal(JsonValueKind.Object, problem.GetProperty("errors").ValueKind);
     }
+
+    [Theory]
+    [InlineData("api/v1/resources", "", """{"name":"kvm-x","zone":"no-such-zone","kind":"virtualizationHost"}""", "zone,endpoint")]
+    [InlineData("api/v1/resources", "", """{"name":"Bad Name","zone":"no-such-zone","kind":"virtualizationHost","endpoint":"test:///default","verificationTimeoutSeconds":1}""", "name,zone,verificationTimeoutSeconds")]
+    [InlineData("api/v1/enrolments", LocalHostProcess.MasterKey, """{"zone":"no-such-zone","usageLimit":0}""", "zone,usageLimit")]
+    public async Task Post_SeveralBadFields_NamesEveryOne_ZoneExistenceIncluded(string path, string key, string body, string fields)
+    {
+        using var client = system.Host.CreateClient(key.Length == 0 ? LocalHostProcess.FunctionKey : key);
+        using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Api.Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var errors = (await Api.ReadJsonAsync(response)).GetProperty("errors");
+        Assert.Equal(fields.Split(',').Order(StringComparer.Ordinal), errors.EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal));
+        Assert.Contains("there is no zone named 'no-such-zone'", errors.GetProperty("zone")[0].GetString(), StringComparison.Ordinal);
+    }
 }

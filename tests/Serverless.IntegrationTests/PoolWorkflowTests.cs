@@ -83,6 +83,70 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task PoolStartsADomainThatWasOff_TheHostsRecordShowsItRunning_AndBlocksUnforcedUnregistrationOnceThePoolIsGone()
+    {
+        var folder = RepositoryPaths.NewScratchFolder("pool-records");
+        try
+        {
+            // A host of its own whose one domain is defined but shut off (test driver run state 5).
+            var node = Path.Combine(folder, "node.xml");
+            await File.WriteAllTextAsync(node, """
+                <node>
+                  <cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads></cpu>
+                  <memory>8388608</memory>
+                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
+                    <name>web-off</name><memory>1048576</memory><vcpu>1</vcpu><os><type>hvm</type></os><test:runstate>5</test:runstate>
+                  </domain>
+                </node>
+                """);
+            var uri = $"test://{node}";
+            using var client = fixture.Host.CreateClient();
+            await Api.CreateZoneAsync(client, "records-cloud", "provider");
+            await using var agent = await fixture.StartAgentAsync("agent-records", "records-cloud", new Dictionary<string, string>
+            {
+                ["RelayAgent__Libvirt__Uris__0"] = uri,
+                ["RelayAgent__HeartbeatIntervalSeconds"] = "2",
+            });
+            var host = await Api.RegisteredAsync(client, "records-cloud", $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}"}""");
+            Assert.Equal("web-off:shutOff", await InstancesAsync(client, host));
+
+            var pool = "records-" + Guid.NewGuid().ToString("N")[..6];
+            using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+                {"name":"{{{pool}}}","serviceKind":"compute","members":[{"id":"vm-1","resource":"{{{host}}}","instance":"web-off"}],
+                 "policy":{"metric":"cpu.utilization","activateAbove":90,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
+                           "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
+                """)))
+            {
+                Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            }
+
+            await WaitForMembersAsync(client, pool, "vm-1:active", "vm-1 started for the minimum");
+            Assert.Equal("web-off:running", await InstancesAsync(client, host));
+
+            using (var deleted = await client.DeleteAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative)))
+            {
+                Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+            }
+
+            using var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{host}", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+            var item = Assert.Single((await Api.ReadJsonAsync(blocked)).GetProperty("blockingItems").EnumerateArray());
+            Assert.Equal(("instance", "web-off"), (item.GetProperty("kind").GetString(), item.GetProperty("id").GetString()));
+        }
+        finally
+        {
+            RepositoryPaths.DeleteScratchFolder(folder);
+        }
+    }
+
+    private static async Task<string> InstancesAsync(HttpClient client, string host)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
+        return string.Join(",", (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray()
+            .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}"));
+    }
+
     /// <summary>Reads the members' admin states from the device over SNMP until they are <paramref name="expected"/>.</summary>
     private static async Task WaitForDeviceAsync(LoadBalancerAppliance appliance, int[] expected, string what)
     {

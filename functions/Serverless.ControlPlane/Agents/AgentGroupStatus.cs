@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.ControlPlane.Agents;
 
 /// <summary>Whether a zone's agents are heard from.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AgentGroupStatus>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<AgentGroupStatus>))]
 public enum AgentGroupStatus
 {
     /// <summary>No agent of the group has ever sent a heartbeat.</summary>

@@ -47,11 +47,7 @@ public sealed class EnrolmentService(
             errors.Add(new FieldError("usageLimit", $"must be 1 to {MaxUsageLimit}."));
         }
 
-        if (errors.Count == 0 && await zones.GetAsync(tenantId, request.Zone!, cancellationToken) is null)
-        {
-            errors.Add(new FieldError("zone", $"there is no zone named '{request.Zone}'."));
-        }
-
+        await FieldRules.ZoneExistsAsync(zones, tenantId, "zone", request.Zone, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return DomainError.Invalid(errors);

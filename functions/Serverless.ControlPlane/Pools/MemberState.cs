@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Serverless.ControlPlane.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.ControlPlane.Pools;
 

@@ -5,6 +5,7 @@ using Serverless.Contracts.Instances;
 using Serverless.Contracts.Snmp;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Zones;
 
@@ -17,9 +18,11 @@ namespace Serverless.ControlPlane.Pools;
 /// agents' metric subscriptions renewed. Results of the commands move members on in <see cref="ApplyResultAsync"/>.
 /// </summary>
 public sealed class PoolEvaluationService(
+    IPoolStore pools,
     IPoolRuntimeStore runtime,
     IMetricWindowStore metrics,
     IResourceStore resources,
+    IInstanceStore instances,
     IZoneStore zones,
     ConnectivityService connectivity,
     CommandService commands,
@@ -135,7 +138,9 @@ public sealed class PoolEvaluationService(
 
     /// <summary>
     /// An agent answered a member's activation or deactivation: Active or Inactive when it succeeded, Unhealthy with the
-    /// agent's reason when it did not. A result that is not the member's pending command changes nothing.
+    /// agent's reason when it did not. A result that is not the member's pending command changes nothing. An instance's
+    /// start or stop also updates the host's instance record with the state the agent reports, so the record (which
+    /// unregistration's in-use check reads) follows what the pool did.
     /// </summary>
     public async Task<bool> ApplyResultAsync(string tenantId, string poolId, string memberId, CommandResult result, CancellationToken cancellationToken)
     {
@@ -156,7 +161,27 @@ public sealed class PoolEvaluationService(
         }
 
         await runtime.AddEventAsync(new PoolEvent(tenantId, poolId, now, "result", reason, null, [new MemberChange(memberId, status.State, state, reason)]), cancellationToken);
+        await RecordInstanceStateAsync(tenantId, poolId, memberId, result, now, cancellationToken);
         return true;
+    }
+
+    private async Task RecordInstanceStateAsync(string tenantId, string poolId, string memberId, CommandResult result, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var reported = result.Status != CommandStatus.Succeeded || result.Output is not { } output
+            ? null
+            : result.Kind switch
+            {
+                CommandKinds.StartInstance => output.Deserialize(ContractsJsonContext.Default.InstanceStartOutput)?.State,
+                CommandKinds.StopInstance => output.Deserialize(ContractsJsonContext.Default.InstanceStopOutput)?.State,
+                _ => null,
+            };
+        if (reported is not { } state
+            || (await pools.GetAsync(tenantId, poolId, cancellationToken))?.Members.FirstOrDefault(m => m.MemberId == memberId) is not { Instance: { } name } member)
+        {
+            return;
+        }
+
+        await instances.UpsertAsync(new ResourceInstance(tenantId, member.ResourceId, member.Zone, name, state, now), cancellationToken);
     }
 
     private Task SendAsync(PoolDefinition pool, PoolMember member, ResourceRegistration resource, bool activate, string commandId, DateTimeOffset now, CancellationToken cancellationToken)

@@ -38,14 +38,10 @@ public sealed class RegistrationService(
             errors.Add(new FieldError("verificationTimeoutSeconds", $"must be {MinVerificationTimeoutSeconds} to {MaxVerificationTimeoutSeconds}."));
         }
 
+        await FieldRules.ZoneExistsAsync(zones, tenantId, "zone", request.Zone, errors, cancellationToken);
         if (errors.Count > 0)
         {
             return DomainError.Invalid(errors);
-        }
-
-        if (await zones.GetAsync(tenantId, request.Zone!, cancellationToken) is null)
-        {
-            return DomainError.Invalid([new FieldError("zone", $"there is no zone named '{request.Zone}'.")]);
         }
 
         var existing = await resources.GetAsync(tenantId, request.Name!, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Serverless.ControlPlane.Zones;
 
 namespace Serverless.ControlPlane.Validation;
 
@@ -18,6 +19,23 @@ public static partial class FieldRules
         else if (value.Length > MaxNameLength || !NamePattern().IsMatch(value))
         {
             errors.Add(new FieldError(field, $"must be 1-{MaxNameLength} characters of lowercase letters, digits and '-', starting with a letter and not ending with '-'."));
+        }
+    }
+
+    /// <summary>
+    /// Adds an error when a zone named by a well-formed <paramref name="zone"/> does not exist for the tenant; a malformed
+    /// or missing name has its own error already. Runs beside the other checks, so one answer names every bad field.
+    /// </summary>
+    public static async Task ZoneExistsAsync(IZoneStore zones, string tenantId, string field, string? zone, List<FieldError> errors, CancellationToken cancellationToken)
+    {
+        if (errors.Any(e => e.Field == field) || string.IsNullOrWhiteSpace(zone))
+        {
+            return;
+        }
+
+        if (await zones.GetAsync(tenantId, zone, cancellationToken) is null)
+        {
+            errors.Add(new FieldError(field, $"there is no zone named '{zone}'."));
         }
     }
 

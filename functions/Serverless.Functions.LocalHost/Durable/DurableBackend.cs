@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Converters;
 using Microsoft.DurableTask.Worker;
 using Microsoft.DurableTask.Worker.Shims;
 using Serverless.Functions.LocalHost.Discovery;
+using Serverless.Functions.LocalHost.Invocation;
 
 namespace Serverless.Functions.LocalHost.Durable;
 
@@ -60,6 +61,7 @@ internal sealed class DurableBackend : IHostedService
     {
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = Converter }, _loggerFactory);
         var scopes = _services.GetRequiredService<IServiceScopeFactory>();
+        var invocations = _services.GetRequiredService<InvocationLog>();
         _worker = new TaskHubWorker(Service, _loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
         foreach (var function in _functions)
         {
@@ -71,7 +73,7 @@ internal sealed class DurableBackend : IHostedService
                     break;
                 case TriggerKind.Activity:
                     _worker.AddTaskActivities(new ShimObjectCreator<TaskActivity>(
-                        function.Name, () => shims.CreateActivity(function.Name, new ReflectedActivity(function, scopes, _stopping.Token))));
+                        function.Name, () => shims.CreateActivity(function.Name, new ReflectedActivity(function, scopes, invocations, _stopping.Token))));
                     break;
             }
         }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.DurableTask;
 using Serverless.Functions.LocalHost.Discovery;
 using Serverless.Functions.LocalHost.Invocation;
@@ -5,7 +6,7 @@ using Serverless.Functions.LocalHost.Invocation;
 namespace Serverless.Functions.LocalHost.Durable;
 
 /// <summary>An <c>[ActivityTrigger]</c> function as a Durable Task activity, run in its own DI scope.</summary>
-internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceScopeFactory scopes, CancellationToken stopping) : ITaskActivity
+internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceScopeFactory scopes, InvocationLog invocations, CancellationToken stopping) : ITaskActivity
 {
     public Type InputType => function.TriggerParameter.ParameterType;
 
@@ -14,11 +15,23 @@ internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceSco
     public async Task<object?> RunAsync(TaskActivityContext context, object? input)
     {
         await using var scope = scopes.CreateAsyncScope();
-        return await FunctionInvoker.InvokeAsync(
-            function,
-            input,
-            scope.ServiceProvider,
-            new Dictionary<string, object?> { ["instanceId"] = context.InstanceId },
-            stopping);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            var output = await FunctionInvoker.InvokeAsync(
+                function,
+                input,
+                scope.ServiceProvider,
+                new Dictionary<string, object?> { ["instanceId"] = context.InstanceId },
+                stopping);
+            invocations.Completed(function, Stopwatch.GetElapsedTime(started));
+            return output;
+        }
+        catch
+        {
+            // The durable worker records the failure and retries as the orchestration says; the line says it happened.
+            invocations.Failed(function, Stopwatch.GetElapsedTime(started));
+            throw;
+        }
     }
 }

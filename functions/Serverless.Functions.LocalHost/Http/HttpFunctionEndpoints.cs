@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Serverless.Functions.LocalHost.Discovery;
@@ -23,6 +24,19 @@ internal static class HttpFunctionEndpoints
     }
 
     private static async Task HandleAsync(HttpContext context, FunctionDescriptor function)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await InvokeAsync(context, function);
+        }
+        finally
+        {
+            context.RequestServices.GetRequiredService<InvocationLog>().Http(function, context, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static async Task InvokeAsync(HttpContext context, FunctionDescriptor function)
     {
         if (!context.RequestServices.GetRequiredService<KeyAuthorizer>().IsAuthorized(context.Request, function.AuthLevel!))
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Functions.LocalHost.Discovery;
 using Serverless.Functions.LocalHost.Invocation;
@@ -6,7 +7,7 @@ using Serverless.Functions.LocalHost.Invocation;
 namespace Serverless.Functions.LocalHost.Timers;
 
 /// <summary>Runs timer functions, one run at a time per function, whether the schedule or the admin API asks.</summary>
-internal sealed class TimerRunner(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, ILogger<TimerRunner> logger) : IAsyncDisposable
+internal sealed class TimerRunner(IServiceScopeFactory scopes, IHostApplicationLifetime lifetime, InvocationLog invocations, ILogger<TimerRunner> logger) : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Task, byte> _background = new();
@@ -15,18 +16,19 @@ internal sealed class TimerRunner(IServiceScopeFactory scopes, IHostApplicationL
     {
         var gate = _gates.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await using var scope = scopes.CreateAsyncScope();
             var timerInfo = new TimerInfo { IsPastDue = isPastDue, ScheduleStatus = status };
-            Logs.TimerStarting(logger, function.Name, isPastDue);
             await FunctionInvoker.InvokeAsync(function, timerInfo, scope.ServiceProvider, new Dictionary<string, object?>(), cancellationToken);
-            Logs.TimerCompleted(logger, function.Name);
+            invocations.Completed(function, Stopwatch.GetElapsedTime(started));
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // A failing run is logged like the Functions host does; the schedule goes on.
             Logs.TimerFailed(logger, ex, function.Name);
+            invocations.Failed(function, Stopwatch.GetElapsedTime(started));
         }
         finally
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Serialization;
 namespace Serverless.Functions.Http;
 
 /// <summary>
-/// The API's JSON rules: camelCase, unknown fields refused, nulls omitted. Domain enums carry their own
+/// The API's JSON rules: camelCase, unknown and duplicate fields refused, nulls omitted. Domain enums carry their own
 /// camelCase string converter, so they read and write the same here and in durable payloads.
 /// </summary>
 public static class ApiJson
@@ -16,6 +16,7 @@ public static class ApiJson
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.AllowDuplicateProperties = false;
         options.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
         return options;
     }

@@ -6,7 +6,7 @@ namespace Serverless.Functions.Http;
 
 /// <summary>
 /// Reads a JSON request body within <see cref="ApiLimits.MaxRequestBodyBytes"/> and turns every way it can be wrong
-/// (media type, size, syntax, types, unknown fields) into a problem response that names the field.
+/// (media type, size, syntax, duplicate keys, types, unknown fields) into a problem response that names the field.
 /// </summary>
 public static class JsonRequestReader
 {
@@ -45,12 +45,24 @@ public static class JsonRequestReader
             return (null, ApiResults.Invalid("The request body is missing.", "Send a JSON object.", [new FieldError("body", "is required.")]));
         }
 
+        var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (JsonDuplicateKeys.Find(json) is { } duplicate)
+        {
+            return (null, Duplicate(duplicate.Path, duplicate.Key));
+        }
+
         try
         {
-            var body = JsonSerializer.Deserialize<T>(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), ApiJson.Options);
+            var body = JsonSerializer.Deserialize<T>(json, ApiJson.Options);
             return body is null
                 ? (null, ApiResults.Invalid("The request body is empty.", "Send a JSON object, not null.", [new FieldError("body", "must be a JSON object.")]))
                 : (body, null);
+        }
+        catch (JsonException ex) when (ex.Message.StartsWith("Duplicate propert", StringComparison.Ordinal))
+        {
+            // Keys that differ only in case name one field (names match case-insensitively).
+            var field = FieldName(ex.Path);
+            return (null, Duplicate(field, field.Split('.')[^1]));
         }
         catch (JsonException ex)
         {
@@ -63,6 +75,12 @@ public static class JsonRequestReader
                 ProblemTypes.MalformedJson));
         }
     }
+
+    private static IResult Duplicate(string field, string key) => ApiResults.Invalid(
+        "The request body gives a field more than once.",
+        $"{field}: '{key}' appears more than once in one object; send each field once.",
+        [new FieldError(field, $"'{key}' appears more than once in one object; send each field once.")],
+        ProblemTypes.MalformedJson);
 
     private static bool IsJson(string contentType) =>
         contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.Contracts.Agents;
 
 /// <summary>Whether an agent holds its group's session.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<AgentRole>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<AgentRole>))]
 public enum AgentRole
 {
     /// <summary>It holds the session and executes commands.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.Contracts.Commands;
 
 /// <summary>Stable categories of command failure.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandErrorKind>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<CommandErrorKind>))]
 public enum CommandErrorKind
 {
     /// <summary>The agent does not know the command kind.</summary>

@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.Contracts.Commands;
 
 /// <summary>How a command ended.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<CommandStatus>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<CommandStatus>))]
 public enum CommandStatus
 {
     /// <summary>It ran and did what was asked.</summary>

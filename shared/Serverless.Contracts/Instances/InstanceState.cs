@@ -1,9 +1,10 @@
 using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
 
 namespace Serverless.Contracts.Instances;
 
 /// <summary>What an instance on a virtualization host is doing, as libvirt reports it.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<InstanceState>))]
+[JsonConverter(typeof(CamelCaseEnumConverter<InstanceState>))]
 public enum InstanceState
 {
     /// <summary>Running, or blocked on a resource (libvirt's running and blocked).</summary>
