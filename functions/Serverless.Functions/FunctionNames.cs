@@ -19,6 +19,8 @@ public static class FunctionNames
     public const string UnregistrationOrchestrator = "UnregistrationOrchestrator";
     public const string RecordUnregistering = "RecordUnregistering";
     public const string RecordInstanceStopped = "RecordInstanceStopped";
+
+    public const string RecordHostInstances = "RecordHostInstances";
     public const string RecordPoolMembersDrained = "RecordPoolMembersDrained";
     public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";

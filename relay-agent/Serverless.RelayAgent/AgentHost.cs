@@ -89,6 +89,7 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandHandler, ResourceUninstallHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceStartHandler>();
         builder.Services.AddSingleton<ICommandHandler, MetricsSubscribeHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceListHandler>();
         builder.Services.AddSingleton<MetricsSubscriptions>();
         builder.Services.AddSingleton<CommandHandlerRegistry>();
         builder.Services.AddSingleton<ExecutionJournal>();

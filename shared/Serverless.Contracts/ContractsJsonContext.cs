@@ -34,4 +34,6 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(InstanceStopOutput))]
 [JsonSerializable(typeof(ResourceUninstallPayload))]
 [JsonSerializable(typeof(ResourceUninstallOutput))]
+[JsonSerializable(typeof(InstanceListPayload))]
+[JsonSerializable(typeof(InstanceListOutput))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

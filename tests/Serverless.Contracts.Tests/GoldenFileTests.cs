@@ -22,6 +22,7 @@ public sealed class GoldenFileTests
         "snmp-set-payload.json", "snmp-bindings-output.json", "member-action-payload.json", "metrics-poll-payload.json", "metrics-poll-output.json",
         "verify-capabilities-payload.json", "capability-verification-result.json", "capability-verification-result-host.json",
         "instance-stop-payload.json", "instance-stop-output.json", "resource-uninstall-payload.json", "resource-uninstall-output.json",
+        "instance-list-payload.json", "instance-list-output.json",
     ];
 
     private static SnmpDevice Appliance => new("10.0.0.7:161", "lb-admin", TimeoutMilliseconds: 500, Retries: 1);
@@ -93,6 +94,8 @@ public sealed class GoldenFileTests
         "instance-stop-output.json" => (new InstanceStopOutput("web-1", InstanceState.ShutOff, Forced: false), typeof(InstanceStopOutput)),
         "resource-uninstall-payload.json" => (new ResourceUninstallPayload("kvm-1", LibvirtUri: "qemu:///system"), typeof(ResourceUninstallPayload)),
         "resource-uninstall-output.json" => (new ResourceUninstallOutput("kvm-1", ["libvirt connection to qemu:///system closed"]), typeof(ResourceUninstallOutput)),
+        "instance-list-payload.json" => (new InstanceListPayload("qemu:///system"), typeof(InstanceListPayload)),
+        "instance-list-output.json" => (new InstanceListOutput("qemu:///system", [new HostInstance("web-1", InstanceState.Running), new HostInstance("batch-2", InstanceState.Paused)]), typeof(InstanceListOutput)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

@@ -155,6 +155,51 @@ public sealed class UnregistrationTests
     }
 
     [Fact]
+    public void CheckHost_UnforcedAndTheHostRunsWhatTheRecordsSayIsOff_RefusesNamingIt()
+    {
+        var plan = Plan() with { Force = false };
+
+        var check = UnregistrationOutcome.CheckHost(plan, Listed(("web", InstanceState.Running), ("old", InstanceState.ShutOff)));
+
+        Assert.NotNull(check.Refusal);
+        Assert.False(check.Refusal.Unregistered);
+        Assert.Equal(new BlockingItem("instance", "web", "is running on 'kvm-1' (reported by the host)."), Assert.Single(check.Refusal.BlockingItems!));
+        Assert.Equal(["web", "old"], check.Reported!.Select(i => i.Name));
+    }
+
+    [Fact]
+    public void CheckHost_Forced_DrainsWhatTheHostRuns_NotWhatTheRecordsSaid()
+    {
+        var check = UnregistrationOutcome.CheckHost(Plan("old"), Listed(("web", InstanceState.Running), ("batch", InstanceState.Paused), ("old", InstanceState.ShutOff)));
+
+        Assert.Null(check.Refusal);
+        Assert.Equal(["web", "batch"], check.Plan.Drain);
+        Assert.Null(check.Note);
+    }
+
+    [Fact]
+    public void CheckHost_HostDoesNotAnswer_TheRecordsDecideAndTheOutcomeSaysSo()
+    {
+        var plan = Plan("web") with { Force = false };
+
+        var check = UnregistrationOutcome.CheckHost(plan, Result(CommandStatus.TimedOut, null, new CommandError(CommandErrorKind.Timeout, "nobody answered")));
+
+        Assert.Null(check.Refusal);
+        Assert.Same(plan, check.Plan);
+        Assert.Equal("The host could not be asked for its instances (timeout: nobody answered); the recorded states decided.", check.Note);
+    }
+
+    [Fact]
+    public async Task RecordHostInstances_ReplacesStaleRecordsWithWhatTheHostSaid()
+    {
+        await HostAsync("kvm-1", ("web", InstanceState.ShutOff), ("gone", InstanceState.Running));
+
+        await _service.RecordHostInstancesAsync(Plan(), [new HostInstance("web", InstanceState.Running)], CancellationToken.None);
+
+        Assert.Equal(["web:Running"], (await _stores.ListAsync(Tenant, "kvm-1", CancellationToken.None)).Select(i => $"{i.Name}:{i.State}"));
+    }
+
+    [Fact]
     public void Completed_AgentDidNotConfirmTheUninstall_StillUnregistersAndSaysSo()
     {
         var done = UnregistrationOutcome.Completed([], Result(CommandStatus.Failed, null, new CommandError(CommandErrorKind.Unreachable, "group 'dc-1' is disconnected")));
@@ -174,6 +219,11 @@ public sealed class UnregistrationTests
 
     private static UnregistrationPlan Plan(params string[] drain) =>
         new(Tenant, "kvm-1", "dc-1", ResourceKind.VirtualizationHost, "qemu:///system", true, "W/\"1\"", drain, 45);
+
+    private static CommandResult Listed(params (string Name, InstanceState State)[] instances) => Result(
+        CommandStatus.Succeeded,
+        JsonSerializer.Serialize(new InstanceListOutput("qemu:///system", [.. instances.Select(i => new HostInstance(i.Name, i.State))]), ContractsJsonContext.Default.InstanceListOutput),
+        null);
 
     private static CommandResult Stopped(string name, InstanceState state, bool forced) =>
         Result(CommandStatus.Succeeded, JsonSerializer.Serialize(new InstanceStopOutput(name, state, forced), ContractsJsonContext.Default.InstanceStopOutput), null);

@@ -89,18 +89,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         var folder = RepositoryPaths.NewScratchFolder("pool-records");
         try
         {
-            // A host of its own whose one domain is defined but shut off (test driver run state 5).
-            var node = Path.Combine(folder, "node.xml");
-            await File.WriteAllTextAsync(node, """
-                <node>
-                  <cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads></cpu>
-                  <memory>8388608</memory>
-                  <domain type='test' xmlns:test='http://libvirt.org/schemas/domain/test/1.0'>
-                    <name>web-off</name><memory>1048576</memory><vcpu>1</vcpu><os><type>hvm</type></os><test:runstate>5</test:runstate>
-                  </domain>
-                </node>
-                """);
-            var uri = $"test://{node}";
+            // A host of its own whose one domain is defined but shut off.
+            var uri = TestDriverNode.Write(folder, ("web-off", false));
             using var client = fixture.Host.CreateClient();
             await Api.CreateZoneAsync(client, "records-cloud", "provider");
             await using var agent = await fixture.StartAgentAsync("agent-records", "records-cloud", new Dictionary<string, string>

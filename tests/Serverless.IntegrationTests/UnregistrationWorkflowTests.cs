@@ -66,6 +66,41 @@ public sealed class UnregistrationWorkflowTests(CommandChannelFixture fixture)
     }
 
     [Fact]
+    public async Task UnregisterHost_DomainStartedBehindTheRecords_IsRefusedByTheHostsOwnReport_AndTheRecordsCatchUp()
+    {
+        var folder = RepositoryPaths.NewScratchFolder("unreg-stale");
+        try
+        {
+            var uri = TestDriverNode.Write(folder, ("web-off", false));
+            var settings = new Dictionary<string, string> { ["RelayAgent__Libvirt__Uris__0"] = uri };
+            using var client = fixture.Host.CreateClient();
+            string name;
+            await using (await fixture.StartAgentAsync("agent-unreg-stale", "unreg-stale-site", settings))
+            {
+                name = await Api.RegisteredAsync(client, "unreg-stale-site", $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}"}""");
+                Assert.Equal("web-off:shutOff", Describe((await GetJsonAsync(client, $"api/v1/resources/{name}/instances")).GetProperty("items")));
+            }
+
+            // Someone starts the domain on the host by hand; the records still say it is off.
+            TestDriverNode.Write(folder, ("web-off", true));
+            await using var agent = await fixture.StartAgentAsync("agent-unreg-stale-2", "unreg-stale-site", settings);
+
+            var operation = await UnregisterAsync(client, $"api/v1/resources/{name}", null);
+
+            var result = operation.GetProperty("result");
+            Assert.False(result.GetProperty("unregistered").GetBoolean(), operation.ToString());
+            var item = Assert.Single(result.GetProperty("blockingItems").EnumerateArray());
+            Assert.Equal(("instance", "web-off"), (item.GetProperty("kind").GetString(), item.GetProperty("id").GetString()));
+            Assert.Equal("registered", (await Api.GetResourceAsync(client, name)).GetProperty("state").GetString());
+            Assert.Equal("web-off:running", Describe((await GetJsonAsync(client, $"api/v1/resources/{name}/instances")).GetProperty("items")));
+        }
+        finally
+        {
+            RepositoryPaths.DeleteScratchFolder(folder);
+        }
+    }
+
+    [Fact]
     public async Task UnregisterAppliance_NotInUse_IsUnregisteredAndTheAgentForgetsTheDevice()
     {
         await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1, $"createUser lbadmin SHA-256 \"{AuthPassword}\" AES \"{PrivPassword}\"\nrwuser lbadmin priv");

@@ -11,7 +11,7 @@ using Serverless.Snmp;
 namespace Serverless.RelayAgent.Tests;
 
 /// <summary>
-/// <c>instance.stop</c> and <c>resource.uninstall</c> on the libvirt test driver. Each test has its own host from its
+/// <c>instance.stop</c>, <c>instance.list</c> and <c>resource.uninstall</c> on the libvirt test driver. Each test has its own host from its
 /// own node file (domain <c>test</c>, running): <c>test:///default</c> is one state shared by every connection in the
 /// process, so another test class holding it open would leak a stopped domain into these tests.
 /// </summary>
@@ -46,6 +46,28 @@ public sealed class InstanceHandlerTests : IDisposable
 
         var report = output.Deserialize(ContractsJsonContext.Default.CapabilityVerificationResult)!;
         Assert.Equal([new HostInstance("test", InstanceState.Running)], report.Instances);
+    }
+
+    [Fact]
+    public async Task List_Host_ReportsEveryDomainWithItsStateNow()
+    {
+        _hosts.Get(Host).DestroyDomain("test");
+        var handler = new InstanceListHandler(_hosts);
+
+        var output = await handler.ExecuteAsync(SnmpHandlerFixture.Envelope(CommandKinds.ListInstances, $$"""{"uri":"{{Host}}"}"""), CancellationToken.None);
+
+        var report = output.Deserialize(ContractsJsonContext.Default.InstanceListOutput)!;
+        Assert.Equal(Host, report.Uri);
+        Assert.Equal([new HostInstance("test", InstanceState.ShutOff)], report.Instances);
+    }
+
+    [Fact]
+    public async Task List_UriNotInTheConfiguration_IsRefused()
+    {
+        var failure = await Assert.ThrowsAsync<CommandFailure>(() => new InstanceListHandler(_hosts).ExecuteAsync(
+            SnmpHandlerFixture.Envelope(CommandKinds.ListInstances, """{"uri":"qemu:///system"}"""), CancellationToken.None));
+
+        Assert.Equal(CommandErrorKind.Unauthorized, failure.Kind);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Results;
 
 namespace Serverless.ControlPlane.Registration;
 
@@ -11,6 +12,9 @@ namespace Serverless.ControlPlane.Registration;
 /// </summary>
 public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<InstanceStopOutput> Stopped, IReadOnlyList<string> Notes)
 {
+    /// <summary>When it did not unregister because the resource is in use: what uses it.</summary>
+    public IReadOnlyList<BlockingItem>? BlockingItems { get; init; }
+
     /// <summary>The resource changed between the request and the start of the work (another caller got there first).</summary>
     public static UnregistrationOutcome Superseded(UnregistrationPlan plan) =>
         new(false, [], [$"The resource '{plan.ResourceId}' changed after this unregistration was requested; read it again and retry."]);
@@ -87,6 +91,49 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
 
         return new UnregistrationOutcome(true, stopped, notes);
     }
+
+    /// <summary>
+    /// Checks the host's own report (<c>instance.list</c>) against the plan, which was made from records. Unforced: any
+    /// instance the host runs refuses the unregistration, naming it. Forced: everything the host runs is drained,
+    /// whatever the records said. A host that cannot be asked leaves the decision to the records, and says so.
+    /// </summary>
+    public static HostCheck CheckHost(UnregistrationPlan plan, CommandResult report)
+    {
+        InstanceListOutput? listed = null;
+        if (report.Status == CommandStatus.Succeeded)
+        {
+            try
+            {
+                listed = report.Output?.Deserialize(ContractsJsonContext.Default.InstanceListOutput);
+            }
+            catch (JsonException)
+            {
+                listed = null;
+            }
+        }
+
+        if (listed is null)
+        {
+            return new HostCheck(null, plan, null, $"The host could not be asked for its instances ({Describe(report)}); the recorded states decided.");
+        }
+
+        var active = listed.Instances.Where(i => i.State is not (InstanceState.ShutOff or InstanceState.Crashed)).ToList();
+        if (plan.Force || active.Count == 0)
+        {
+            return new HostCheck(null, plan with { Drain = [.. active.Select(i => i.Name)] }, listed.Instances, null);
+        }
+
+        var refusal = new UnregistrationOutcome(
+            false,
+            [],
+            [$"The host holds {active.Count} instance(s) that are not off: {string.Join(", ", active.Select(i => $"{i.Name} ({Words(i.State)})"))}; stop them, or unregister with ?force=true to stop them first."])
+        {
+            BlockingItems = [.. active.Select(i => new BlockingItem("instance", i.Name, $"is {Words(i.State)} on '{plan.ResourceId}' (reported by the host)."))],
+        };
+        return new HostCheck(refusal, plan, listed.Instances, null);
+    }
+
+    private static string Words(InstanceState state) => JsonNamingPolicy.CamelCase.ConvertName(state.ToString());
 
     private static InstanceStopOutput? Read(CommandResult result)
     {

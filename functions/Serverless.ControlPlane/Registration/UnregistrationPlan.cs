@@ -39,6 +39,10 @@ public sealed record UnregistrationPlan(
             ContractsJsonContext.Default.MemberActionPayload))
         : (CommandKinds.StopInstance, StopPayload(member.Instance!));
 
+    /// <summary>Asks the host what it holds (<c>instance.list</c>) before anything is changed.</summary>
+    public JsonElement ListPayload() =>
+        JsonSerializer.SerializeToElement(new InstanceListPayload(Endpoint), ContractsJsonContext.Default.InstanceListPayload);
+
     public JsonElement UninstallPayload() => JsonSerializer.SerializeToElement(
         Kind == ResourceKind.VirtualizationHost
             ? new ResourceUninstallPayload(ResourceId, LibvirtUri: Endpoint)

@@ -94,6 +94,14 @@ public sealed class UnregistrationService(
             cancellationToken);
     }
 
+    /// <summary>The host's own report replaces its records, so they show what the host holds even if the unregistration stops here.</summary>
+    public Task RecordHostInstancesAsync(UnregistrationPlan plan, IReadOnlyList<HostInstance> reported, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        return instances.ReplaceAllAsync(
+            plan.TenantId, plan.ResourceId, [.. reported.Select(i => new ResourceInstance(plan.TenantId, plan.ResourceId, plan.Zone, i.Name, i.State, now))], cancellationToken);
+    }
+
     public Task RecordInstanceStoppedAsync(UnregistrationPlan plan, InstanceStopOutput stopped, CancellationToken cancellationToken) =>
         instances.UpsertAsync(new ResourceInstance(plan.TenantId, plan.ResourceId, plan.Zone, stopped.Name, stopped.State, clock.GetUtcNow()), cancellationToken);
 

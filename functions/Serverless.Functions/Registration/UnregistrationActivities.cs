@@ -10,6 +10,10 @@ public sealed class UnregistrationActivities(UnregistrationService unregistratio
     public Task<bool> RecordUnregisteringAsync([ActivityTrigger] UnregistrationStepInput input, CancellationToken cancellationToken) =>
         unregistrations.RecordUnregisteringAsync(input.Plan, input.OperationId, cancellationToken);
 
+    [Function(FunctionNames.RecordHostInstances)]
+    public Task RecordHostInstancesAsync([ActivityTrigger] RecordHostInstancesInput input, CancellationToken cancellationToken) =>
+        unregistrations.RecordHostInstancesAsync(input.Plan, input.Reported, cancellationToken);
+
     [Function(FunctionNames.RecordInstanceStopped)]
     public Task RecordInstanceStoppedAsync([ActivityTrigger] RecordInstanceStoppedInput input, CancellationToken cancellationToken) =>
         unregistrations.RecordInstanceStoppedAsync(input.Plan, input.Stopped, cancellationToken);

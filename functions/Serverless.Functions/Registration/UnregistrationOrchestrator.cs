@@ -8,7 +8,8 @@ using Serverless.Functions.Commands;
 namespace Serverless.Functions.Registration;
 
 /// <summary>
-/// Unregistration: mark the resource Unregistering if nobody changed it since the request was checked → take the pool
+/// Unregistration: mark the resource Unregistering if nobody changed it since the request was checked → ask a host
+/// what it runs (<c>instance.list</c>; unforced, anything running refuses, forced, everything running is drained) → take the pool
 /// members on it out of service (a forced unregistration; the profile's deactivation, or a stop) and record them
 /// Inactive → stop the instances it drains, all at once, through the zone's agent group (graceful shutdown, destroyed
 /// after the grace period) → if anything is still up, put the resource back to Registered with the reasons → otherwise send
@@ -19,6 +20,7 @@ namespace Serverless.Functions.Registration;
 public static class UnregistrationOrchestrator
 {
     private const int UninstallTimeoutSeconds = 30;
+    private const int ListTimeoutSeconds = 30;
 
     [Function(FunctionNames.UnregistrationOrchestrator)]
     public static async Task<UnregistrationOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
@@ -31,6 +33,29 @@ public static class UnregistrationOrchestrator
         if (!await context.CallActivityAsync<bool>(FunctionNames.RecordUnregistering, new UnregistrationStepInput(plan, operationId), RecordingRetry.Options))
         {
             return UnregistrationOutcome.Superseded(plan);
+        }
+
+        // The plan was checked against records; the host itself says what runs on it now (a record can be stale).
+        string? hostNote = null;
+        if (plan.Kind == ResourceKind.VirtualizationHost)
+        {
+            context.SetCustomStatus(new RegistrationProgress("checking"));
+            var report = await CommandCalls.SendAndWaitAsync(
+                context, "list", plan.TenantId, plan.Zone, CommandKinds.ListInstances, plan.ListPayload(), ListTimeoutSeconds, null);
+            var check = UnregistrationOutcome.CheckHost(plan, report);
+            if (check.Reported is { } reported)
+            {
+                await context.CallActivityAsync(FunctionNames.RecordHostInstances, new RecordHostInstancesInput(plan, reported), RecordingRetry.Options);
+            }
+
+            if (check.Refusal is { } inUse)
+            {
+                await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, inUse), RecordingRetry.Options);
+                return inUse;
+            }
+
+            plan = check.Plan;
+            hostNote = check.Note;
         }
 
         context.SetCustomStatus(new RegistrationProgress("draining"));
@@ -66,6 +91,11 @@ public static class UnregistrationOrchestrator
             var uninstall = await CommandCalls.SendAndWaitAsync(
                 context, "uninstall", plan.TenantId, plan.Zone, CommandKinds.UninstallResource, plan.UninstallPayload(), UninstallTimeoutSeconds, null);
             outcome = UnregistrationOutcome.Completed(stopped, uninstall, members.Count);
+        }
+
+        if (hostNote is not null)
+        {
+            outcome = outcome with { Notes = [hostNote, .. outcome.Notes] };
         }
 
         await context.CallActivityAsync(FunctionNames.RecordUnregistrationOutcome, new RecordUnregistrationOutcomeInput(plan, operationId, outcome), RecordingRetry.Options);

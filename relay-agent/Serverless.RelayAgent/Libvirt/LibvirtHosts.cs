@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Options;
+using Serverless.Contracts.Commands;
 using Serverless.Libvirt;
+using Serverless.RelayAgent.Handlers;
 
 namespace Serverless.RelayAgent.Libvirt;
 
@@ -13,6 +15,26 @@ public sealed class LibvirtHosts(IOptions<LibvirtAgentOptions> options) : IDispo
     private readonly Dictionary<string, LibvirtConnection> _connections = new(StringComparer.Ordinal);
 
     public bool IsAllowed(string uri) => options.Value.Uris.Contains(uri, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The connection a command names: a missing URI is an invalid payload, one the configuration does not list is
+    /// refused (the agent never connects where its operator did not say).
+    /// </summary>
+    public LibvirtConnection ForCommand(string? uri)
+    {
+        if (string.IsNullOrWhiteSpace(uri))
+        {
+            throw CommandPayload.Invalid("uri: required.");
+        }
+
+        if (!IsAllowed(uri))
+        {
+            throw new CommandFailure(CommandErrorKind.Unauthorized,
+                $"this agent's configuration does not list '{uri}'; add it to {LibvirtAgentOptions.SectionName}:Uris on the agent host.");
+        }
+
+        return Get(uri);
+    }
 
     /// <summary>The connection to <paramref name="uri"/>; throws <see cref="LibvirtException"/> when it cannot be opened.</summary>
     public LibvirtConnection Get(string uri)

@@ -41,4 +41,7 @@ public static class CommandKinds
 
     /// <summary>Makes the agent poll members' metrics on an interval and post them to the uplink.</summary>
     public const string SubscribeMetrics = "metrics.subscribe";
+
+    /// <summary>Report every domain of a host and its state (<see cref="Instances.InstanceListPayload"/>).</summary>
+    public const string ListInstances = "instance.list";
 }
