@@ -53,6 +53,6 @@ public sealed class TimerTests(LocalSystemFixture system)
         // Seen running first, then gone: only the schedule can have purged it, nobody called the admin API.
         await Api.WaitForOperationAsync(client, operationId, _ => true, Deadline, "the operation to exist");
         await Api.WaitForOperationGoneAsync(client, operationId, Deadline, "the scheduled purge");
-        Assert.Contains("Timer PurgeOrchestrationHistory completed", host.Output, StringComparison.Ordinal);
+        Assert.Contains("Executed 'PurgeOrchestrationHistory' (succeeded", host.Output, StringComparison.Ordinal);
     }
 }
