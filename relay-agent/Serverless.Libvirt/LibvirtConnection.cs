@@ -148,7 +148,110 @@ public sealed unsafe class LibvirtConnection : IDisposable
     /// <summary>Removes a domain's definition; a running domain keeps running as a transient one until it stops.</summary>
     public void UndefineDomain(string name) => OnDomain(name, LibvirtNative.virDomainUndefine, "virDomainUndefine");
 
+    /// <summary>Restarts the guest (ACPI reboot); the domain stays running.</summary>
+    public void RebootDomain(string name) => OnDomain(name, d => LibvirtNative.virDomainReboot(d, 0), "virDomainReboot");
+
+    /// <summary>The volume, or null when the pool holds none of that name; a missing pool is a <see cref="StorageNotFoundException"/>.</summary>
+    public StorageVolumeInfo? FindVolume(string pool, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var poolHandle = LookupPool(pool);
+        var pointer = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), name);
+        if (pointer == 0)
+        {
+            var error = LastError("virStorageVolLookupByName", $"volume '{name}' in pool '{pool}'");
+            return error is StorageNotFoundException ? null : throw error;
+        }
+
+        using var volume = new StorageVolumeHandle(pointer);
+        return DescribeVolume(pool, volume);
+    }
+
+    /// <summary>
+    /// Clones <paramref name="source"/> into a new volume <paramref name="name"/> of the same pool, same format and
+    /// capacity (libvirt copies the data). A volume of that name already there is returned as it is: a clone is made once.
+    /// </summary>
+    public StorageVolumeInfo CloneVolume(string pool, string source, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(source);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var poolHandle = LookupPool(pool);
+        var existing = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), name);
+        if (existing != 0)
+        {
+            using var found = new StorageVolumeHandle(existing);
+            return DescribeVolume(pool, found);
+        }
+
+        LibvirtNative.virResetLastError();
+        var sourcePointer = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), source);
+        if (sourcePointer == 0)
+        {
+            throw LastError("virStorageVolLookupByName", $"volume '{source}' in pool '{pool}'");
+        }
+
+        using var sourceVolume = new StorageVolumeHandle(sourcePointer);
+        var sourceXml = TakeString(LibvirtNative.virStorageVolGetXMLDesc(sourceVolume.DangerousGetHandle(), 0), "virStorageVolGetXMLDesc");
+        var clonePointer = LibvirtNative.virStorageVolCreateXMLFrom(poolHandle.DangerousGetHandle(), CloneXml(sourceXml, name), sourceVolume.DangerousGetHandle(), 0);
+        if (clonePointer == 0)
+        {
+            throw LastError("virStorageVolCreateXMLFrom", $"volume '{name}' from '{source}' in pool '{pool}'");
+        }
+
+        using var clone = new StorageVolumeHandle(clonePointer);
+        return DescribeVolume(pool, clone);
+    }
+
+    /// <summary>Deletes the volume; false when there was none of that name.</summary>
+    public bool DeleteVolume(string pool, string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var poolHandle = LookupPool(pool);
+        var pointer = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), name);
+        if (pointer == 0)
+        {
+            var error = LastError("virStorageVolLookupByName", $"volume '{name}' in pool '{pool}'");
+            return error is StorageNotFoundException ? false : throw error;
+        }
+
+        using var volume = new StorageVolumeHandle(pointer);
+        if (LibvirtNative.virStorageVolDelete(volume.DangerousGetHandle(), 0) < 0)
+        {
+            throw LastError("virStorageVolDelete", $"volume '{name}' in pool '{pool}'");
+        }
+
+        return true;
+    }
+
     public void Dispose() => _handle.Dispose();
+
+    /// <summary>The source volume's XML with the clone's name, without what identifies the source (key, path).</summary>
+    private static string CloneXml(string sourceXml, string name)
+    {
+        var volume = System.Xml.Linq.XElement.Parse(sourceXml);
+        volume.Element("name")!.Value = name;
+        volume.Element("key")?.Remove();
+        volume.Element("target")?.Element("path")?.Remove();
+        return volume.ToString(System.Xml.Linq.SaveOptions.DisableFormatting);
+    }
+
+    private StoragePoolHandle LookupPool(string pool)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(pool);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        var pointer = LibvirtNative.virStoragePoolLookupByName(Pointer, pool);
+        return pointer != 0 ? new StoragePoolHandle(pointer) : throw LastError("virStoragePoolLookupByName", $"storage pool '{pool}'");
+    }
+
+    private static StorageVolumeInfo DescribeVolume(string pool, StorageVolumeHandle volume)
+    {
+        var pointer = volume.DangerousGetHandle();
+        Check(LibvirtNative.virStorageVolGetInfo(pointer, out var info), "virStorageVolGetInfo");
+        var xml = System.Xml.Linq.XElement.Parse(TakeString(LibvirtNative.virStorageVolGetXMLDesc(pointer, 0), "virStorageVolGetXMLDesc"));
+        var path = TakeString(LibvirtNative.virStorageVolGetPath(pointer), "virStorageVolGetPath");
+        var format = xml.Element("target")?.Element("format")?.Attribute("type")?.Value ?? "raw";
+        return new StorageVolumeInfo(pool, xml.Element("name")?.Value ?? string.Empty, path, format, info.Capacity, info.Allocation);
+    }
 
     private void OnDomain(string name, Func<nint, int> call, string operation)
     {

@@ -21,6 +21,8 @@ public enum LibvirtErrorCode
     Rpc = 39,
     NoDomain = 42,
     AuthFailed = 45,
+    NoStoragePool = 49,
+    NoStorageVolume = 50,
     OperationInvalid = 55,
     ConfigUnsupported = 67,
     OperationTimeout = 68,
@@ -28,5 +30,6 @@ public enum LibvirtErrorCode
     AuthCancelled = 79,
     OperationUnsupported = 84,
     AccessDenied = 88,
+    StorageVolumeExists = 90,
     AuthUnavailable = 94,
 }

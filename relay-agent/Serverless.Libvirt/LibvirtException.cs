@@ -17,6 +17,7 @@ public class LibvirtException(string operation, LibvirtErrorCode code, string me
         LibvirtErrorCode.AuthFailed or LibvirtErrorCode.AuthCancelled or LibvirtErrorCode.AuthUnavailable or LibvirtErrorCode.AccessDenied or LibvirtErrorCode.OperationDenied
             => new LibvirtAccessException(operation, code, message),
         LibvirtErrorCode.NoDomain => new DomainNotFoundException(operation, code, message),
+        LibvirtErrorCode.NoStoragePool or LibvirtErrorCode.NoStorageVolume => new StorageNotFoundException(operation, code, message),
         LibvirtErrorCode.NoSupport or LibvirtErrorCode.OperationUnsupported or LibvirtErrorCode.ArgumentUnsupported or LibvirtErrorCode.ConfigUnsupported
             => new LibvirtUnsupportedException(operation, code, message),
         LibvirtErrorCode.OperationInvalid => new DomainStateException(operation, code, message),

@@ -74,6 +74,39 @@ internal static unsafe partial class LibvirtNative
     public static partial int virDomainUndefine(nint domain);
 
     [LibraryImport(Library)]
+    public static partial int virDomainReboot(nint domain, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virStoragePoolLookupByName(nint connection, string name);
+
+    [LibraryImport(Library)]
+    public static partial int virStoragePoolRefresh(nint pool, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial int virStoragePoolFree(nint pool);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virStorageVolLookupByName(nint pool, string name);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virStorageVolCreateXMLFrom(nint pool, string xml, nint sourceVolume, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial nint virStorageVolGetXMLDesc(nint volume, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial nint virStorageVolGetPath(nint volume);
+
+    [LibraryImport(Library)]
+    public static partial int virStorageVolGetInfo(nint volume, out StorageVolInfoStruct info);
+
+    [LibraryImport(Library)]
+    public static partial int virStorageVolDelete(nint volume, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial int virStorageVolFree(nint volume);
+
+    [LibraryImport(Library)]
     public static partial int virDomainGetInfo(nint domain, out DomainInfoStruct info);
 
     [LibraryImport(Library)]
@@ -126,6 +159,15 @@ internal static unsafe partial class LibvirtNative
         public nuint Memory;
         public ushort VirtualCpus;
         public ulong CpuTime;
+    }
+
+    /// <summary>virStorageVolInfo: sizes in bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StorageVolInfoStruct
+    {
+        public int Type;
+        public ulong Capacity;
+        public ulong Allocation;
     }
 
     /// <summary>The leading fields of virError, which is all this binding reads.</summary>

@@ -1,5 +1,6 @@
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Options;
+using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Channel;
 using Serverless.RelayAgent.Execution;
 using Serverless.RelayAgent.Handlers;
@@ -73,7 +74,8 @@ public static class AgentHost
         builder.Services.AddSingleton<MetricsPoller>();
         builder.Services.AddSingleton<InstanceMetrics>();
         builder.Services.AddSingleton<MemberMetrics>();
-        builder.Services.AddOptions<LibvirtAgentOptions>().BindConfiguration(LibvirtAgentOptions.SectionName);
+        builder.Services.AddOptions<LibvirtAgentOptions>().BindConfiguration(LibvirtAgentOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LibvirtAgentOptions>, LibvirtAgentOptionsValidator>();
         builder.Services.AddSingleton<LibvirtHosts>();
         builder.Services.AddSingleton<LibvirtVerifier>();
         builder.Services.AddSingleton<ICommandHandler, PingHandler>();
@@ -90,6 +92,13 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandHandler, InstanceStartHandler>();
         builder.Services.AddSingleton<ICommandHandler, MetricsSubscribeHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceListHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceDefineHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceTerminateHandler>();
+        foreach (var kind in new[] { CommandKinds.RebootInstance, CommandKinds.SuspendInstance, CommandKinds.ResumeInstance })
+        {
+            builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<InstanceActionHandler>(services, kind));
+        }
+
         builder.Services.AddSingleton<MetricsSubscriptions>();
         builder.Services.AddSingleton<CommandHandlerRegistry>();
         builder.Services.AddSingleton<ExecutionJournal>();

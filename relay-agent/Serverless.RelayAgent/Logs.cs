@@ -72,6 +72,15 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5203, Level = LogLevel.Information, Message = "Started instance {Name} on {Uri}: {State}")]
     public static partial void InstanceStarted(ILogger logger, string uri, string name, Serverless.Contracts.Instances.InstanceState state);
 
+    [LoggerMessage(EventId = 5204, Level = LogLevel.Information, Message = "Defined instance {Name} on {Uri} with disk {Disk} (created {Created})")]
+    public static partial void InstanceDefined(ILogger logger, string uri, string name, string disk, bool created);
+
+    [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Terminated instance {Name} on {Uri}: domain removed {DomainRemoved}, disk removed {VolumeRemoved}")]
+    public static partial void InstanceTerminated(ILogger logger, string uri, string name, bool domainRemoved, bool volumeRemoved);
+
+    [LoggerMessage(EventId = 5206, Level = LogLevel.Information, Message = "{Kind} of instance {Name} on {Uri}: {State}")]
+    public static partial void InstanceActed(ILogger logger, string kind, string uri, string name, Serverless.Contracts.Instances.InstanceState state);
+
     [LoggerMessage(EventId = 5104, Level = LogLevel.Information, Message = "Metrics subscription {SubscriptionId}: {Targets} members, {Refused} refused, every {IntervalSeconds} s")]
     public static partial void MetricsSubscribed(ILogger logger, string subscriptionId, int targets, int refused, int intervalSeconds);
 

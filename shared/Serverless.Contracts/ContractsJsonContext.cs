@@ -36,4 +36,10 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(ResourceUninstallOutput))]
 [JsonSerializable(typeof(InstanceListPayload))]
 [JsonSerializable(typeof(InstanceListOutput))]
+[JsonSerializable(typeof(InstanceDefinePayload))]
+[JsonSerializable(typeof(InstanceDefineOutput))]
+[JsonSerializable(typeof(InstanceActionPayload))]
+[JsonSerializable(typeof(InstanceActionOutput))]
+[JsonSerializable(typeof(InstanceTerminatePayload))]
+[JsonSerializable(typeof(InstanceTerminateOutput))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

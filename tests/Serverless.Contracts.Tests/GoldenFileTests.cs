@@ -22,8 +22,11 @@ public sealed class GoldenFileTests
         "snmp-set-payload.json", "snmp-bindings-output.json", "member-action-payload.json", "metrics-poll-payload.json", "metrics-poll-output.json",
         "verify-capabilities-payload.json", "capability-verification-result.json", "capability-verification-result-host.json",
         "instance-stop-payload.json", "instance-stop-output.json", "resource-uninstall-payload.json", "resource-uninstall-output.json",
-        "instance-list-payload.json", "instance-list-output.json",
+        "instance-list-payload.json", "instance-list-output.json", "instance-define-payload.json", "instance-define-output.json",
+        "instance-action-payload.json", "instance-action-output.json", "instance-terminate-payload.json", "instance-terminate-output.json",
     ];
+
+    private static InstanceVolume Disk => new("images", "web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2");
 
     private static SnmpDevice Appliance => new("10.0.0.7:161", "lb-admin", TimeoutMilliseconds: 500, Retries: 1);
 
@@ -96,6 +99,12 @@ public sealed class GoldenFileTests
         "resource-uninstall-output.json" => (new ResourceUninstallOutput("kvm-1", ["libvirt connection to qemu:///system closed"]), typeof(ResourceUninstallOutput)),
         "instance-list-payload.json" => (new InstanceListPayload("qemu:///system"), typeof(InstanceListPayload)),
         "instance-list-output.json" => (new InstanceListOutput("qemu:///system", [new HostInstance("web-1", InstanceState.Running), new HostInstance("batch-2", InstanceState.Paused)]), typeof(InstanceListOutput)),
+        "instance-define-payload.json" => (new InstanceDefinePayload("qemu:///system", "web-1", "contoso/web-1", 2, 2048, "ubuntu-24.04"), typeof(InstanceDefinePayload)),
+        "instance-define-output.json" => (new InstanceDefineOutput("web-1", InstanceState.ShutOff, Disk, Created: true), typeof(InstanceDefineOutput)),
+        "instance-action-payload.json" => (new InstanceActionPayload("qemu:///system", "web-1"), typeof(InstanceActionPayload)),
+        "instance-action-output.json" => (new InstanceActionOutput("web-1", InstanceState.Paused), typeof(InstanceActionOutput)),
+        "instance-terminate-payload.json" => (new InstanceTerminatePayload("qemu:///system", "web-1", "contoso/web-1", Disk), typeof(InstanceTerminatePayload)),
+        "instance-terminate-output.json" => (new InstanceTerminateOutput("web-1", DomainRemoved: true, VolumeRemoved: true), typeof(InstanceTerminateOutput)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

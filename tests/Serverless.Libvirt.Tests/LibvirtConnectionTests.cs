@@ -34,7 +34,44 @@ public sealed class LibvirtConnectionTests : IDisposable
     }
 
     [Fact]
-    public void DomainLifecycle_DefineStartSuspendResumeSaveRestoreShutdownUndefine_MovesThroughEveryState()
+    public void Storage_CloneOfABaseVolume_IsMadeOnceFoundAndDeleted()
+    {
+        var node = Path.Combine(_folder, "storage-node.xml");
+        File.WriteAllText(node, """
+            <node>
+              <cpu><mhz>2400</mhz><model>x86_64</model><active>4</active><nodes>1</nodes><sockets>1</sockets><cores>2</cores><threads>2</threads></cpu>
+              <memory>8388608</memory>
+              <pool type='dir'>
+                <name>images</name>
+                <capacity>107374182400</capacity><allocation>0</allocation><available>107374182400</available>
+                <source/>
+                <target><path>/images</path></target>
+                <volume type='file'><name>ubuntu.qcow2</name><capacity>1073741824</capacity><allocation>1048576</allocation><target><format type='qcow2'/></target></volume>
+              </pool>
+            </node>
+            """);
+        using var connection = LibvirtConnection.Open($"test://{node}");
+
+        var baseVolume = connection.FindVolume("images", "ubuntu.qcow2");
+        Assert.NotNull(baseVolume);
+        Assert.Null(connection.FindVolume("images", "web-1.qcow2"));
+
+        var clone = connection.CloneVolume("images", "ubuntu.qcow2", "web-1.qcow2");
+        Assert.Equal(("images", "web-1.qcow2", baseVolume.CapacityBytes), (clone.Pool, clone.Name, clone.CapacityBytes));
+        Assert.Equal("qcow2", clone.Format);
+        Assert.EndsWith("web-1.qcow2", clone.Path, StringComparison.Ordinal);
+        Assert.Equal(clone, connection.CloneVolume("images", "ubuntu.qcow2", "web-1.qcow2"));
+        Assert.Equal(clone, connection.FindVolume("images", "web-1.qcow2"));
+
+        Assert.True(connection.DeleteVolume("images", "web-1.qcow2"));
+        Assert.False(connection.DeleteVolume("images", "web-1.qcow2"));
+        Assert.Null(connection.FindVolume("images", "web-1.qcow2"));
+        Assert.Throws<StorageNotFoundException>(() => connection.FindVolume("no-such-pool", "x"));
+        Assert.Throws<StorageNotFoundException>(() => connection.CloneVolume("images", "no-such-base", "web-2.qcow2"));
+    }
+
+    [Fact]
+    public void DomainLifecycle_DefineStartSuspendResumeRebootSaveRestoreShutdownUndefine_MovesThroughEveryState()
     {
         using var connection = LibvirtConnection.Open("test:///default");
         var name = $"web-{Guid.NewGuid():N}"[..16];
@@ -49,6 +86,8 @@ public sealed class LibvirtConnectionTests : IDisposable
         connection.SuspendDomain(name);
         Assert.Equal(DomainState.Paused, connection.GetDomain(name).State);
         connection.ResumeDomain(name);
+        Assert.Equal(DomainState.Running, connection.GetDomain(name).State);
+        connection.RebootDomain(name);
         Assert.Equal(DomainState.Running, connection.GetDomain(name).State);
 
         var saved = Path.Combine(_folder, $"{name}.save");

@@ -14,20 +14,15 @@ public sealed class InstanceStartHandler(LibvirtHosts hosts, ILogger<InstanceSta
     public async Task<JsonElement> ExecuteAsync(CommandEnvelope command, CancellationToken cancellationToken)
     {
         var payload = CommandPayload.Read(command, CommandPayload.Contracts.InstanceStartPayload);
-        if (string.IsNullOrWhiteSpace(payload.Uri) || string.IsNullOrEmpty(payload.Name))
+        if (string.IsNullOrEmpty(payload.Name))
         {
-            throw CommandPayload.Invalid("uri, name: both required.");
+            throw CommandPayload.Invalid("name: required.");
         }
 
-        if (!hosts.IsAllowed(payload.Uri))
-        {
-            throw new CommandFailure(CommandErrorKind.Unauthorized,
-                $"this agent's configuration does not list '{payload.Uri}'; add it to {LibvirtAgentOptions.SectionName}:Uris on the agent host.");
-        }
-
+        var connection = hosts.ForCommand(payload.Uri);
         try
         {
-            var state = await Task.Run(() => Start(hosts.Get(payload.Uri), payload.Name), cancellationToken);
+            var state = await Task.Run(() => Start(connection, payload.Name), cancellationToken);
             Logs.InstanceStarted(logger, payload.Uri, payload.Name, state);
             return CommandPayload.Output(new InstanceStartOutput(payload.Name, state), CommandPayload.Contracts.InstanceStartOutput);
         }

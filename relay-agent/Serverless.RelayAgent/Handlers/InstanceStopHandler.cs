@@ -23,11 +23,6 @@ public sealed class InstanceStopHandler(LibvirtHosts hosts, TimeProvider clock, 
     public async Task<JsonElement> ExecuteAsync(CommandEnvelope command, CancellationToken cancellationToken)
     {
         var payload = CommandPayload.Read(command, CommandPayload.Contracts.InstanceStopPayload);
-        if (string.IsNullOrWhiteSpace(payload.Uri))
-        {
-            throw CommandPayload.Invalid("uri: required.");
-        }
-
         if (string.IsNullOrEmpty(payload.Name))
         {
             throw CommandPayload.Invalid("name: required.");
@@ -38,16 +33,11 @@ public sealed class InstanceStopHandler(LibvirtHosts hosts, TimeProvider clock, 
             throw CommandPayload.Invalid($"graceSeconds: must be 0 to {MaxGraceSeconds}.");
         }
 
-        if (!hosts.IsAllowed(payload.Uri))
-        {
-            throw new CommandFailure(CommandErrorKind.Unauthorized,
-                $"this agent's configuration does not list '{payload.Uri}'; add it to {LibvirtAgentOptions.SectionName}:Uris on the agent host.");
-        }
-
+        var connection = hosts.ForCommand(payload.Uri);
         var grace = TimeSpan.FromSeconds(payload.GraceSeconds ?? DefaultGraceSeconds);
         try
         {
-            var output = await Task.Run(() => StopAsync(hosts.Get(payload.Uri), payload.Name, grace, cancellationToken), cancellationToken);
+            var output = await Task.Run(() => StopAsync(connection, payload.Name, grace, cancellationToken), cancellationToken);
             Logs.InstanceStopped(logger, payload.Uri, payload.Name, output.State, output.Forced, output.Found);
             return CommandPayload.Output(output, CommandPayload.Contracts.InstanceStopOutput);
         }

@@ -1,6 +1,6 @@
 namespace Serverless.RelayAgent.Libvirt;
 
-/// <summary>Which hypervisors the agent may manage (section <c>RelayAgent:Libvirt</c>).</summary>
+/// <summary>Which hypervisors the agent may manage, and the images it offers on them (section <c>RelayAgent:Libvirt</c>).</summary>
 public sealed class LibvirtAgentOptions
 {
     public const string SectionName = "RelayAgent:Libvirt";
@@ -10,4 +10,18 @@ public sealed class LibvirtAgentOptions
     /// the agent never connects where its operator did not say.
     /// </summary>
     public List<string> Uris { get; set; } = [];
+
+    /// <summary>
+    /// Image name → base volume as <c>pool/volume</c> (<c>RelayAgent__Libvirt__Images__ubuntu-24.04=images/ubuntu.qcow2</c>).
+    /// An instance's disk is a clone of its image's base volume in the same pool; a host offers an image when the volume
+    /// exists there.
+    /// </summary>
+    public Dictionary<string, string> Images { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The libvirt network an instance's network interface joins; none when empty.</summary>
+    public string? Network { get; set; }
+
+    /// <summary>The base volume of <paramref name="image"/>, or null when the agent offers no such image.</summary>
+    public (string Pool, string Volume)? BaseVolumeOf(string image) =>
+        Images.TryGetValue(image, out var location) && location.Split('/') is [{ Length: > 0 } pool, { Length: > 0 } volume] ? (pool, volume) : null;
 }

@@ -14,11 +14,14 @@ public sealed class LibvirtHosts(IOptions<LibvirtAgentOptions> options) : IDispo
     private readonly Lock _gate = new();
     private readonly Dictionary<string, LibvirtConnection> _connections = new(StringComparer.Ordinal);
 
+    /// <summary>The agent's libvirt configuration: URIs, images, network.</summary>
+    public LibvirtAgentOptions Options => options.Value;
+
     public bool IsAllowed(string uri) => options.Value.Uris.Contains(uri, StringComparer.Ordinal);
 
     /// <summary>
     /// The connection a command names: a missing URI is an invalid payload, one the configuration does not list is
-    /// refused (the agent never connects where its operator did not say).
+    /// refused (the agent never connects where its operator did not say), one that cannot be opened fails as libvirt says.
     /// </summary>
     public LibvirtConnection ForCommand(string? uri)
     {
@@ -33,7 +36,14 @@ public sealed class LibvirtHosts(IOptions<LibvirtAgentOptions> options) : IDispo
                 $"this agent's configuration does not list '{uri}'; add it to {LibvirtAgentOptions.SectionName}:Uris on the agent host.");
         }
 
-        return Get(uri);
+        try
+        {
+            return Get(uri);
+        }
+        catch (LibvirtException exception)
+        {
+            throw LibvirtFailures.From(exception);
+        }
     }
 
     /// <summary>The connection to <paramref name="uri"/>; throws <see cref="LibvirtException"/> when it cannot be opened.</summary>

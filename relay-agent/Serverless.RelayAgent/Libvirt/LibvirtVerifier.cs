@@ -5,7 +5,7 @@ using Serverless.Libvirt;
 
 namespace Serverless.RelayAgent.Libvirt;
 
-/// <summary>Reports what a virtualization host is and can do, and the instances it holds; every shortfall in reaching it becomes a problem in the report.</summary>
+/// <summary>Reports what a virtualization host is and can do (the images it offers included), and the instances it holds; every shortfall in reaching it becomes a problem in the report.</summary>
 public sealed class LibvirtVerifier(LibvirtHosts hosts)
 {
     public CapabilityVerificationResult Verify(LibvirtVerification request, string commandId)
@@ -34,6 +34,7 @@ public sealed class LibvirtVerifier(LibvirtHosts hosts)
             capabilities["libvirt.domainTypes"] = string.Join(",", host.Guests.SelectMany(g => g.DomainTypes).Distinct().Order(StringComparer.Ordinal));
             capabilities["libvirt.saveRestore"] = hypervisor.SupportsSaveRestore ? "true" : "false";
             capabilities["libvirt.suspendResume"] = hypervisor.SupportsSuspendResume ? "true" : "false";
+            capabilities["libvirt.images"] = string.Join(",", OfferedImages(connection));
             var instances = connection.ListDomains().Select(d => new HostInstance(d.Name, InstanceStates.From(d.State))).ToList();
             return Report(commandId, true, capabilities) with { Instances = instances };
         }
@@ -52,6 +53,29 @@ public sealed class LibvirtVerifier(LibvirtHosts hosts)
         catch (FormatException exception)
         {
             return Report(commandId, true, capabilities, $"hypervisor error: its capabilities XML is unusable: {exception.Message}");
+        }
+    }
+
+    /// <summary>The configured images whose base volume this host has.</summary>
+    private IEnumerable<string> OfferedImages(LibvirtConnection connection)
+    {
+        foreach (var image in hosts.Options.Images.Keys.Order(StringComparer.Ordinal))
+        {
+            var location = hosts.Options.BaseVolumeOf(image);
+            bool found;
+            try
+            {
+                found = location is { } l && connection.FindVolume(l.Pool, l.Volume) is not null;
+            }
+            catch (StorageNotFoundException)
+            {
+                found = false;
+            }
+
+            if (found)
+            {
+                yield return image;
+            }
         }
     }
 

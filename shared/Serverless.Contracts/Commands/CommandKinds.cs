@@ -44,4 +44,19 @@ public static class CommandKinds
 
     /// <summary>Report every domain of a host and its state (<see cref="Instances.InstanceListPayload"/>).</summary>
     public const string ListInstances = "instance.list";
+
+    /// <summary>Clones an image's volume and defines an instance's domain (<see cref="Instances.InstanceDefinePayload"/>).</summary>
+    public const string DefineInstance = "instance.define";
+
+    /// <summary>Restarts an instance's guest.</summary>
+    public const string RebootInstance = "instance.reboot";
+
+    /// <summary>Pauses an instance in memory (quiesce).</summary>
+    public const string SuspendInstance = "instance.suspend";
+
+    /// <summary>Resumes a paused instance.</summary>
+    public const string ResumeInstance = "instance.resume";
+
+    /// <summary>Destroys an instance: powered off, undefined, its disk deleted.</summary>
+    public const string TerminateInstance = "instance.terminate";
 }
