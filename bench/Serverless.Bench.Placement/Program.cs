@@ -34,7 +34,7 @@ var hosts = Enumerable.Range(0, hostCount).Select(h => new HostCapacity(
     used[h].Cpus, used[h].Memory)).ToList();
 var groups = new PlacementGroups(antiAffinity, spreads);
 var options = new PlacementOptions();
-var plain = new PlacementRequest(4, 8192, "ubuntu-24.04", zones, AntiAffinityGroup: "group-7");
+var plain = new PlacementQuery(4, 8192, "ubuntu-24.04", zones, AntiAffinityGroup: "group-7");
 var spreadRequest = plain with { SpreadGroup = "spread-7" };
 
 Console.WriteLine($"cores {Environment.ProcessorCount}; {hostCount} hosts in {zones.Length} zones, {instanceCount} instances");

@@ -8,6 +8,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Placement;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Tenancy;
@@ -46,11 +47,14 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<CommandChannelOptions>(services, CommandChannelOptions.SectionName);
         AddValidatedOptions<ConnectivityOptions>(services, ConnectivityOptions.SectionName);
         AddValidatedOptions<PoolOptions>(services, PoolOptions.SectionName);
+        AddValidatedOptions<PlacementOptions>(services, PlacementOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
         services.AddSingleton<IResourceStore, TableResourceStore>();
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
+        services.AddSingleton<IManagedInstanceStore, TableManagedInstanceStore>();
+        services.AddSingleton<IHostAllocationStore, TableHostAllocationStore>();
         services.AddSingleton<TablePoolStore>();
         services.AddSingleton<IPoolStore>(services => services.GetRequiredService<TablePoolStore>());
         services.AddSingleton<IPoolRuntimeStore>(services => services.GetRequiredService<TablePoolStore>());
@@ -73,6 +77,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<RegistrationStart>();
         services.AddSingleton<UnregistrationService>();
         services.AddSingleton<PoolService>();
+        services.AddSingleton<InstanceService>();
         services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();

@@ -21,6 +21,17 @@ public static class FunctionNames
     public const string RecordInstanceStopped = "RecordInstanceStopped";
 
     public const string RecordHostInstances = "RecordHostInstances";
+
+    public const string LaunchInstance = "LaunchInstance";
+    public const string ListInstances = "ListInstances";
+    public const string GetInstance = "GetInstance";
+    public const string ActOnInstance = "ActOnInstance";
+    public const string TerminateInstance = "TerminateInstance";
+    public const string InstanceLaunchOrchestrator = "InstanceLaunchOrchestrator";
+    public const string InstanceActionOrchestrator = "InstanceActionOrchestrator";
+    public const string ReserveInstance = "ReserveInstance";
+    public const string RecordInstanceStep = "RecordInstanceStep";
+    public const string ReleaseInstance = "ReleaseInstance";
     public const string RecordPoolMembersDrained = "RecordPoolMembersDrained";
     public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";

@@ -149,6 +149,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Registration__VerificationTimeoutSeconds: '120'
       Registration__MinimumLibvirtVersion: '4.0.0'
       Registration__DrainGraceSeconds: '120'
+      Placement__CpuOvercommit: '4'
+      Placement__MemoryOvercommit: '1'
       Tenancy__Mode: tenancyMode
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace

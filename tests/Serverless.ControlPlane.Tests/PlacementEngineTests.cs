@@ -22,7 +22,7 @@ public sealed class PlacementEngineTests
     [MemberData(nameof(Refusals))]
     public void Place_NoHostCanTakeIt_RefusesNamingEachHostAndWhy(string hosts, string explanation)
     {
-        var decision = Place(new PlacementRequest(4, 2048, "ubuntu", ["dc-1", "cloud-1"], AntiAffinityGroup: "web"), hosts, Options);
+        var decision = Place(new PlacementQuery(4, 2048, "ubuntu", ["dc-1", "cloud-1"], AntiAffinityGroup: "web"), hosts, Options);
 
         Assert.False(decision.Placed);
         Assert.Equal(explanation, decision.Explanation);
@@ -32,7 +32,7 @@ public sealed class PlacementEngineTests
     public void Place_SeveralHostsFit_ChoosesTheOneWithTheMostMemoryLeftAndSaysWhyTheOthersWereNot()
     {
         var decision = Place(
-            new PlacementRequest(2, 1024, "ubuntu", ["dc-1", "cloud-1"]),
+            new PlacementQuery(2, 1024, "ubuntu", ["dc-1", "cloud-1"]),
             "kvm-1 memory=8192 usedMemory=6144; kvm-2 memory=8192 usedMemory=1024; kvm-3 zone=cloud-1 memory=16384 usedMemory=12288; kvm-4 disconnected",
             Options);
 
@@ -43,7 +43,7 @@ public sealed class PlacementEngineTests
     [Fact]
     public void Place_EqualHosts_BreaksTheTieByHostId()
     {
-        var decision = Place(new PlacementRequest(1, 512, "ubuntu", ["dc-1"]), "kvm-b; kvm-a; kvm-c", Options);
+        var decision = Place(new PlacementQuery(1, 512, "ubuntu", ["dc-1"]), "kvm-b; kvm-a; kvm-c", Options);
 
         Assert.Equal("kvm-a", decision.HostId);
     }
@@ -52,7 +52,7 @@ public sealed class PlacementEngineTests
     public void Place_SpreadGroup_GoesToTheZoneWithFewestOfTheGroupFirst_EvenOnABusierHost()
     {
         var decision = Place(
-            new PlacementRequest(1, 512, "ubuntu", ["dc-1", "cloud-1"], SpreadGroup: "web"),
+            new PlacementQuery(1, 512, "ubuntu", ["dc-1", "cloud-1"], SpreadGroup: "web"),
             "kvm-1 spread=web:2; kvm-2; kvm-3 zone=cloud-1 spread=web:1 usedMemory=6000",
             Options);
 
@@ -62,15 +62,15 @@ public sealed class PlacementEngineTests
     [Fact]
     public void Place_Overcommit_PromisesMoreVirtualCpusThanTheHostHas()
     {
-        Assert.False(Place(new PlacementRequest(2, 512, "ubuntu", ["dc-1"]), "kvm-1 cpus=2 used=6", Options).Placed);
-        Assert.True(Place(new PlacementRequest(2, 512, "ubuntu", ["dc-1"]), "kvm-1 cpus=2 used=6", new PlacementOptions { CpuOvercommit = 4 }).Placed);
+        Assert.False(Place(new PlacementQuery(2, 512, "ubuntu", ["dc-1"]), "kvm-1 cpus=2 used=6", Options).Placed);
+        Assert.True(Place(new PlacementQuery(2, 512, "ubuntu", ["dc-1"]), "kvm-1 cpus=2 used=6", new PlacementOptions { CpuOvercommit = 4 }).Placed);
     }
 
     /// <summary>
     /// Places on hosts written as "kvm-1 cpus=4 used=2; kvm-2 disconnected": in dc-1 with 8 CPUs, 8 GiB and image ubuntu
     /// unless said otherwise; "aag=web" and "spread=web:2" say what of those groups a host holds.
     /// </summary>
-    private static PlacementDecision Place(PlacementRequest request, string hosts, PlacementOptions options)
+    private static PlacementDecision Place(PlacementQuery request, string hosts, PlacementOptions options)
     {
         var antiAffinity = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         var spread = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);

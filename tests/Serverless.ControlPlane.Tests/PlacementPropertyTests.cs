@@ -23,14 +23,14 @@ public sealed class PlacementPropertyTests
         select new HostCapacity(string.Empty, ZoneNames[zone], usable, connected, cpus, memoryGiB * 1024L,
             hasImage ? new HashSet<string> { "ubuntu" } : new HashSet<string>(), 0, 0);
 
-    private static readonly Gen<PlacementRequest> Requests =
+    private static readonly Gen<PlacementQuery> Requests =
         from cpus in Gen.Int[1, 8]
         from memory in Gen.Int[1, 16].Select(g => g * 512)
         from zones in Gen.Int[1, ZoneNames.Length]
         from groupIndex in Gen.Int[0, 3]
-        select new PlacementRequest(cpus, memory, "ubuntu", ZoneNames[..zones], groupIndex == 0 ? null : $"g{groupIndex}", groupIndex == 0 ? null : $"g{groupIndex}");
+        select new PlacementQuery(cpus, memory, "ubuntu", ZoneNames[..zones], groupIndex == 0 ? null : $"g{groupIndex}", groupIndex == 0 ? null : $"g{groupIndex}");
 
-    private static readonly Gen<(HostCapacity[] Hosts, PlacementRequest[] Launches)> Scenarios =
+    private static readonly Gen<(HostCapacity[] Hosts, PlacementQuery[] Launches)> Scenarios =
         from hosts in Hosts.Array[1, 12]
         from launches in Requests.Array[1, 40]
         select (hosts.Select((h, i) => h with { HostId = $"kvm-{i:00}" }).ToArray(), launches);
@@ -87,7 +87,7 @@ public sealed class PlacementPropertyTests
             var hosts = ZoneNames.SelectMany((zone, z) => Enumerable.Range(0, scenario.perZone[z]).Select(i => new HostCapacity(
                 $"{zone}-kvm-{i}", zone, true, true, 64, 1 << 20, new HashSet<string> { "ubuntu" }, 0, 0))).ToList();
             var groups = new Groups();
-            var request = new PlacementRequest(1, 512, "ubuntu", ZoneNames, SpreadGroup: "web");
+            var request = new PlacementQuery(1, 512, "ubuntu", ZoneNames, SpreadGroup: "web");
             for (var i = 0; i < scenario.launches; i++)
             {
                 var decision = PlacementEngine.Place(request, hosts, groups.View, Options);
@@ -109,13 +109,13 @@ public sealed class PlacementPropertyTests
     }
 
     /// <summary>The brute-force rule placement must agree with.</summary>
-    private static bool Fits(PlacementRequest request, HostCapacity host, Groups groups) =>
+    private static bool Fits(PlacementQuery request, HostCapacity host, Groups groups) =>
         request.Zones.Contains(host.Zone) && host.Usable && host.Connected && host.Images.Contains(request.Image)
         && (request.AntiAffinityGroup is null || !groups.Holds(request.AntiAffinityGroup, host.HostId))
         && host.UsedVirtualCpus + request.VirtualCpus <= host.Cpus * Options.CpuOvercommit
         && host.UsedMemoryMiB + request.MemoryMiB <= host.MemoryMiB * Options.MemoryOvercommit;
 
-    private static HostCapacity Allocate(HostCapacity host, PlacementRequest request, Groups groups)
+    private static HostCapacity Allocate(HostCapacity host, PlacementQuery request, Groups groups)
     {
         groups.Add(request, host.HostId);
         return host with { UsedVirtualCpus = host.UsedVirtualCpus + request.VirtualCpus, UsedMemoryMiB = host.UsedMemoryMiB + request.MemoryMiB };
@@ -135,7 +135,7 @@ public sealed class PlacementPropertyTests
 
         public int SpreadOn(string group, string host) => _spread.TryGetValue(group, out var hosts) ? hosts.GetValueOrDefault(host) : 0;
 
-        public void Add(PlacementRequest request, string host)
+        public void Add(PlacementQuery request, string host)
         {
             if (request.AntiAffinityGroup is { } aag)
             {

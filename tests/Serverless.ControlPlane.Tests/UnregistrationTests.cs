@@ -18,11 +18,13 @@ public sealed class UnregistrationTests
 
     private readonly InMemoryResourceStores _stores = new();
     private readonly InMemoryPoolStore _pools = new();
+    private readonly InMemoryInstanceStores _managed = new();
     private readonly UnregistrationService _service;
 
     public UnregistrationTests() =>
         _service = new UnregistrationService(
-            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), _pools, Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
+            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), InstanceServiceTests.Create(_managed, _stores, At), _pools,
+            Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
 
     [Fact]
     public async Task Plan_HostWithActiveInstances_IsBlockedNamingEachUnlessForced()

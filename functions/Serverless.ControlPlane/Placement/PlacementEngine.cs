@@ -13,7 +13,7 @@ namespace Serverless.ControlPlane.Placement;
 /// </summary>
 public static class PlacementEngine
 {
-    public static PlacementDecision Place(PlacementRequest request, IReadOnlyList<HostCapacity> hosts, PlacementGroups groups, PlacementOptions options)
+    public static PlacementDecision Place(PlacementQuery request, IReadOnlyList<HostCapacity> hosts, PlacementGroups groups, PlacementOptions options)
     {
         var zoneIndex = new Dictionary<string, int>(request.Zones.Count, StringComparer.Ordinal);
         foreach (var zone in request.Zones)
@@ -102,7 +102,7 @@ public static class PlacementEngine
     public static long FreeMemoryMiB(HostCapacity host, PlacementOptions options) =>
         (long)Math.Floor(host.MemoryMiB * options.MemoryOvercommit) - host.UsedMemoryMiB;
 
-    private static string? Refusal(PlacementRequest request, HostCapacity host, IReadOnlySet<string>? excluded, PlacementOptions options)
+    private static string? Refusal(PlacementQuery request, HostCapacity host, IReadOnlySet<string>? excluded, PlacementOptions options)
     {
         if (!host.Usable)
         {
@@ -164,6 +164,6 @@ public static class PlacementEngine
         return byCpus != 0 ? byCpus > 0 : string.CompareOrdinal(candidate.Host.HostId, best.Host.HostId) < 0;
     }
 
-    private static double FreeShareAfter(HostCapacity host, PlacementRequest request, PlacementOptions options) =>
+    private static double FreeShareAfter(HostCapacity host, PlacementQuery request, PlacementOptions options) =>
         (FreeMemoryMiB(host, options) - request.MemoryMiB) / Math.Max(1.0, host.MemoryMiB * options.MemoryOvercommit);
 }

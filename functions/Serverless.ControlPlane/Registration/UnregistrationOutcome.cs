@@ -2,6 +2,7 @@ using System.Text.Json;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Results;
 
 namespace Serverless.ControlPlane.Registration;
@@ -40,7 +41,7 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
             }
             else
             {
-                failures.Add($"instance '{plan.Drain[i]}' could not be stopped: {Describe(result)}");
+                failures.Add($"instance '{plan.Drain[i]}' could not be stopped: {CommandResults.Describe(result)}");
             }
         }
 
@@ -60,7 +61,7 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
         var failures = members
             .Select((member, i) => (member, result: results[i]))
             .Where(x => x.result.Status != CommandStatus.Succeeded)
-            .Select(x => $"pool '{x.member.PoolId}' member '{x.member.MemberId}' could not be taken out of service: {Describe(x.result)}")
+            .Select(x => $"pool '{x.member.PoolId}' member '{x.member.MemberId}' could not be taken out of service: {CommandResults.Describe(x.result)}")
             .ToList();
         return failures.Count == 0 ? null : new UnregistrationOutcome(false, [], ["The drain did not finish; the resource stays registered.", .. failures]);
     }
@@ -86,7 +87,7 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
         }
         else
         {
-            notes.Add($"The agent did not confirm the uninstall ({Describe(uninstall)}); it is told nothing more about this resource.");
+            notes.Add($"The agent did not confirm the uninstall ({CommandResults.Describe(uninstall)}); it is told nothing more about this resource.");
         }
 
         return new UnregistrationOutcome(true, stopped, notes);
@@ -114,7 +115,7 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
 
         if (listed is null)
         {
-            return new HostCheck(null, plan, null, $"The host could not be asked for its instances ({Describe(report)}); the recorded states decided.");
+            return new HostCheck(null, plan, null, $"The host could not be asked for its instances ({CommandResults.Describe(report)}); the recorded states decided.");
         }
 
         var active = listed.Instances.Where(i => i.State is not (InstanceState.ShutOff or InstanceState.Crashed)).ToList();
@@ -146,8 +147,4 @@ public sealed record UnregistrationOutcome(bool Unregistered, IReadOnlyList<Inst
             return null;
         }
     }
-
-    private static string Describe(CommandResult result) => result.Error is { } error
-        ? $"{JsonNamingPolicy.CamelCase.ConvertName(error.Kind.ToString())}: {error.Message}"
-        : $"the agent answered {JsonNamingPolicy.CamelCase.ConvertName(result.Status.ToString())} without a readable result";
 }

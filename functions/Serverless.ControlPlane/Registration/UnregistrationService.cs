@@ -15,6 +15,7 @@ public sealed class UnregistrationService(
     IResourceStore resources,
     IInstanceStore instances,
     PoolService pools,
+    InstanceService managed,
     IPoolRuntimeStore poolStates,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
@@ -44,6 +45,16 @@ public sealed class UnregistrationService(
                 return DomainError.Conflict("The resource is being unregistered.", $"'{resourceId}' is being unregistered by operation {resource.OperationId}.");
             case RegistrationState.Unregistered:
                 return DomainError.Conflict("The resource is already unregistered.", $"'{resourceId}' was unregistered by operation {resource.OperationId}.");
+        }
+
+        // Managed instances block even a forced unregistration: draining would leave records of instances nothing runs.
+        var managedUses = resource.Kind == ResourceKind.VirtualizationHost ? await managed.UsesOfAsync(tenantId, resourceId, cancellationToken) : [];
+        if (managedUses.Count > 0)
+        {
+            return DomainError.Blocked(
+                "The host runs managed instances.",
+                $"'{resourceId}' holds {managedUses.Count} instance(s) launched through the API; terminate them first, forced or not.",
+                managedUses);
         }
 
         var poolUses = await pools.UsesOfAsync(tenantId, resourceId, cancellationToken);

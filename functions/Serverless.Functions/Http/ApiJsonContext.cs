@@ -2,12 +2,14 @@ using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Agents;
 using Serverless.Functions.Health;
+using Serverless.Functions.Instances;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Pools;
 using Serverless.Functions.Registration;
@@ -49,4 +51,8 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]
+[JsonSerializable(typeof(LaunchInstanceRequest))]
+[JsonSerializable(typeof(InstanceResponse))]
+[JsonSerializable(typeof(InstanceListResponse))]
+[JsonSerializable(typeof(InstanceOperationAcceptedResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Storage;
@@ -10,4 +11,6 @@ namespace Serverless.Functions.Storage;
 [JsonSerializable(typeof(PoolPolicy))]
 [JsonSerializable(typeof(IReadOnlyDictionary<string, DateTimeOffset>))]
 [JsonSerializable(typeof(IReadOnlyList<MemberChange>))]
+[JsonSerializable(typeof(ManagedInstance))]
+[JsonSerializable(typeof(IReadOnlyList<InstanceAllocation>))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

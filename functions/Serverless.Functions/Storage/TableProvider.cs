@@ -17,6 +17,8 @@ public sealed class TableProvider(TableServiceClient service)
     public const string AgentGroups = "AgentGroups";
     public const string TenantKeys = "TenantKeys";
     public const string Instances = "Instances";
+    public const string ComputeInstances = "ComputeInstances";
+    public const string HostAllocations = "HostAllocations";
     public const string Pools = "Pools";
     public const string PoolMembers = "PoolMembers";
     public const string PoolStates = "PoolStates";

@@ -7,4 +7,4 @@ namespace Serverless.ControlPlane.Placement;
 /// <param name="Zones">The zones it may run in, in the caller's order (a zone selector already resolved).</param>
 /// <param name="AntiAffinityGroup">Never two instances of this group on one host.</param>
 /// <param name="SpreadGroup">Instances of this group are spread across zones first, then across hosts.</param>
-public sealed record PlacementRequest(int VirtualCpus, int MemoryMiB, string Image, IReadOnlyList<string> Zones, string? AntiAffinityGroup = null, string? SpreadGroup = null);
+public sealed record PlacementQuery(int VirtualCpus, int MemoryMiB, string Image, IReadOnlyList<string> Zones, string? AntiAffinityGroup = null, string? SpreadGroup = null);

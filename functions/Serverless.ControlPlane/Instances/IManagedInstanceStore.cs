@@ -1,0 +1,16 @@
+namespace Serverless.ControlPlane.Instances;
+
+/// <summary>Managed instances, partitioned by tenant, keyed by name.</summary>
+public interface IManagedInstanceStore
+{
+    Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Inserts the record; false when one of that name exists.</summary>
+    Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the record only if it is still at <see cref="ManagedInstance.ETag"/>; false when it changed.</summary>
+    Task<bool> TryReplaceAsync(ManagedInstance instance, CancellationToken cancellationToken);
+
+    /// <summary>Every instance of the tenant, in name order.</summary>
+    Task<IReadOnlyList<ManagedInstance>> ListAllAsync(string tenantId, CancellationToken cancellationToken);
+}

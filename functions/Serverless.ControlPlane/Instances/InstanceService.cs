@@ -1,0 +1,590 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Operations;
+using Serverless.ControlPlane.Placement;
+using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Validation;
+using Serverless.ControlPlane.Zones;
+
+namespace Serverless.ControlPlane.Instances;
+
+/// <summary>
+/// Managed instances: checks launches and actions against the tenant's zones, hosts and the instance's state, places
+/// instances (<see cref="PlacementEngine"/>) with reservations written conditionally per host, and records each step of
+/// the launch and action workflows. Only the operation that owns a record (its <see cref="ManagedInstance.OperationId"/>)
+/// records on it, so a late step of an older workflow changes nothing.
+/// </summary>
+public sealed class InstanceService(
+    IManagedInstanceStore instances,
+    IHostAllocationStore allocations,
+    IInstanceStore inventory,
+    IResourceStore resources,
+    IZoneStore zones,
+    ConnectivityService connectivity,
+    IOptions<PlacementOptions> placement,
+    IOptions<RegistrationOptions> registration,
+    TimeProvider clock)
+{
+    public const int MaxVirtualCpus = 128;
+    public const int MinMemoryMiB = 64;
+    public const int MaxMemoryMiB = 1_048_576;
+    public const int MaxTags = 32;
+    public const int MaxZones = 32;
+    public const string ComputeCategory = "compute";
+    private const int WriteAttempts = 8;
+
+    /// <summary>
+    /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
+    /// host could take is refused at once, naming each host and why. A repeat of an earlier launch (same name and
+    /// client request id) answers the earlier operation; a terminated instance's name may be launched again.
+    /// </summary>
+    public async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        FieldRules.Name("name", request.Name, errors);
+        ValidateSize(request.Size, errors);
+        if (string.IsNullOrWhiteSpace(request.Image) || request.Image.Length > FieldRules.MaxNameLength * 2 || request.Image.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)))
+        {
+            errors.Add(new FieldError("image", "is required: the name of an image a compute host in the zones offers."));
+        }
+
+        if (request.Placement?.AntiAffinityGroup is { } group)
+        {
+            FieldRules.Name("placement.antiAffinityGroup", group, errors);
+        }
+
+        if (request.Placement?.Spread is { } spread)
+        {
+            FieldRules.Name("placement.spread", spread, errors);
+        }
+
+        ValidateTags(request.Tags, errors);
+        if (request.ClientRequestId is { } clientRequestId && (clientRequestId.Length is 0 or > 64 || clientRequestId.Any(char.IsControl)))
+        {
+            errors.Add(new FieldError("clientRequestId", "must be 1 to 64 printable characters."));
+        }
+
+        var allowed = await ResolveZonesAsync(tenantId, request, errors, cancellationToken);
+        var capacity = allowed.Count > 0 ? await CapacityAsync(tenantId, cancellationToken) : null;
+        if (capacity is not null && !errors.Any(e => e.Field == "image"))
+        {
+            var offered = capacity.Hosts.Where(h => h.Usable && allowed.Contains(h.Zone)).SelectMany(h => h.Images).Distinct().Order(StringComparer.Ordinal).ToList();
+            if (!offered.Contains(request.Image!))
+            {
+                errors.Add(new FieldError("image", $"no compute host in [{string.Join(", ", allowed)}] offers '{request.Image}'; they offer: {(offered.Count == 0 ? "none" : string.Join(", ", offered))}."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return DomainError.Invalid(errors);
+        }
+
+        var now = clock.GetUtcNow();
+        var record = new ManagedInstance
+        {
+            TenantId = tenantId,
+            Name = request.Name!,
+            Zones = allowed,
+            VirtualCpus = request.Size!.Vcpus!.Value,
+            MemoryMiB = request.Size.MemoryMiB!.Value,
+            Image = request.Image!,
+            AntiAffinityGroup = request.Placement?.AntiAffinityGroup,
+            SpreadGroup = request.Placement?.Spread,
+            Tags = request.Tags ?? new Dictionary<string, string>(),
+            State = LifecycleState.Pending,
+            OperationId = OperationIds.NewOperationId(),
+            ClientRequestId = request.ClientRequestId,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+
+        var existing = await instances.GetAsync(tenantId, record.Name, cancellationToken);
+        if (existing is not null && request.ClientRequestId is not null && existing.ClientRequestId == request.ClientRequestId)
+        {
+            return Plan(existing, resumed: true);
+        }
+
+        var preview = PlacementEngine.Place(PlacementQueryOf(record), capacity!.Hosts, capacity.Groups, placement.Value);
+        if (!preview.Placed)
+        {
+            return DomainError.Blocked(
+                "No host can take the instance.",
+                preview.Explanation!,
+                [.. preview.Refusals.Select(r => new BlockingItem("host", r.Split(' ', 2)[0], r))]);
+        }
+
+        if (existing is null)
+        {
+            if (await instances.TryAddAsync(record, cancellationToken))
+            {
+                return Plan(record, resumed: false);
+            }
+
+            existing = await instances.GetAsync(tenantId, record.Name, cancellationToken);
+        }
+
+        if (existing is { State: LifecycleState.Terminated } && await instances.TryReplaceAsync(record with { ETag = existing.ETag }, cancellationToken))
+        {
+            return Plan(record, resumed: false);
+        }
+
+        return DomainError.Conflict(
+            "The instance already exists.",
+            $"An instance named '{record.Name}' is {Words(existing?.State ?? LifecycleState.Pending)}; choose another name, or send the same clientRequestId to repeat a launch.");
+    }
+
+    /// <summary>
+    /// Places the instance and reserves its capacity on the chosen host, conditionally on the host's reservations: a
+    /// launch that loses a race reads again and places again. Safe to repeat: a reservation already made (even one whose
+    /// record write was lost) is found and kept. A launch no host can take any more is recorded failed, saying why.
+    /// </summary>
+    public async Task<ReserveOutcome> ReserveAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            var record = await instances.GetAsync(plan.TenantId, plan.Name, cancellationToken);
+            if (record is null || record.OperationId != plan.OperationId)
+            {
+                return new ReserveOutcome(false, null, null, null, "the instance was changed by another operation.");
+            }
+
+            if (record.HostId is not null)
+            {
+                return new ReserveOutcome(true, record.HostId, record.Zone, record.HostUri, null);
+            }
+
+            var capacity = await CapacityAsync(plan.TenantId, cancellationToken);
+            var hostId = capacity.Allocations.Values.FirstOrDefault(a => a.Instances.Any(i => i.Name == plan.Name))?.HostId;
+            if (hostId is null)
+            {
+                var decision = PlacementEngine.Place(PlacementQueryOf(record), capacity.Hosts, capacity.Groups, placement.Value);
+                if (!decision.Placed)
+                {
+                    var reason = $"placement: {decision.Explanation}";
+                    await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with { State = LifecycleState.Failed, Reason = reason }, cancellationToken);
+                    return new ReserveOutcome(false, null, null, null, reason);
+                }
+
+                var current = capacity.Allocations.GetValueOrDefault(decision.HostId!) ?? new HostAllocation(plan.TenantId, decision.HostId!, []);
+                var reserved = current with { Instances = [.. current.Instances, new InstanceAllocation(record.Name, record.VirtualCpus, record.MemoryMiB, record.AntiAffinityGroup, record.SpreadGroup)] };
+                if (!await allocations.TryWriteAsync(reserved, cancellationToken))
+                {
+                    continue;
+                }
+
+                hostId = decision.HostId!;
+            }
+
+            var host = capacity.Resources[hostId];
+            if (await instances.TryReplaceAsync(record with { HostId = hostId, Zone = host.Zone, HostUri = host.Endpoint, UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            {
+                return new ReserveOutcome(true, hostId, host.Zone, host.Endpoint, null);
+            }
+        }
+
+        const string Lost = "placement: other launches kept taking the capacity it chose; launch it again.";
+        await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with { State = LifecycleState.Failed, Reason = Lost }, cancellationToken);
+        return new ReserveOutcome(false, null, null, null, Lost);
+    }
+
+    /// <summary>Gives the instance's reservation on <paramref name="hostId"/> back; nothing to do when it holds none.</summary>
+    public async Task ReleaseAsync(string tenantId, string hostId, string name, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            var current = (await allocations.ListAsync(tenantId, cancellationToken)).FirstOrDefault(a => a.HostId == hostId);
+            if (current is null || current.Instances.All(i => i.Name != name))
+            {
+                return;
+            }
+
+            if (await allocations.TryWriteAsync(current with { Instances = [.. current.Instances.Where(i => i.Name != name)] }, cancellationToken))
+            {
+                return;
+            }
+        }
+
+        throw new InvalidOperationException($"The reservation of '{name}' on '{hostId}' could not be released: its host's reservations kept changing.");
+    }
+
+    /// <summary>
+    /// Applies <paramref name="change"/> to the record if <paramref name="operationId"/> still owns it (retrying when
+    /// another writer got in between); false when another operation owns it or it is gone.
+    /// </summary>
+    public async Task<bool> RecordAsync(string tenantId, string name, string operationId, Func<ManagedInstance, ManagedInstance> change, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            var current = await instances.GetAsync(tenantId, name, cancellationToken);
+            if (current is null || current.OperationId != operationId)
+            {
+                return false;
+            }
+
+            if (await instances.TryReplaceAsync(change(current) with { UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Records a workflow step: the state reached and why, what the host reported, the disk once cloned; <paramref name="done"/>
+    /// ends the pending action, so the next one may start.
+    /// </summary>
+    public async Task<bool> RecordStepAsync(
+        string tenantId, string name, string operationId, LifecycleState state, string? reason, InstanceState? observed, InstanceVolume? volume, bool done,
+        CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var recorded = await RecordAsync(tenantId, name, operationId, i => i with
+        {
+            State = state,
+            Reason = reason,
+            Observed = observed ?? i.Observed,
+            ObservedAt = observed is null ? i.ObservedAt : now,
+            Volume = volume ?? i.Volume,
+            PendingAction = done ? null : i.PendingAction,
+        }, cancellationToken);
+
+        // The host's inventory follows too (unregistration's in-use check and GET …/resources/{id}/instances read it).
+        if (recorded && await instances.GetAsync(tenantId, name, cancellationToken) is { HostId: { } host, Zone: { } zone })
+        {
+            if (state == LifecycleState.Terminated)
+            {
+                var kept = (await inventory.ListAsync(tenantId, host, cancellationToken)).Where(i => i.Name != name).ToList();
+                await inventory.ReplaceAllAsync(tenantId, host, kept, cancellationToken);
+            }
+            else if (observed is { } seen)
+            {
+                await inventory.UpsertAsync(new ResourceInstance(tenantId, host, zone, name, seen, now), cancellationToken);
+            }
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Checks an action against the instance's state. Already in effect (start a running instance): the instance, no
+    /// work. Not possible now: a conflict naming the state. Otherwise the record moves to the action's transitional state
+    /// under a new operation, conditionally, so of two racing actions one wins.
+    /// </summary>
+    public async Task<Outcome<ActionStart>> PrepareActionAsync(string tenantId, string name, InstanceAction action, string? ifMatch, CancellationToken cancellationToken)
+    {
+        var record = await instances.GetAsync(tenantId, name, cancellationToken);
+        if (record is null)
+        {
+            return DomainError.NotFound("instance", name);
+        }
+
+        if (!ETags.Allows(ifMatch, record.ETag))
+        {
+            return DomainError.Stale("instance", name);
+        }
+
+        if (record.PendingAction is { } pending)
+        {
+            return DomainError.Conflict(
+                "Another action is under way.", $"'{name}' is carrying out {Words(pending)} (operation {record.OperationId}); wait for it to end.");
+        }
+
+        var (effect, transitional) = Transition(record.State, action);
+        switch (effect)
+        {
+            case Effect.InEffect:
+                return new ActionStart(record, null);
+            case Effect.Illegal:
+                return DomainError.Conflict($"The instance is {Words(record.State)}.", $"'{name}' is {Words(record.State)}; it cannot {Words(action)} now.");
+        }
+
+        var operationId = OperationIds.NewOperationId();
+        var next = record with { State = transitional, OperationId = operationId, PendingAction = action, Reason = null, UpdatedAt = clock.GetUtcNow() };
+        if (!await instances.TryReplaceAsync(next, cancellationToken))
+        {
+            return DomainError.Conflict("The instance changed meanwhile.", $"'{name}' changed while the action was asked; read it again and retry.");
+        }
+
+        var saved = await instances.GetAsync(tenantId, name, cancellationToken) ?? next;
+        return new ActionStart(saved, new ActionPlan(
+            tenantId, name, operationId, action, record.State, record.HostId, record.Zone, record.HostUri, record.Volume, registration.Value.DrainGraceSeconds));
+    }
+
+    public async Task<Outcome<ManagedInstance>> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        var record = await instances.GetAsync(tenantId, name, cancellationToken);
+        return record is null ? DomainError.NotFound("instance", name) : record;
+    }
+
+    /// <summary>The instances that pass <paramref name="filter"/>, a page at a time in name order.</summary>
+    public async Task<Outcome<Page<ManagedInstance>>> ListAsync(string tenantId, InstanceFilter filter, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
+    {
+        if (Paging.Check(pageSize, continuationToken, out var afterName) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var size = pageSize ?? Paging.DefaultPageSize;
+        var page = (await instances.ListAllAsync(tenantId, cancellationToken))
+            .Where(i => afterName is null || string.CompareOrdinal(i.Name, afterName) > 0)
+            .Where(i => Matches(i, filter))
+            .Take(size)
+            .ToList();
+        return new Page<ManagedInstance>(page, page.Count == size ? ContinuationTokens.Encode(page[^1].Name) : null);
+    }
+
+    /// <summary>The managed instances on a host that keep it from being unregistered: all but terminated and failed ones.</summary>
+    public async Task<IReadOnlyList<BlockingItem>> UsesOfAsync(string tenantId, string hostId, CancellationToken cancellationToken) =>
+        [.. (await instances.ListAllAsync(tenantId, cancellationToken))
+            .Where(i => i.HostId == hostId && i.HoldsCapacity)
+            .Select(i => new BlockingItem("instance", i.Name, $"is a managed instance on '{hostId}' ({Words(i.State)}); terminate it first (DELETE /api/v1/instances/{i.Name})."))];
+
+    /// <summary>What an action does from a state: already in effect, not possible, or allowed through the state it names.</summary>
+    public static (Effect Effect, LifecycleState Transitional) Transition(LifecycleState state, InstanceAction action) => (state, action) switch
+    {
+        (LifecycleState.Running or LifecycleState.Starting, InstanceAction.Start) => (Effect.InEffect, state),
+        (LifecycleState.Stopped, InstanceAction.Start) => (Effect.Allowed, LifecycleState.Starting),
+        (LifecycleState.Stopped or LifecycleState.Stopping, InstanceAction.Stop) => (Effect.InEffect, state),
+        (LifecycleState.Running or LifecycleState.Suspended, InstanceAction.Stop) => (Effect.Allowed, LifecycleState.Stopping),
+        (LifecycleState.Running, InstanceAction.Restart) => (Effect.Allowed, LifecycleState.Running),
+        (LifecycleState.Suspended, InstanceAction.Suspend) => (Effect.InEffect, state),
+        (LifecycleState.Running, InstanceAction.Suspend) => (Effect.Allowed, LifecycleState.Running),
+        (LifecycleState.Running, InstanceAction.Resume) => (Effect.InEffect, state),
+        (LifecycleState.Suspended, InstanceAction.Resume) => (Effect.Allowed, LifecycleState.Suspended),
+        (LifecycleState.Terminating or LifecycleState.Terminated, InstanceAction.Terminate) => (Effect.InEffect, state),
+        (LifecycleState.Running or LifecycleState.Stopped or LifecycleState.Suspended or LifecycleState.Failed, InstanceAction.Terminate) => (Effect.Allowed, LifecycleState.Terminating),
+        _ => (Effect.Illegal, state),
+    };
+
+    public static string Words(LifecycleState state) => FieldRules.JsonName(state.ToString());
+
+    public static string Words(InstanceAction action) => FieldRules.JsonName(action.ToString());
+
+    private static bool Matches(ManagedInstance instance, InstanceFilter filter) =>
+        (filter.Zone is null || instance.Zone == filter.Zone)
+        && (filter.Host is null || instance.HostId == filter.Host)
+        && (filter.State is null || instance.State == filter.State)
+        && (filter.Tag is null || (filter.Tag.Split('=', 2) is [var key, var value]
+            ? instance.Tags.TryGetValue(key, out var tagged) && tagged == value
+            : instance.Tags.ContainsKey(filter.Tag)));
+
+    private static LaunchPlan Plan(ManagedInstance record, bool resumed) =>
+        new(record.TenantId, record.Name, record.OperationId, record.VirtualCpus, record.MemoryMiB, record.Image, resumed);
+
+    private static PlacementQuery PlacementQueryOf(ManagedInstance record) =>
+        new(record.VirtualCpus, record.MemoryMiB, record.Image, record.Zones, record.AntiAffinityGroup, record.SpreadGroup);
+
+    private static void ValidateSize(InstanceSize? size, List<FieldError> errors)
+    {
+        if (size is null)
+        {
+            errors.Add(new FieldError("size", "is required: {\"vcpus\": …, \"memoryMiB\": …}."));
+            return;
+        }
+
+        if (size.Vcpus is not (>= 1 and <= MaxVirtualCpus))
+        {
+            errors.Add(new FieldError("size.vcpus", $"must be 1 to {MaxVirtualCpus}."));
+        }
+
+        if (size.MemoryMiB is not (>= MinMemoryMiB and <= MaxMemoryMiB))
+        {
+            errors.Add(new FieldError("size.memoryMiB", string.Create(CultureInfo.InvariantCulture, $"must be {MinMemoryMiB} to {MaxMemoryMiB} (1 TiB).")));
+        }
+    }
+
+    private static void ValidateTags(IReadOnlyDictionary<string, string>? tags, List<FieldError> errors)
+    {
+        if (tags is null)
+        {
+            return;
+        }
+
+        if (tags.Count > MaxTags)
+        {
+            errors.Add(new FieldError("tags", $"may hold at most {MaxTags} tags."));
+        }
+
+        foreach (var (key, value) in tags)
+        {
+            if (key.Length is 0 or > FieldRules.MaxNameLength || key.Any(c => char.IsControl(c) || c == '='))
+            {
+                errors.Add(new FieldError($"tags.{key}", $"a key must be 1 to {FieldRules.MaxNameLength} printable characters without '='."));
+            }
+            else if (value is null || value.Length > FieldRules.MaxTextLength || value.Any(char.IsControl))
+            {
+                errors.Add(new FieldError($"tags.{key}", $"a value must be at most {FieldRules.MaxTextLength} printable characters."));
+            }
+        }
+    }
+
+    /// <summary>The zones a launch may use: its zone, or its selector's zones (checked against the kind), or every zone of the kind.</summary>
+    private async Task<List<string>> ResolveZonesAsync(string tenantId, LaunchInstanceRequest request, List<FieldError> errors, CancellationToken cancellationToken)
+    {
+        if ((request.Zone is null) == (request.ZoneSelector is null))
+        {
+            errors.Add(new FieldError("zone", "give exactly one of zone or zoneSelector {kind: provider|client, zones: [...]}."));
+            return [];
+        }
+
+        if (request.Zone is { } single)
+        {
+            var before = errors.Count;
+            await FieldRules.ZoneExistsAsync(zones, tenantId, "zone", single, errors, cancellationToken);
+            FieldRules.Name("zone", single, errors);
+            return errors.Count == before ? [single] : [];
+        }
+
+        var selector = request.ZoneSelector!;
+        if (selector.Zones is { Count: > 0 } named)
+        {
+            if (named.Count > MaxZones)
+            {
+                errors.Add(new FieldError("zoneSelector.zones", $"may name at most {MaxZones} zones."));
+                return [];
+            }
+
+            var result = new List<string>();
+            for (var i = 0; i < named.Count; i++)
+            {
+                var field = $"zoneSelector.zones[{i}]";
+                var before = errors.Count;
+                FieldRules.Name(field, named[i], errors);
+                if (errors.Count > before)
+                {
+                    continue;
+                }
+
+                var zone = await zones.GetAsync(tenantId, named[i], cancellationToken);
+                if (zone is null)
+                {
+                    errors.Add(new FieldError(field, $"there is no zone named '{named[i]}'."));
+                }
+                else if (selector.Kind is { } kind && zone.Kind != kind)
+                {
+                    errors.Add(new FieldError(field, $"'{named[i]}' is a {FieldRules.JsonName(zone.Kind.ToString())} zone, not {FieldRules.JsonName(kind.ToString())}."));
+                }
+                else if (!result.Contains(zone.Name))
+                {
+                    result.Add(zone.Name);
+                }
+            }
+
+            return errors.Any(e => e.Field.StartsWith("zoneSelector", StringComparison.Ordinal)) ? [] : result;
+        }
+
+        if (selector.Kind is not { } only)
+        {
+            errors.Add(new FieldError("zoneSelector", "give kind (provider or client), zones, or both."));
+            return [];
+        }
+
+        var ofKind = new List<string>();
+        string? after = null;
+        while (true)
+        {
+            var page = await zones.ListAsync(tenantId, Paging.MaxPageSize, after, cancellationToken);
+            ofKind.AddRange(page.Where(z => z.Kind == only).Select(z => z.Name));
+            if (page.Count < Paging.MaxPageSize)
+            {
+                break;
+            }
+
+            after = page[^1].Name;
+        }
+
+        if (ofKind.Count == 0)
+        {
+            errors.Add(new FieldError("zoneSelector.kind", $"the tenant has no {FieldRules.JsonName(only.ToString())} zone."));
+        }
+
+        return ofKind;
+    }
+
+    /// <summary>
+    /// What placement needs, read once: the tenant's virtualization hosts with their node info and images (from their
+    /// verified capabilities), their zones' connectivity, and every host's reservations, also grouped by placement group.
+    /// </summary>
+    private async Task<Capacity> CapacityAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var hosts = new List<ResourceRegistration>();
+        string? after = null;
+        while (true)
+        {
+            var page = await resources.ListAsync(tenantId, Paging.MaxPageSize, after, cancellationToken);
+            hosts.AddRange(page.Where(r => r.Kind == ResourceKind.VirtualizationHost));
+            if (page.Count < Paging.MaxPageSize)
+            {
+                break;
+            }
+
+            after = page[^1].ResourceId;
+        }
+
+        var reserved = (await allocations.ListAsync(tenantId, cancellationToken)).ToDictionary(a => a.HostId, StringComparer.Ordinal);
+        var connected = new Dictionary<string, bool>(StringComparer.Ordinal);
+        foreach (var zone in hosts.Select(h => h.Zone).Distinct())
+        {
+            connected[zone] = await connectivity.IsConnectedAsync(tenantId, zone, cancellationToken);
+        }
+
+        var capacities = hosts.Select(h =>
+        {
+            var held = reserved.GetValueOrDefault(h.ResourceId);
+            return new HostCapacity(
+                h.ResourceId,
+                h.Zone,
+                h.State == RegistrationState.Registered && h.ServiceCategories.Contains(ComputeCategory),
+                connected[h.Zone],
+                int.TryParse(h.Capabilities.GetValueOrDefault("libvirt.cpus"), NumberStyles.None, CultureInfo.InvariantCulture, out var cpus) ? cpus : 0,
+                long.TryParse(h.Capabilities.GetValueOrDefault("libvirt.memoryKiB"), NumberStyles.None, CultureInfo.InvariantCulture, out var kib) ? kib / 1024 : 0,
+                (h.Capabilities.GetValueOrDefault("libvirt.images") ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal),
+                held?.VirtualCpus ?? 0,
+                held?.MemoryMiB ?? 0);
+        }).ToList();
+
+        var antiAffinity = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
+        var spread = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
+        foreach (var allocation in reserved.Values)
+        {
+            foreach (var instance in allocation.Instances)
+            {
+                if (instance.AntiAffinityGroup is { } group)
+                {
+                    antiAffinity.TryAdd(group, new HashSet<string>(StringComparer.Ordinal));
+                    antiAffinity[group].Add(allocation.HostId);
+                }
+
+                if (instance.SpreadGroup is { } spreadGroup)
+                {
+                    spread.TryAdd(spreadGroup, new Dictionary<string, int>(StringComparer.Ordinal));
+                    spread[spreadGroup][allocation.HostId] = spread[spreadGroup].GetValueOrDefault(allocation.HostId) + 1;
+                }
+            }
+        }
+
+        return new Capacity(
+            capacities,
+            new PlacementGroups(
+                antiAffinity.ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value, StringComparer.Ordinal),
+                spread.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, int>)p.Value, StringComparer.Ordinal)),
+            hosts.ToDictionary(h => h.ResourceId, StringComparer.Ordinal),
+            reserved);
+    }
+
+    /// <summary>What an action does from a state.</summary>
+    public enum Effect
+    {
+        Allowed,
+        InEffect,
+        Illegal,
+    }
+
+    private sealed record Capacity(
+        List<HostCapacity> Hosts, PlacementGroups Groups, Dictionary<string, ResourceRegistration> Resources, Dictionary<string, HostAllocation> Allocations);
+}

@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Instances;
+
+public sealed record InstanceListResponse(IReadOnlyList<InstanceResponse> Items, string? ContinuationToken);

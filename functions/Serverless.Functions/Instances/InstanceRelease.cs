@@ -1,0 +1,3 @@
+namespace Serverless.Functions.Instances;
+
+public sealed record InstanceRelease(string TenantId, string HostId, string Name);

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Serverless.ControlPlane.Instances;
+
+namespace Serverless.Functions.Storage;
+
+/// <summary>
+/// Managed instances in the <c>ComputeInstances</c> table: PartitionKey = tenant, RowKey = name; the record as one JSON
+/// column, with its state, zone and host beside it for reading by eye and by query.
+/// </summary>
+public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedInstanceStore
+{
+    public async Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, name, cancellationToken: cancellationToken);
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(ToEntity(instance), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> TryReplaceAsync(ManagedInstance instance, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        try
+        {
+            await table.UpdateEntityAsync(ToEntity(instance), new ETag(instance.ETag ?? string.Empty), TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<ManagedInstance>> ListAllAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        var result = new List<ManagedInstance>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), cancellationToken: cancellationToken))
+        {
+            result.Add(FromEntity(entity));
+        }
+
+        return result;
+    }
+
+    private static TableEntity ToEntity(ManagedInstance instance) => new(instance.TenantId, instance.Name)
+    {
+        ["State"] = instance.State.ToString(),
+        ["Zone"] = instance.Zone,
+        ["HostId"] = instance.HostId,
+        ["Record"] = JsonSerializer.Serialize(instance with { ETag = null }, StorageJsonContext.Default.ManagedInstance),
+    };
+
+    private static ManagedInstance FromEntity(TableEntity entity) =>
+        JsonSerializer.Deserialize(entity.GetString("Record"), StorageJsonContext.Default.ManagedInstance)! with { ETag = entity.ETag.ToString() };
+}

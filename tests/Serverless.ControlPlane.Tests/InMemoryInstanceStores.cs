@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+using Serverless.ControlPlane.Instances;
+
+namespace Serverless.ControlPlane.Tests;
+
+/// <summary>Managed instances and hosts' reservations with a version counter as ETag, as a table gives them; for service tests.</summary>
+public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocationStore
+{
+    private readonly ConcurrentDictionary<(string, string), ManagedInstance> _instances = new();
+    private readonly ConcurrentDictionary<(string, string), HostAllocation> _allocations = new();
+    private int _version;
+
+    public Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken) =>
+        Task.FromResult(_instances.GetValueOrDefault((tenantId, name)));
+
+    public Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken) =>
+        Task.FromResult(_instances.TryAdd((instance.TenantId, instance.Name), instance with { ETag = NextETag() }));
+
+    public Task<bool> TryReplaceAsync(ManagedInstance instance, CancellationToken cancellationToken)
+    {
+        var key = (instance.TenantId, instance.Name);
+        return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
+    }
+
+    public Task<IReadOnlyList<ManagedInstance>> ListAllAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ManagedInstance>>([.. _instances.Values.Where(i => i.TenantId == tenantId).OrderBy(i => i.Name, StringComparer.Ordinal)]);
+
+    public Task<IReadOnlyList<HostAllocation>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<HostAllocation>>([.. _allocations.Values.Where(a => a.TenantId == tenantId)]);
+
+    public Task<bool> TryWriteAsync(HostAllocation allocation, CancellationToken cancellationToken)
+    {
+        var key = (allocation.TenantId, allocation.HostId);
+        var next = allocation with { ETag = NextETag() };
+        if (allocation.ETag is null)
+        {
+            return Task.FromResult(_allocations.TryAdd(key, next));
+        }
+
+        return Task.FromResult(_allocations.TryGetValue(key, out var current) && current.ETag == allocation.ETag && _allocations.TryUpdate(key, next, current));
+    }
+
+    private string NextETag() => $"W/\"{Interlocked.Increment(ref _version)}\"";
+}

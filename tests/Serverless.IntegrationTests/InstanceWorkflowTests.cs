@@ -1,0 +1,202 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// Instances end to end: the local host, the Service Bus emulator and two real agents, one for a provider zone and one for
+/// a client zone, each with its own libvirt test-driver host holding a storage pool with the image's base volume. The
+/// same launch body goes to each zone; the instance is stopped, started, restarted, suspended, resumed and terminated
+/// through the API, and each step is checked against the host's own report.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+    private readonly string _folder = RepositoryPaths.NewScratchFolder("instances");
+    private readonly List<RelayAgentProcess> _agents = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
+    [Fact]
+    public async Task SameLaunchBody_InAProviderAndAClientZone_RunsThroughEveryActionToTermination()
+    {
+        using var client = fixture.Host.CreateClient();
+        var hosts = new Dictionary<string, string>();
+        foreach (var (zone, kind) in new[] { ("inst-cloud", "provider"), ("inst-site", "client") })
+        {
+            hosts[zone] = await HostAsync(client, zone, kind);
+        }
+
+        foreach (var zone in hosts.Keys)
+        {
+            var name = $"web-{zone[5..]}";
+            var launched = await LaunchAsync(client, name, zone);
+            Assert.Equal("running", launched.GetProperty("result").GetProperty("state").GetString());
+
+            var instance = await GetAsync(client, name);
+            Assert.Equal((zone, hosts[zone], "running", "running"),
+                (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString(), instance.GetProperty("observed").GetString()));
+            Assert.Equal($"{name}.qcow2", instance.GetProperty("volume").GetProperty("name").GetString());
+            Assert.Equal($"{name}:running", await InventoryAsync(client, hosts[zone], name));
+
+            Assert.Equal("stopped", await ActAsync(client, name, "stop"));
+            Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "stop"));
+            Assert.Equal($"{name}:shutOff", await InventoryAsync(client, hosts[zone], name));
+            Assert.Equal("running", await ActAsync(client, name, "start"));
+            Assert.Equal("running", await ActAsync(client, name, "restart"));
+            Assert.Equal("suspended", await ActAsync(client, name, "suspend"));
+            Assert.Equal($"{name}:paused", await InventoryAsync(client, hosts[zone], name));
+            Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "suspend"));
+            await ConflictAsync(client, HttpMethod.Post, $"api/v1/instances/{name}/start", "The instance is suspended.");
+            Assert.Equal("running", await ActAsync(client, name, "resume"));
+
+            // An instance on a host keeps it registered.
+            using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{hosts[zone]}?force=true", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);
+                var item = Assert.Single((await Api.ReadJsonAsync(blocked)).GetProperty("blockingItems").EnumerateArray());
+                Assert.Equal(("instance", name), (item.GetProperty("kind").GetString(), item.GetProperty("id").GetString()));
+            }
+
+            using (var terminate = await client.DeleteAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative)))
+            {
+                Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
+                var operation = await WaitAsync(client, terminate);
+                Assert.Equal("terminated", operation.GetProperty("result").GetProperty("state").GetString());
+            }
+
+            Assert.Equal("terminated", (await GetAsync(client, name)).GetProperty("state").GetString());
+            Assert.Equal(string.Empty, await InventoryAsync(client, hosts[zone], name));
+            await ConflictAsync(client, HttpMethod.Post, $"api/v1/instances/{name}/start", "The instance is terminated.");
+        }
+
+        // Both launches used one body apart from the zone, and both hosts are free again: a new launch fits on either.
+        var relaunch = await LaunchAsync(client, "web-cloud", "inst-cloud");
+        Assert.Equal("running", relaunch.GetProperty("result").GetProperty("state").GetString());
+        using var cleanup = await client.DeleteAsync(new Uri("api/v1/instances/web-cloud", UriKind.Relative));
+        await WaitAsync(client, cleanup);
+    }
+
+    [Theory]
+    [InlineData("""{"name":"bad-1","zone":"inst-bad","size":{"vcpus":1,"memoryMiB":256},"image":"windows-2022"}""", "image")]
+    [InlineData("""{"name":"bad-2","zone":"no-such-zone","size":{"vcpus":1,"memoryMiB":256},"image":"ubuntu-24.04"}""", "zone")]
+    [InlineData("""{"name":"bad-3","zone":"inst-bad","size":{"vcpus":0,"memoryMiB":256},"image":"ubuntu-24.04"}""", "size.vcpus")]
+    [InlineData("""{"name":"bad-4","zone":"inst-bad","size":{"vcpus":1,"memoryMiB":16},"image":"ubuntu-24.04"}""", "size.memoryMiB")]
+    [InlineData("""{"name":"bad-5","zone":"inst-bad","zoneSelector":{"kind":"client"},"size":{"vcpus":1,"memoryMiB":256},"image":"ubuntu-24.04"}""", "zone")]
+    public async Task Launch_BadInput_Is400NamingTheField_AndRecordsNothing(string body, string field)
+    {
+        using var client = fixture.Host.CreateClient();
+        await Api.CreateZoneAsync(client, "inst-bad");
+
+        using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(body));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await Api.ReadJsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _), await response.Content.ReadAsStringAsync());
+        var name = JsonDocument.Parse(body).RootElement.GetProperty("name").GetString();
+        using var missing = await client.GetAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Launch_RepeatedWithItsClientRequestId_AnswersTheSameOperation_AndUnknownActionsAre404()
+    {
+        using var client = fixture.Host.CreateClient();
+        await HostAsync(client, "inst-repeat", "client");
+        var body = $$"""{"name":"web-repeat","zone":"inst-repeat","size":{"vcpus":1,"memoryMiB":256},"image":"{{TestDriverNode.Image}}","clientRequestId":"launch-1"}""";
+
+        using var first = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(body));
+        using var repeat = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(body));
+        using var other = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(body.Replace("launch-1", "launch-2", StringComparison.Ordinal)));
+
+        Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Conflict), (first.StatusCode, repeat.StatusCode, other.StatusCode));
+        Assert.Equal((await Api.ReadJsonAsync(first)).GetProperty("operationId").GetString(), (await Api.ReadJsonAsync(repeat)).GetProperty("operationId").GetString());
+        await WaitAsync(client, first);
+        using (var unknown = await client.PostAsync(new Uri("api/v1/instances/web-repeat/explode", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
+        using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-repeat", UriKind.Relative));
+        await WaitAsync(client, terminate);
+    }
+
+    /// <summary>A zone with its agent and a registered compute host of its own (test driver, image pool); returns the host's id.</summary>
+    private async Task<string> HostAsync(HttpClient client, string zone, string kind)
+    {
+        var folder = Path.Combine(_folder, zone);
+        Directory.CreateDirectory(folder);
+        var uri = TestDriverNode.WriteWithImages(folder);
+        await Api.CreateZoneAsync(client, zone, kind);
+        var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri };
+        _agents.Add(await fixture.StartAgentAsync($"agent-{zone}", zone, settings));
+        return await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+    }
+
+    private static async Task<JsonElement> LaunchAsync(HttpClient client, string name, string zone)
+    {
+        using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$$"""{"name":"{{{name}}}","zone":"{{{zone}}}","size":{"vcpus":1,"memoryMiB":512},"image":"{{{TestDriverNode.Image}}}","placement":{"spread":"web"},"tags":{"tier":"web"}}"""));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return await WaitAsync(client, response);
+    }
+
+    /// <summary>Runs an action that has work to do (202) and returns the state it ended in.</summary>
+    private static async Task<string> ActAsync(HttpClient client, string name, string action)
+    {
+        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/{action}", UriKind.Relative), null);
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{action}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        var operation = await WaitAsync(client, response);
+        var result = operation.GetProperty("result");
+        Assert.True(result.GetProperty("reason").ValueKind == JsonValueKind.Null, operation.ToString());
+        return result.GetProperty("state").GetString()!;
+    }
+
+    private static async Task<HttpStatusCode> InEffectAsync(HttpClient client, string name, string action)
+    {
+        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/{action}", UriKind.Relative), null);
+        return response.StatusCode;
+    }
+
+    private static async Task ConflictAsync(HttpClient client, HttpMethod method, string path, string title)
+    {
+        using var response = await client.SendAsync(new HttpRequestMessage(method, new Uri(path, UriKind.Relative)));
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal(title, (await Api.ReadJsonAsync(response)).GetProperty("title").GetString());
+    }
+
+    private static async Task<JsonElement> WaitAsync(HttpClient client, HttpResponseMessage accepted)
+    {
+        var operationId = (await Api.ReadJsonAsync(accepted)).GetProperty("operationId").GetString()!;
+        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the instance operation");
+        Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
+        return operation;
+    }
+
+    private static async Task<JsonElement> GetAsync(HttpClient client, string name)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await Api.ReadJsonAsync(response);
+    }
+
+    /// <summary>The host's inventory entry for the instance, as "name:state", or empty when it holds none.</summary>
+    private static async Task<string> InventoryAsync(HttpClient client, string host, string name)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
+        return string.Join(",", (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray()
+            .Where(i => i.GetProperty("name").GetString() == name)
+            .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}"));
+    }
+}
