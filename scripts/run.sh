@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the local system: Azurite, the Service Bus emulator, the local Functions host on
-# http://localhost:7071/api, one relay agent for the demo client zone "demo-site", and the demo site's simulated load
-# balancer (snmpd). When one part exits the others keep running and the script says how to restart it; Ctrl+C (or
+# http://localhost:7071/api, a relay agent for the demo client zone "demo-site" (with the site's simulated load balancer,
+# snmpd, and a libvirt test-driver host) and one for the demo provider zone "demo-cloud" (with a test-driver host); both
+# hosts hold the image ubuntu-24.04. When one part exits the others keep running and the script says how to restart it; Ctrl+C (or
 # TERM) stops them all, last started first.
 #
 #   scripts/run.sh [--configuration Debug|Release] [--no-build]   run the local system
@@ -15,7 +16,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 state="${RUN_STATE_DIR:-.local}"
 mkdir -p "$state/run"
-part_names="azurite servicebus host appliance demo-agent"
+part_names="azurite servicebus host appliance demo-agent cloud-agent"
 
 if [ "${1:-}" = restart ]; then
     part="${2:-}"
@@ -152,27 +153,56 @@ CONF
     started=$!
 }
 
-# The demo site: a client zone and one relay agent holding its session (a fresh credential on every start).
-start_demo-agent() {
+# A libvirt test-driver host of the zone's own: a storage pool "images" holding the base volume of image ubuntu-24.04.
+host_uri() {
+    local folder
+    folder="$(mkdir -p "$state/hosts/$1" && cd "$state/hosts/$1" && pwd)"
+    cat > "$folder/node.xml" <<XML
+<node>
+  <cpu><mhz>2400</mhz><model>x86_64</model><active>8</active><nodes>1</nodes><sockets>1</sockets><cores>4</cores><threads>2</threads></cpu>
+  <memory>16777216</memory>
+  <pool type='dir'><name>images</name><capacity>107374182400</capacity><allocation>0</allocation><available>107374182400</available>
+    <source/><target><path>$folder/images</path></target>
+    <volume type='file'><name>ubuntu.qcow2</name><capacity>1073741824</capacity><allocation>1048576</allocation><target><format type='qcow2'/></target></volume>
+  </pool>
+</node>
+XML
+    echo "test://$folder/node.xml"
+}
+
+# A zone and one relay agent holding its session (a fresh credential on every start); extra settings as NAME=VALUE.
+start_agent() {
+    local agent="$1" zone="$2" kind="$3" credential
+    shift 3
     curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
-        -d '{"name":"demo-site","kind":"client","site":"Local demo"}' "$api/v1/zones" 2>/dev/null || true
-    local credential
+        -d "{\"name\":\"$zone\",\"kind\":\"$kind\",\"site\":\"Local demo\"}" "$api/v1/zones" 2>/dev/null || true
     credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
-        -d '{"agentId":"demo-agent","agentGroup":"demo-site"}' "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')" || true
+        -d "{\"agentId\":\"$agent\",\"agentGroup\":\"$zone\"}" "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')" || true
     if [ -z "$credential" ]; then
-        echo "run: could not issue the demo agent's credential (is the host up?)" >&2
+        echo "run: could not issue $agent's credential (is the host up?)" >&2
         started=""
         return
     fi
-    env RelayAgent__AgentId=demo-agent RelayAgent__AgentGroup=demo-site RelayAgent__TenantId=default \
+    env RelayAgent__AgentId="$agent" RelayAgent__AgentGroup="$zone" RelayAgent__TenantId=default \
         RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
         RelayAgent__ServiceBusConnection="$agent_connection" \
+        RelayAgent__Libvirt__Images__ubuntu-24.04=images/ubuntu.qcow2 RelayAgent__Libvirt__Network=default \
+        "$@" dotnet "$(bin relay-agent/Serverless.RelayAgent)" &
+    started=$!
+}
+
+# The demo site (client zone): the load balancer's SNMPv3 credential, libvirt's test:///default and the site's host.
+start_demo-agent() {
+    start_agent demo-agent demo-site client \
         RelayAgent__Snmp__Credentials__demo-lb__Version=3 RelayAgent__Snmp__Credentials__demo-lb__User=demoadmin \
         RelayAgent__Snmp__Credentials__demo-lb__AuthProtocol=SHA-256 RelayAgent__Snmp__Credentials__demo-lb__AuthPassword=demo-auth-pass \
         RelayAgent__Snmp__Credentials__demo-lb__PrivProtocol=AES RelayAgent__Snmp__Credentials__demo-lb__PrivPassword=demo-priv-pass \
-        RelayAgent__Libvirt__Uris__0=test:///default \
-        dotnet "$(bin relay-agent/Serverless.RelayAgent)" &
-    started=$!
+        RelayAgent__Libvirt__Uris__0=test:///default RelayAgent__Libvirt__Uris__1="$site_host"
+}
+
+# The demo cloud (provider zone): its own host.
+start_cloud-agent() {
+    start_agent cloud-agent demo-cloud provider RelayAgent__Libvirt__Uris__0="$cloud_host"
 }
 
 declare -A pid_of=()
@@ -210,6 +240,8 @@ trap 'restart_requested=yes' USR1
 echo $$ > "$state/run/run.pid"
 rm -f "$state/run/restart-requests"
 
+site_host="$(host_uri demo-site)"
+cloud_host="$(host_uri demo-cloud)"
 if listening "$table_port"; then
     echo "run: Azurite (or something else) already listens on port $table_port; using it"
 else
@@ -223,12 +255,15 @@ start servicebus
 start host
 start appliance
 start demo-agent
+start cloud-agent
 
 cat <<INFO
 
   API:           http://localhost:$port/api   (health: curl http://localhost:$port/api/v1/health)
   Service Bus:   emulator on 127.0.0.1:$servicebus_port (queue commands-default), config in $state/servicebus
-  Demo agent:    demo-agent holds the session of zone demo-site
+  Demo agents:   demo-agent holds the session of client zone demo-site (hosts test:///default and
+                 $site_host), cloud-agent that of provider zone demo-cloud
+                 (host $cloud_host); both hosts offer image ubuntu-24.04
   Appliance:     simulated load balancer (snmpd) on 127.0.0.1:$snmp_port, communities public/private, v3 user demoadmin
                  (the demo agent holds it as SNMP credential "demo-lb"); try
                    dotnet $(bin relay-agent/Serverless.RelayAgent) snmp walk \\

@@ -7,11 +7,11 @@ namespace Serverless.IntegrationTests;
 /// <summary>
 /// The README's first command, <c>scripts/run.sh</c>, on free ports with its own state folder and the test build: a
 /// part that dies (the demo agent, killed with SIGKILL) leaves the rest running and is named; <c>run.sh restart</c>
-/// brings it back; TERM stops every part it started.
+/// brings it back; the quick start launches the same request in the client and the provider zone; TERM stops every part it started.
 /// </summary>
 public sealed class RunScriptTests
 {
-    private static readonly string[] Parts = ["azurite", "servicebus", "host", "appliance", "demo-agent"];
+    private static readonly string[] Parts = ["azurite", "servicebus", "host", "appliance", "demo-agent", "cloud-agent"];
 
     [Fact]
     public async Task RunScript_DemoAgentKilled_RestKeepsRunning_RestartBringsItBack_TermStopsEverything()
@@ -60,6 +60,19 @@ public sealed class RunScriptTests
             Assert.True(Alive(pids["demo-agent"]));
             // The killed agent's session lock (30 s in run.sh's queue) must expire before the new agent takes the session.
             await PingAsync(client, "the restarted agent's ping");
+
+            // The quick start: a compute host in each zone, and the same launch request in each.
+            foreach (var zone in new[] { "demo-site", "demo-cloud" })
+            {
+                var host = await Api.RegisteredAsync(client, zone,
+                    $$"""{"kind":"virtualizationHost","endpoint":"test://{{Path.Combine(state, "hosts", zone, "node.xml")}}","serviceCategories":["compute"]}""");
+                using var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+                    $$"""{"name":"web-{{zone}}","zone":"{{zone}}","size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu-24.04"}"""));
+                Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+                var operationId = (await Api.ReadJsonAsync(launched)).GetProperty("operationId").GetString()!;
+                var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(60), "the launch");
+                Assert.Equal(("running", host), (operation.GetProperty("result").GetProperty("state").GetString(), operation.GetProperty("result").GetProperty("hostId").GetString()));
+            }
 
             await run.StopAsync(TimeSpan.FromSeconds(60));
             Assert.True(run.HasExited);
