@@ -78,6 +78,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<UnregistrationService>();
         services.AddSingleton<PoolService>();
         services.AddSingleton<InstanceService>();
+        services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();

@@ -36,6 +36,12 @@ public static class AppSettingNames
     /// <summary>Binding expression form of <see cref="MetricsPurgeSchedule"/> for the timer attribute.</summary>
     public const string MetricsPurgeScheduleExpression = "%" + MetricsPurgeSchedule + "%";
 
+    /// <summary>NCRONTAB schedule (six fields) of instance state sync: each host holding managed instances is asked what it runs.</summary>
+    public const string InstancesReconcileSchedule = "Instances:ReconcileSchedule";
+
+    /// <summary>Binding expression form of <see cref="InstancesReconcileSchedule"/> for the timer attribute.</summary>
+    public const string InstancesReconcileScheduleExpression = "%" + InstancesReconcileSchedule + "%";
+
     /// <summary>
     /// Service Bus for the command channel: a connection string (locally, the emulator's), or
     /// <c>__fullyQualifiedNamespace</c> (+ <c>__clientId</c>) with a managed identity in Azure.

@@ -32,6 +32,7 @@ public static class FunctionNames
     public const string ReserveInstance = "ReserveInstance";
     public const string RecordInstanceStep = "RecordInstanceStep";
     public const string ReleaseInstance = "ReleaseInstance";
+    public const string ReconcileInstances = "ReconcileInstances";
     public const string RecordPoolMembersDrained = "RecordPoolMembersDrained";
     public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";

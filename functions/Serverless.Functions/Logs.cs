@@ -59,6 +59,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Purged {Count} metric readings past their retention")]
     public static partial void MetricsPurged(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "State sync asked {Hosts} host(s) what they run")]
+    public static partial void InstanceReportsRequested(ILogger logger, int hosts);
+
+    [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Host {HostId} reported: {Moved} managed instance(s) moved to what it runs")]
+    public static partial void InstanceReportApplied(ILogger logger, string hostId, int moved);
+
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Pool {PoolId} member {MemberId}: agent answered {Kind} {Status}")]
     public static partial void PoolMemberAnswered(ILogger logger, string poolId, string memberId, string kind, string status);
 }

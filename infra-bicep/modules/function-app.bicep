@@ -142,6 +142,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Connectivity__DisconnectedAfterSeconds: '180'
       Connectivity__ExpiredAfterHours: '24'
       Pools__Schedule: '*/30 * * * * *'
+      Instances__ReconcileSchedule: '0 * * * * *'
       Pools__MetricsPurgeSchedule: '0 */10 * * * *'
       Pools__Partitions: '4'
       Pools__MetricsRetentionMinutes: '60'

@@ -22,6 +22,9 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
         return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
     }
 
+    public Task<IReadOnlyList<ManagedInstance>> ListEveryAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ManagedInstance>>([.. _instances.Values]);
+
     public Task<IReadOnlyList<ManagedInstance>> ListAllAsync(string tenantId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ManagedInstance>>([.. _instances.Values.Where(i => i.TenantId == tenantId).OrderBy(i => i.Name, StringComparer.Ordinal)]);
 

@@ -17,7 +17,7 @@ public sealed class FunctionCatalogTests
         Assert.Equal(["POST"], createZone.HttpMethods);
         Assert.Equal("Function", createZone.AuthLevel);
         Assert.Equal(
-            [AppSettingNames.ConnectivityScheduleExpression, AppSettingNames.HistoryPurgeScheduleExpression, AppSettingNames.MetricsPurgeScheduleExpression, AppSettingNames.PoolsScheduleExpression],
+            [AppSettingNames.ConnectivityScheduleExpression, AppSettingNames.HistoryPurgeScheduleExpression, AppSettingNames.InstancesReconcileScheduleExpression, AppSettingNames.MetricsPurgeScheduleExpression, AppSettingNames.PoolsScheduleExpression],
             functions.Where(f => f.Trigger == TriggerKind.Timer).Select(f => f.Schedule).Order(StringComparer.Ordinal));
         Assert.Contains(functions, f => f.Trigger == TriggerKind.Orchestration && f.Name == FunctionNames.RegistrationOrchestrator);
         Assert.Contains(functions, f => f.Trigger == TriggerKind.Activity && f.Name == FunctionNames.RecordRegistrationDecision);

@@ -25,6 +25,9 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     /// <summary>The pool evaluator's tick in these tests (production: 30 s).</summary>
     public const int PoolTickSeconds = 2;
 
+    /// <summary>Instance state sync in these tests (production: every minute).</summary>
+    public const int ReconcileSeconds = 3;
+
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
@@ -52,6 +55,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["LocalHost__VisibilityTimeout"] = "00:00:10",
             ["Connectivity__Schedule"] = "*/1 * * * * *",
             ["Pools__Schedule"] = $"*/{PoolTickSeconds} * * * * *",
+            ["Instances__ReconcileSchedule"] = $"*/{ReconcileSeconds} * * * * *",
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
         });
     }

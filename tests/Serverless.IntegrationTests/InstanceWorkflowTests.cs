@@ -132,6 +132,83 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         await WaitAsync(client, terminate);
     }
 
+    [Fact]
+    public async Task Launch_HostKilledOnceDefinedBeforeItRuns_CompletesWithOneDomainAndOneDisk()
+    {
+        using var client = fixture.Host.CreateClient();
+        var host = await HostAsync(client, "inst-crash", "client");
+        var agent = _agents[^1];
+        using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"web-crash","zone":"inst-crash","size":{"vcpus":1,"memoryMiB":512},"image":"{{TestDriverNode.Image}}"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var operationId = (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+
+        // Defined (the disk is recorded) and not yet running: freeze the agent so the start waits, and kill the host.
+        await Eventually.GetAsync(async () =>
+        {
+            using var read = await client.GetAsync(new Uri("api/v1/instances/web-crash", UriKind.Relative));
+            var instance = await Api.ReadJsonAsync(read);
+            return instance.TryGetProperty("volume", out var volume) && volume.ValueKind == JsonValueKind.Object ? instance.GetProperty("state").GetString() : null;
+        }, Deadline, "the instance to be defined");
+        Signal(agent.ProcessId, "STOP");
+        try
+        {
+            await fixture.Host.KillAsync();
+            await fixture.Host.StartAgainAsync();
+        }
+        finally
+        {
+            Signal(agent.ProcessId, "CONT");
+        }
+
+        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the launch after the restart");
+        Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
+        Assert.Equal("running", operation.GetProperty("result").GetProperty("state").GetString());
+
+        // The host's own report (state sync) lists one domain of the name; terminating deletes its one disk.
+        await Eventually.GetAsync(async () => await InventoryAsync(client, host, "web-crash") == "web-crash:running" ? "ok" : null, Deadline, "the host's report");
+        using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-crash", UriKind.Relative));
+        Assert.Equal("terminated", (await WaitAsync(client, terminate)).GetProperty("result").GetProperty("state").GetString());
+        Assert.Equal(string.Empty, await InventoryAsync(client, host, "web-crash"));
+    }
+
+    [Fact]
+    public async Task Drift_DomainGoneFromTheHostBehindOurBack_ShowsFailedWithinAReconcile()
+    {
+        using var client = fixture.Host.CreateClient();
+        var folder = Path.Combine(_folder, "inst-drift");
+        Directory.CreateDirectory(folder);
+        var uri = TestDriverNode.WriteWithImages(folder, ("legacy", true));
+        await Api.CreateZoneAsync(client, "inst-drift");
+        var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri };
+        string host;
+        await using (await fixture.StartAgentAsync("agent-inst-drift", "inst-drift", settings))
+        {
+            host = await Api.RegisteredAsync(client, "inst-drift", $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+            var launched = await LaunchAsync(client, "web-drift", "inst-drift");
+            Assert.Equal("running", launched.GetProperty("result").GetProperty("state").GetString());
+        }
+
+        // The host comes back without the domain (the test driver starts again from its node file): as if removed by hand.
+        _agents.Add(await fixture.StartAgentAsync("agent-inst-drift-2", "inst-drift", settings));
+        var drifted = await Eventually.GetAsync(async () =>
+        {
+            var instance = await GetAsync(client, "web-drift");
+            return instance.GetProperty("state").GetString() == "failed" ? (JsonElement?)instance : null;
+        }, TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 10), "state sync to see the domain gone");
+
+        Assert.StartsWith("drift: the host no longer has the domain 'web-drift'", drifted.GetValueOrDefault().GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("legacy:running", await InventoryAsync(client, host, "legacy"));
+        using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-drift", UriKind.Relative));
+        Assert.Equal("terminated", (await WaitAsync(client, terminate)).GetProperty("result").GetProperty("state").GetString());
+    }
+
+    private static void Signal(int processId, string signal)
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>A zone with its agent and a registered compute host of its own (test driver, image pool); returns the host's id.</summary>
     private async Task<string> HostAsync(HttpClient client, string zone, string kind)
     {

@@ -43,6 +43,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
             ["HistoryPurge__Schedule"] = "0 0 3 * * *",
             ["Connectivity__Schedule"] = "*/30 * * * * *",
             ["Pools__Schedule"] = "*/30 * * * * *",
+            ["Instances__ReconcileSchedule"] = "0 * * * * *",
             ["Pools__MetricsPurgeSchedule"] = "0 */10 * * * *",
             ["HistoryPurge__RetentionHours"] = "168",
             ["Registration__VerificationTimeoutSeconds"] = "120",

@@ -7,6 +7,7 @@ using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
@@ -22,6 +23,7 @@ public sealed class AgentUplinkFunctions(
     CommandService commands,
     AgentTelemetryService telemetry,
     PoolEvaluationService pools,
+    InstanceReconciler reconciler,
     IOptions<CommandChannelOptions> channel,
     ILogger<AgentUplinkFunctions> logger)
 {
@@ -115,6 +117,12 @@ public sealed class AgentUplinkFunctions(
         {
             await pools.ApplyResultAsync(result.TenantId, poolId, memberId, result, cancellationToken);
             Logs.PoolMemberAnswered(logger, poolId, memberId, result.Kind, result.Status.ToString());
+            return;
+        }
+
+        if (HostReportCorrelation.TryParse(result.Correlation, out var hostId))
+        {
+            Logs.InstanceReportApplied(logger, hostId, await reconciler.ApplyReportAsync(result.TenantId, hostId, result, cancellationToken));
             return;
         }
 

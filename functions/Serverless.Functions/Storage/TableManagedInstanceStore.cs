@@ -46,6 +46,18 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         }
     }
 
+    public async Task<IReadOnlyList<ManagedInstance>> ListEveryAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        var result = new List<ManagedInstance>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            result.Add(FromEntity(entity));
+        }
+
+        return result;
+    }
+
     public async Task<IReadOnlyList<ManagedInstance>> ListAllAsync(string tenantId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);

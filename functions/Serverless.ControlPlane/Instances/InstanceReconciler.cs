@@ -1,0 +1,112 @@
+using System.Text.Json;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Validation;
+
+namespace Serverless.ControlPlane.Instances;
+
+/// <summary>
+/// State sync: on a timer, every host that holds managed instances is asked what it runs (<c>instance.list</c>); its
+/// answer replaces the host's inventory (so domains the API did not make show up, as unmanaged) and moves each settled
+/// managed instance to what the host reports: a domain stopped, started, paused or removed by hand or by a crash is
+/// recorded so, with the reason saying it happened outside the API. An instance with an action under way is left to its
+/// workflow; every write is conditional, so a workflow that moves in between wins.
+/// </summary>
+public sealed class InstanceReconciler(IManagedInstanceStore instances, IInstanceStore inventory, CommandService commands, TimeProvider clock)
+{
+    public const int ReportTimeoutSeconds = 60;
+
+    /// <summary>Sends one <c>instance.list</c> per host holding managed instances; returns how many hosts were asked.</summary>
+    public async Task<int> RequestReportsAsync(CancellationToken cancellationToken)
+    {
+        var hosts = (await instances.ListEveryAsync(cancellationToken))
+            .Where(i => i is { HoldsCapacity: true, HostId: not null, HostUri: not null, Zone: not null })
+            .GroupBy(i => (i.TenantId, i.HostId!, i.HostUri!, i.Zone!))
+            .Select(g => g.Key)
+            .ToList();
+        var now = clock.GetUtcNow();
+        foreach (var (tenantId, hostId, uri, zone) in hosts)
+        {
+            var payload = JsonSerializer.SerializeToElement(new InstanceListPayload(uri), ContractsJsonContext.Default.InstanceListPayload);
+            await commands.SendAsync(
+                new CommandRequest(Guid.NewGuid().ToString("N"), tenantId, zone, CommandKinds.ListInstances, payload, now, ReportTimeoutSeconds, HostReportCorrelation.For(hostId), null),
+                cancellationToken);
+        }
+
+        return hosts.Count;
+    }
+
+    /// <summary>A host's report: its inventory replaced, each settled managed instance on it moved to what the host says.</summary>
+    public async Task<int> ApplyReportAsync(string tenantId, string hostId, CommandResult report, CancellationToken cancellationToken)
+    {
+        if (report.Status != CommandStatus.Succeeded || report.Output?.Deserialize(ContractsJsonContext.Default.InstanceListOutput) is not { } listed)
+        {
+            return 0;
+        }
+
+        var now = clock.GetUtcNow();
+        var managed = (await instances.ListAllAsync(tenantId, cancellationToken)).Where(i => i.HostId == hostId && i.HoldsCapacity).ToList();
+        var zone = managed.FirstOrDefault()?.Zone;
+        if (zone is not null)
+        {
+            await inventory.ReplaceAllAsync(tenantId, hostId, [.. listed.Instances.Select(i => new ResourceInstance(tenantId, hostId, zone, i.Name, i.State, now))], cancellationToken);
+        }
+
+        var reported = listed.Instances.ToDictionary(i => i.Name, i => i.State, StringComparer.Ordinal);
+        var moved = 0;
+        foreach (var instance in managed.Where(i => i.PendingAction is null))
+        {
+            var seen = reported.TryGetValue(instance.Name, out var state) ? state : (InstanceState?)null;
+            var (next, reason) = Drift(instance, seen);
+            var changed = next != instance.State;
+            if (!changed && seen == instance.Observed)
+            {
+                continue;
+            }
+
+            var updated = instance with
+            {
+                State = next,
+                Reason = changed ? reason : instance.Reason,
+                Observed = seen,
+                ObservedAt = now,
+                UpdatedAt = now,
+            };
+            if (await instances.TryReplaceAsync(updated, cancellationToken) && changed)
+            {
+                moved++;
+            }
+        }
+
+        return moved;
+    }
+
+    /// <summary>The state a settled instance has given what its host reports (null: no such domain), and why it changed.</summary>
+    public static (LifecycleState State, string? Reason) Drift(ManagedInstance instance, InstanceState? reported)
+    {
+        if (instance.State is not (LifecycleState.Running or LifecycleState.Stopped or LifecycleState.Suspended))
+        {
+            return (instance.State, null);
+        }
+
+        var words = reported is { } r ? FieldRules.JsonName(r.ToString()) : null;
+        var next = reported switch
+        {
+            null => LifecycleState.Failed,
+            InstanceState.Running => LifecycleState.Running,
+            InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
+            InstanceState.ShutOff or InstanceState.Crashed => LifecycleState.Stopped,
+            _ => instance.State,
+        };
+        if (next == instance.State)
+        {
+            return (next, null);
+        }
+
+        return (next, reported is null
+            ? $"drift: the host no longer has the domain '{instance.Name}' (removed outside the API); terminate the instance to free its reservation."
+            : $"drift: the host reports the domain {words} (changed outside the API; it was {FieldRules.JsonName(instance.State.ToString())}).");
+    }
+}
