@@ -79,6 +79,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<PoolService>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<InstanceReconciler>();
+        services.AddSingleton<BatchActionService>();
         services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();

@@ -33,6 +33,10 @@ public static class FunctionNames
     public const string RecordInstanceStep = "RecordInstanceStep";
     public const string ReleaseInstance = "ReleaseInstance";
     public const string ReconcileInstances = "ReconcileInstances";
+    public const string StartBatchAction = "StartBatchAction";
+    public const string CancelBatchAction = "CancelBatchAction";
+    public const string BatchActionOrchestrator = "BatchActionOrchestrator";
+    public const string PrepareBatchTarget = "PrepareBatchTarget";
     public const string RecordPoolMembersDrained = "RecordPoolMembersDrained";
     public const string RecordUnregistrationOutcome = "RecordUnregistrationOutcome";
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";

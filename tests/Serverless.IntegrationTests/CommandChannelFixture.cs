@@ -56,6 +56,8 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["Connectivity__Schedule"] = "*/1 * * * * *",
             ["Pools__Schedule"] = $"*/{PoolTickSeconds} * * * * *",
             ["Instances__ReconcileSchedule"] = $"*/{ReconcileSeconds} * * * * *",
+            // Test-driver hosts have 4 CPUs; the batch test packs 100 one-vCPU instances on one.
+            ["Placement__CpuOvercommit"] = "32",
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
         });
     }

@@ -203,6 +203,104 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         Assert.Equal("terminated", (await WaitAsync(client, terminate)).GetProperty("result").GetProperty("state").GetString());
     }
 
+    [Fact]
+    public async Task Batch_OfAHundred_TenAtOnce_TwoErrorsTolerated_StopsStartingAfterTheThirdFailure_AndNeverRunsMoreThanTen()
+    {
+        using var client = fixture.Host.CreateClient();
+        await HostAsync(client, "batch-a", "client");
+        await HostAsync(client, "batch-b", "provider");
+        var names = Enumerable.Range(0, 3).Select(i => ("b-" + i, "batch-b")).Concat(Enumerable.Range(0, 97).Select(i => ($"w-{i:000}", "batch-a"))).ToList();
+        var launches = await Task.WhenAll(names.Select(async n =>
+        {
+            using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+                $$$"""{"name":"{{{n.Item1}}}","zone":"{{{n.Item2}}}","size":{"vcpus":1,"memoryMiB":64},"image":"{{{TestDriverNode.Image}}}","tags":{"batch":"t1"}}"""));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+        }));
+        foreach (var operationId in launches)
+        {
+            await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded"), TimeSpan.FromSeconds(120), "the batch's instances to launch");
+        }
+
+        // A hundred launches raced for two hosts' reservations: every one landed and runs.
+        using (var list = await client.GetAsync(new Uri("api/v1/instances?tag=batch%3Dt1&pageSize=200", UriKind.Relative)))
+        {
+            var states = (await Api.ReadJsonAsync(list)).GetProperty("items").EnumerateArray().Select(i => i.GetProperty("state").GetString()).ToList();
+            Assert.True(states.Count == 100 && states.All(s => s == "running"), string.Join(",", states));
+        }
+
+        // The provider zone's agent goes away: once its group is disconnected, its three targets fail at once.
+        await _agents[^1].DisposeAsync();
+        _agents.RemoveAt(_agents.Count - 1);
+        await Eventually.GetAsync(async () =>
+        {
+            using var agents = await client.GetAsync(new Uri("api/v1/zones/batch-b/agents", UriKind.Relative));
+            return (await Api.ReadJsonAsync(agents)).GetProperty("status").GetString() == "disconnected" ? "ok" : null;
+        }, TimeSpan.FromSeconds(CommandChannelFixture.DisconnectedAfterSeconds + 30), "batch-b to be disconnected");
+
+        using var started = await client.PostAsync(new Uri("api/v1/instances/actions", UriKind.Relative), Api.Json(
+            """{"action":"restart","targets":{"tag":"batch=t1"},"maxConcurrency":"10","maxErrors":"2"}"""));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var accepted = await Api.ReadJsonAsync(started);
+        Assert.Equal((100, 10, 2), (accepted.GetProperty("targets").GetArrayLength(), accepted.GetProperty("maxConcurrency").GetInt32(), accepted.GetProperty("maxErrors").GetInt32()));
+        var batch = await Api.WaitForOperationAsync(client, accepted.GetProperty("operationId").GetString()!,
+            o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(120), "the batch");
+        Assert.True(Api.HasStatus(batch, "succeeded"), batch.ToString());
+
+        var targets = batch.GetProperty("result").GetProperty("targets").EnumerateArray().ToDictionary(
+            t => t.GetProperty("name").GetString()!,
+            t => (Status: t.GetProperty("status").GetString()!, Started: Time(t, "startedAt"), Ended: Time(t, "endedAt")));
+        Assert.True(targets.Where(t => t.Value.Status == "failed").Select(t => t.Key).Order(StringComparer.Ordinal).SequenceEqual(["b-0", "b-1", "b-2"]), batch.ToString());
+        var ran = targets.Where(t => t.Value.Status is "succeeded" or "failed").ToList();
+        Assert.InRange(ran.Count, 10, 12);
+        Assert.Equal(100 - ran.Count, targets.Count(t => t.Value.Status == "skipped" && t.Value.Started is null));
+
+        // No target started after the third failure, as the batch's own timeline records it.
+        var thirdFailure = targets.Where(t => t.Value.Status == "failed").Max(t => t.Value.Ended!.Value);
+        Assert.All(ran, t => Assert.True(t.Value.Started <= thirdFailure, $"{t.Key} started at {t.Value.Started:O}, after the third failure at {thirdFailure:O}"));
+
+        // Concurrency from the agent's own timings of each restart it ran (stored with its results).
+        var table = new Azure.Data.Tables.TableClient(fixture.Azurite.ConnectionString, "CommandResults");
+        var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        await foreach (var entity in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == CommandChannelFixture.TenantId))
+        {
+            var result = JsonDocument.Parse(entity.GetString("Result")).RootElement;
+            if (result.GetProperty("kind").GetString() == "instance.reboot" && result.GetProperty("agentGroup").GetString() == "batch-a")
+            {
+                var timings = result.GetProperty("timings");
+                spans.Add((timings.GetProperty("startedAt").GetDateTimeOffset(), timings.GetProperty("completedAt").GetDateTimeOffset()));
+            }
+        }
+
+        Assert.Equal(ran.Count - 3, spans.Count);
+        var most = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
+        Assert.True(most <= 10, $"{most} restarts ran at once");
+
+        // A batch canceled at once: what was in progress finishes, nothing more starts, the rest end canceled.
+        using var slow = await client.PostAsync(new Uri("api/v1/instances/actions", UriKind.Relative), Api.Json(
+            """{"action":"restart","targets":{"zone":"batch-a"},"maxConcurrency":"1","maxErrors":"100%"}"""));
+        var slowId = (await Api.ReadJsonAsync(slow)).GetProperty("operationId").GetString()!;
+        using (var cancel = await client.PostAsync(new Uri($"api/v1/instances/actions/{slowId}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
+        }
+
+        var canceled = (await Api.WaitForOperationAsync(client, slowId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(120), "the canceled batch"))
+            .GetProperty("result");
+        var statuses = canceled.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("status").GetString()).ToList();
+        Assert.True(canceled.GetProperty("canceled").GetBoolean());
+        Assert.True(statuses.Count == 97, canceled.ToString());
+        Assert.True(statuses.Count(s => s == "canceled") >= 80, string.Join(",", statuses));
+        Assert.DoesNotContain(statuses, s => s is "pending" or "inProgress");
+        using (var unknown = await client.PostAsync(new Uri($"api/v1/instances/actions/{launches[0]}/cancel", UriKind.Relative), null))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+    }
+
+    private static DateTimeOffset? Time(JsonElement target, string property) =>
+        target.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;
+
     private static void Signal(int processId, string signal)
     {
         using var kill = System.Diagnostics.Process.Start("kill", [$"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

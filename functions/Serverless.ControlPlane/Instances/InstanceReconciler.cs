@@ -31,15 +31,19 @@ public sealed class InstanceReconciler(IManagedInstanceStore instances, IInstanc
         {
             var payload = JsonSerializer.SerializeToElement(new InstanceListPayload(uri), ContractsJsonContext.Default.InstanceListPayload);
             await commands.SendAsync(
-                new CommandRequest(Guid.NewGuid().ToString("N"), tenantId, zone, CommandKinds.ListInstances, payload, now, ReportTimeoutSeconds, HostReportCorrelation.For(hostId), null),
+                new CommandRequest(Guid.NewGuid().ToString("N"), tenantId, zone, CommandKinds.ListInstances, payload, now, ReportTimeoutSeconds, HostReportCorrelation.For(hostId, now), null),
                 cancellationToken);
         }
 
         return hosts.Count;
     }
 
-    /// <summary>A host's report: its inventory replaced, each settled managed instance on it moved to what the host says.</summary>
-    public async Task<int> ApplyReportAsync(string tenantId, string hostId, CommandResult report, CancellationToken cancellationToken)
+    /// <summary>
+    /// A host's report: its inventory replaced, each settled managed instance on it moved to what the host says. Records
+    /// that changed after <paramref name="askedAt"/> are left alone: the report may predate their change (a launch that
+    /// finished while the host was listing), and the next round looks again.
+    /// </summary>
+    public async Task<int> ApplyReportAsync(string tenantId, string hostId, DateTimeOffset askedAt, CommandResult report, CancellationToken cancellationToken)
     {
         if (report.Status != CommandStatus.Succeeded || report.Output?.Deserialize(ContractsJsonContext.Default.InstanceListOutput) is not { } listed)
         {
@@ -56,7 +60,7 @@ public sealed class InstanceReconciler(IManagedInstanceStore instances, IInstanc
 
         var reported = listed.Instances.ToDictionary(i => i.Name, i => i.State, StringComparer.Ordinal);
         var moved = 0;
-        foreach (var instance in managed.Where(i => i.PendingAction is null))
+        foreach (var instance in managed.Where(i => i.PendingAction is null && i.UpdatedAt < askedAt))
         {
             var seen = reported.TryGetValue(instance.Name, out var state) ? state : (InstanceState?)null;
             var (next, reason) = Drift(instance, seen);

@@ -37,6 +37,12 @@ public sealed class InstanceService(
     private const int WriteAttempts = 8;
 
     /// <summary>
+    /// A host's reservations are one row, so launches racing for one host take turns: each lost race reads again after
+    /// a short random pause (which spreads the next attempts apart); a hundred launches at once onto one host all land.
+    /// </summary>
+    private const int ReserveAttempts = 200;
+
+    /// <summary>
     /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
     /// host could take is refused at once, naming each host and why. A repeat of an earlier launch (same name and
     /// client request id) answers the earlier operation; a terminated instance's name may be launched again.
@@ -144,7 +150,7 @@ public sealed class InstanceService(
     /// </summary>
     public async Task<ReserveOutcome> ReserveAsync(LaunchPlan plan, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        for (var attempt = 0; attempt < ReserveAttempts; attempt++)
         {
             var record = await instances.GetAsync(plan.TenantId, plan.Name, cancellationToken);
             if (record is null || record.OperationId != plan.OperationId)
@@ -173,6 +179,7 @@ public sealed class InstanceService(
                 var reserved = current with { Instances = [.. current.Instances, new InstanceAllocation(record.Name, record.VirtualCpus, record.MemoryMiB, record.AntiAffinityGroup, record.SpreadGroup)] };
                 if (!await allocations.TryWriteAsync(reserved, cancellationToken))
                 {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + Math.Min(attempt, 20) * 5)), clock, cancellationToken);
                     continue;
                 }
 
@@ -365,7 +372,7 @@ public sealed class InstanceService(
 
     public static string Words(InstanceAction action) => FieldRules.JsonName(action.ToString());
 
-    private static bool Matches(ManagedInstance instance, InstanceFilter filter) =>
+    public static bool Matches(ManagedInstance instance, InstanceFilter filter) =>
         (filter.Zone is null || instance.Zone == filter.Zone)
         && (filter.Host is null || instance.HostId == filter.Host)
         && (filter.State is null || instance.State == filter.State)

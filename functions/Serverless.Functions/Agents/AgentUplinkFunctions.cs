@@ -120,9 +120,9 @@ public sealed class AgentUplinkFunctions(
             return;
         }
 
-        if (HostReportCorrelation.TryParse(result.Correlation, out var hostId))
+        if (HostReportCorrelation.TryParse(result.Correlation, out var hostId, out var askedAt))
         {
-            Logs.InstanceReportApplied(logger, hostId, await reconciler.ApplyReportAsync(result.TenantId, hostId, result, cancellationToken));
+            Logs.InstanceReportApplied(logger, hostId, await reconciler.ApplyReportAsync(result.TenantId, hostId, askedAt, result, cancellationToken));
             return;
         }
 

@@ -55,4 +55,6 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(InstanceResponse))]
 [JsonSerializable(typeof(InstanceListResponse))]
 [JsonSerializable(typeof(InstanceOperationAcceptedResponse))]
+[JsonSerializable(typeof(BatchActionRequest))]
+[JsonSerializable(typeof(BatchAcceptedResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

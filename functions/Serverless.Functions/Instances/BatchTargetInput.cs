@@ -1,0 +1,5 @@
+using Serverless.ControlPlane.Instances;
+
+namespace Serverless.Functions.Instances;
+
+public sealed record BatchTargetInput(string TenantId, string Name, InstanceAction Action);
