@@ -45,6 +45,15 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends systemd >/dev/null
 fi
 
+# A real hypervisor where the machine has one: the KVM tests run QEMU/KVM guests under libvirtd (started by the tests,
+# outside systemd) and read them back with virsh; qemu-img makes their base volumes. Without /dev/kvm they are skipped.
+if [ -e /dev/kvm ] && ! { command -v libvirtd && command -v virsh && command -v qemu-img && command -v qemu-system-x86_64; } >/dev/null 2>&1; then
+    echo "setup: installing libvirtd, QEMU/KVM and virsh (apt-get) for the KVM tests" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils libvirt-clients >/dev/null
+fi
+
 # Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     echo "setup: npm ci (Azurite)" >&2

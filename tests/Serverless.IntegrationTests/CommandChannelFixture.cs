@@ -58,6 +58,8 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["Instances__ReconcileSchedule"] = $"*/{ReconcileSeconds} * * * * *",
             // Test-driver hosts have 4 CPUs; the batch test packs 100 one-vCPU instances on one.
             ["Placement__CpuOvercommit"] = "32",
+            // Guests without an OS ignore the shutdown request: a stop powers them off after this.
+            ["Registration__DrainGraceSeconds"] = "5",
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
         });
     }

@@ -38,9 +38,12 @@ public sealed class InstanceService(
 
     /// <summary>
     /// A host's reservations are one row, so launches racing for one host take turns: each lost race reads again after
-    /// a short random pause (which spreads the next attempts apart); a hundred launches at once onto one host all land.
+    /// a short random pause (which spreads the next attempts apart), for up to <see cref="ReserveFor"/>; a hundred
+    /// launches at once onto one host all land.
     /// </summary>
-    private const int ReserveAttempts = 200;
+    private const int ReserveAttempts = 1000;
+
+    private static readonly TimeSpan ReserveFor = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
@@ -150,7 +153,8 @@ public sealed class InstanceService(
     /// </summary>
     public async Task<ReserveOutcome> ReserveAsync(LaunchPlan plan, CancellationToken cancellationToken)
     {
-        for (var attempt = 0; attempt < ReserveAttempts; attempt++)
+        var giveUpAt = clock.GetUtcNow() + ReserveFor;
+        for (var attempt = 0; attempt < ReserveAttempts && clock.GetUtcNow() < giveUpAt; attempt++)
         {
             var record = await instances.GetAsync(plan.TenantId, plan.Name, cancellationToken);
             if (record is null || record.OperationId != plan.OperationId)
