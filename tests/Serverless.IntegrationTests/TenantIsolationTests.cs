@@ -62,7 +62,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{path}: {response.StatusCode}");
         }
 
-        foreach (var path in new[] { "api/v1/zones", "api/v1/resources" })
+        foreach (var path in new[] { "api/v1/zones", "api/v1/resources", "api/v1/instances" })
         {
             using var list = await beta.GetAsync(new Uri(path, UriKind.Relative));
             Assert.Equal(0, (await Api.ReadJsonAsync(list)).GetProperty("items").GetArrayLength());
@@ -72,6 +72,12 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         {
             using var unregister = await beta.DeleteAsync(new Uri(path, UriKind.Relative));
             Assert.True(unregister.StatusCode == HttpStatusCode.NotFound, $"DELETE {path}: {unregister.StatusCode}");
+        }
+
+        foreach (var (method, path) in new[] { ("GET", "api/v1/instances/web-1"), ("POST", "api/v1/instances/web-1/stop"), ("DELETE", "api/v1/instances/web-1") })
+        {
+            using var response = await beta.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)));
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
         }
 
         using (var ping = await beta.PostAsync(new Uri("api/v1/zones/dc-1/ping", UriKind.Relative), null))
@@ -88,6 +94,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         {
             ("api/v1/resources", """{"name":"kvm-2","zone":"dc-1","kind":"virtualizationHost","endpoint":"test:///default"}""", beta),
             ("api/v1/enrolments", """{"zone":"dc-1"}""", betaAdmin),
+            ("api/v1/instances", """{"name":"web-1","zone":"dc-1","size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu-24.04"}""", beta),
         })
         {
             using var response = await client.PostAsync(new Uri(path, UriKind.Relative), Api.Json(body));
