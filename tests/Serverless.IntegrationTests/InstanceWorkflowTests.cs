@@ -45,22 +45,22 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             var launched = await LaunchAsync(client, name, zone);
             Assert.Equal("running", launched.GetProperty("result").GetProperty("state").GetString());
 
-            var instance = await GetAsync(client, name);
+            var instance = await InstanceCalls.GetAsync(client, name);
             Assert.Equal((zone, hosts[zone], "running", "running"),
                 (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString(), instance.GetProperty("observed").GetString()));
             Assert.Equal($"{name}.qcow2", instance.GetProperty("volume").GetProperty("name").GetString());
             Assert.Equal($"{name}:running", await InventoryAsync(client, hosts[zone], name));
 
-            Assert.Equal("stopped", await ActAsync(client, name, "stop"));
+            Assert.Equal("stopped", await InstanceCalls.ActAsync(client, name, "stop", Deadline));
             Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "stop"));
             Assert.Equal($"{name}:shutOff", await InventoryAsync(client, hosts[zone], name));
-            Assert.Equal("running", await ActAsync(client, name, "start"));
-            Assert.Equal("running", await ActAsync(client, name, "restart"));
-            Assert.Equal("suspended", await ActAsync(client, name, "suspend"));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "start", Deadline));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "restart", Deadline));
+            Assert.Equal("suspended", await InstanceCalls.ActAsync(client, name, "suspend", Deadline));
             Assert.Equal($"{name}:paused", await InventoryAsync(client, hosts[zone], name));
             Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "suspend"));
             await ConflictAsync(client, HttpMethod.Post, $"api/v1/instances/{name}/start", "The instance is suspended.");
-            Assert.Equal("running", await ActAsync(client, name, "resume"));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "resume", Deadline));
 
             // An instance on a host keeps it registered.
             using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{hosts[zone]}?force=true", UriKind.Relative)))
@@ -73,11 +73,11 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             using (var terminate = await client.DeleteAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative)))
             {
                 Assert.Equal(HttpStatusCode.Accepted, terminate.StatusCode);
-                var operation = await WaitAsync(client, terminate);
+                var operation = await InstanceCalls.WaitAsync(client, terminate, Deadline);
                 Assert.Equal("terminated", operation.GetProperty("result").GetProperty("state").GetString());
             }
 
-            Assert.Equal("terminated", (await GetAsync(client, name)).GetProperty("state").GetString());
+            Assert.Equal("terminated", (await InstanceCalls.GetAsync(client, name)).GetProperty("state").GetString());
             Assert.Equal(string.Empty, await InventoryAsync(client, hosts[zone], name));
             await ConflictAsync(client, HttpMethod.Post, $"api/v1/instances/{name}/start", "The instance is terminated.");
         }
@@ -86,7 +86,7 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         var relaunch = await LaunchAsync(client, "web-cloud", "inst-cloud");
         Assert.Equal("running", relaunch.GetProperty("result").GetProperty("state").GetString());
         using var cleanup = await client.DeleteAsync(new Uri("api/v1/instances/web-cloud", UriKind.Relative));
-        await WaitAsync(client, cleanup);
+        await InstanceCalls.WaitAsync(client, cleanup, Deadline);
     }
 
     [Theory]
@@ -122,14 +122,14 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
 
         Assert.Equal((HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.Conflict), (first.StatusCode, repeat.StatusCode, other.StatusCode));
         Assert.Equal((await Api.ReadJsonAsync(first)).GetProperty("operationId").GetString(), (await Api.ReadJsonAsync(repeat)).GetProperty("operationId").GetString());
-        await WaitAsync(client, first);
+        await InstanceCalls.WaitAsync(client, first, Deadline);
         using (var unknown = await client.PostAsync(new Uri("api/v1/instances/web-repeat/explode", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
 
         using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-repeat", UriKind.Relative));
-        await WaitAsync(client, terminate);
+        await InstanceCalls.WaitAsync(client, terminate, Deadline);
     }
 
     [Fact]
@@ -168,7 +168,7 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         // The host's own report (state sync) lists one domain of the name; terminating deletes its one disk.
         await Eventually.GetAsync(async () => await InventoryAsync(client, host, "web-crash") == "web-crash:running" ? "ok" : null, Deadline, "the host's report");
         using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-crash", UriKind.Relative));
-        Assert.Equal("terminated", (await WaitAsync(client, terminate)).GetProperty("result").GetProperty("state").GetString());
+        Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
         Assert.Equal(string.Empty, await InventoryAsync(client, host, "web-crash"));
     }
 
@@ -193,14 +193,14 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         _agents.Add(await fixture.StartAgentAsync("agent-inst-drift-2", "inst-drift", settings));
         var drifted = await Eventually.GetAsync(async () =>
         {
-            var instance = await GetAsync(client, "web-drift");
+            var instance = await InstanceCalls.GetAsync(client, "web-drift");
             return instance.GetProperty("state").GetString() == "failed" ? (JsonElement?)instance : null;
         }, TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 10), "state sync to see the domain gone");
 
         Assert.StartsWith("drift: the host no longer has the domain 'web-drift'", drifted.GetValueOrDefault().GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.Equal("legacy:running", await InventoryAsync(client, host, "legacy"));
         using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-drift", UriKind.Relative));
-        Assert.Equal("terminated", (await WaitAsync(client, terminate)).GetProperty("result").GetProperty("state").GetString());
+        Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
     }
 
     [Fact]
@@ -325,18 +325,7 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
             $$$"""{"name":"{{{name}}}","zone":"{{{zone}}}","size":{"vcpus":1,"memoryMiB":512},"image":"{{{TestDriverNode.Image}}}","placement":{"spread":"web"},"tags":{"tier":"web"}}"""));
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return await WaitAsync(client, response);
-    }
-
-    /// <summary>Runs an action that has work to do (202) and returns the state it ended in.</summary>
-    private static async Task<string> ActAsync(HttpClient client, string name, string action)
-    {
-        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/{action}", UriKind.Relative), null);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{action}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var operation = await WaitAsync(client, response);
-        var result = operation.GetProperty("result");
-        Assert.True(result.GetProperty("reason").ValueKind == JsonValueKind.Null, operation.ToString());
-        return result.GetProperty("state").GetString()!;
+        return await InstanceCalls.WaitAsync(client, response, Deadline);
     }
 
     private static async Task<HttpStatusCode> InEffectAsync(HttpClient client, string name, string action)
@@ -352,20 +341,6 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         Assert.Equal(title, (await Api.ReadJsonAsync(response)).GetProperty("title").GetString());
     }
 
-    private static async Task<JsonElement> WaitAsync(HttpClient client, HttpResponseMessage accepted)
-    {
-        var operationId = (await Api.ReadJsonAsync(accepted)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the instance operation");
-        Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
-        return operation;
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient client, string name)
-    {
-        using var response = await client.GetAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return await Api.ReadJsonAsync(response);
-    }
 
     /// <summary>The host's inventory entry for the instance, as "name:state", or empty when it holds none.</summary>
     private static async Task<string> InventoryAsync(HttpClient client, string host, string name)

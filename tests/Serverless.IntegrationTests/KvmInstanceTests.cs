@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -40,7 +39,7 @@ public sealed class KvmInstanceTests(CommandChannelFixture fixture)
                 $$"""{"name":"{{name}}","zone":"kvm-site","size":{"vcpus":1,"memoryMiB":64},"image":"firmware"}""")))
             {
                 Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
-                var launch = await WaitAsync(client, launched);
+                var launch = await InstanceCalls.WaitAsync(client, launched, Deadline);
                 Assert.True(launch.GetProperty("result").GetProperty("state").GetString() == "running", launch.ToString());
             }
 
@@ -49,21 +48,21 @@ public sealed class KvmInstanceTests(CommandChannelFixture fixture)
             Assert.Contains("<domain type='kvm'", xml, StringComparison.Ordinal);
             Assert.Contains($"{folder}/{name}.qcow2", xml, StringComparison.Ordinal);
             Assert.Contains($"{name}.qcow2", await KvmHypervisor.VirshAsync("vol-list", pool), StringComparison.Ordinal);
-            Assert.Equal(host, (await GetAsync(client, name)).GetProperty("host").GetString());
+            Assert.Equal(host, (await InstanceCalls.GetAsync(client, name)).GetProperty("host").GetString());
 
-            Assert.Equal("stopped", await ActAsync(client, name, "stop"));
+            Assert.Equal("stopped", await InstanceCalls.ActAsync(client, name, "stop", Deadline));
             Assert.Equal("shut off", await DomainStateAsync(name));
-            Assert.Equal("running", await ActAsync(client, name, "start"));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "start", Deadline));
             Assert.Equal("running", await DomainStateAsync(name));
-            Assert.Equal("running", await ActAsync(client, name, "restart"));
-            Assert.Equal("suspended", await ActAsync(client, name, "suspend"));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "restart", Deadline));
+            Assert.Equal("suspended", await InstanceCalls.ActAsync(client, name, "suspend", Deadline));
             Assert.Equal("paused", await DomainStateAsync(name));
-            Assert.Equal("running", await ActAsync(client, name, "resume"));
+            Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "resume", Deadline));
             Assert.Equal("running", await DomainStateAsync(name));
 
             using (var terminated = await client.DeleteAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative)))
             {
-                Assert.Equal("terminated", (await WaitAsync(client, terminated)).GetProperty("result").GetProperty("state").GetString());
+                Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminated, Deadline)).GetProperty("result").GetProperty("state").GetString());
             }
 
             Assert.False(await KvmHypervisor.VirshSucceedsAsync("dominfo", name), "the domain is still defined");
@@ -72,7 +71,7 @@ public sealed class KvmInstanceTests(CommandChannelFixture fixture)
 
             using var unregistered = await client.DeleteAsync(new Uri($"api/v1/resources/{host}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.Accepted, unregistered.StatusCode);
-            await WaitAsync(client, unregistered);
+            await InstanceCalls.WaitAsync(client, unregistered, Deadline);
         }
         finally
         {
@@ -87,26 +86,5 @@ public sealed class KvmInstanceTests(CommandChannelFixture fixture)
     /// <summary>libvirt's own word for the domain's state ("running", "shut off", "paused").</summary>
     private static async Task<string> DomainStateAsync(string name) => (await KvmHypervisor.VirshAsync("domstate", name)).Trim();
 
-    private static async Task<string> ActAsync(HttpClient client, string name, string action)
-    {
-        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/{action}", UriKind.Relative), null);
-        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"{action}: {response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        var result = (await WaitAsync(client, response)).GetProperty("result");
-        Assert.True(result.GetProperty("reason").ValueKind == JsonValueKind.Null, result.ToString());
-        return result.GetProperty("state").GetString()!;
-    }
 
-    private static async Task<JsonElement> WaitAsync(HttpClient client, HttpResponseMessage accepted)
-    {
-        var operationId = (await Api.ReadJsonAsync(accepted)).GetProperty("operationId").GetString()!;
-        var operation = await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), Deadline, "the operation on the KVM guest");
-        Assert.True(Api.HasStatus(operation, "succeeded"), operation.ToString());
-        return operation;
-    }
-
-    private static async Task<JsonElement> GetAsync(HttpClient client, string name)
-    {
-        using var response = await client.GetAsync(new Uri($"api/v1/instances/{name}", UriKind.Relative));
-        return await Api.ReadJsonAsync(response);
-    }
 }
