@@ -65,16 +65,14 @@ public sealed class InstanceFunctions(InstanceService instances, RequestTenant t
             return problem;
         }
 
-        LifecycleState? state = null;
-        if (request.Query["state"] is { Count: > 0 } raw)
+        // States by their API name only: "Running" or "4" name nothing.
+        var state = request.Query["state"] is { Count: > 0 } raw
+            ? Enum.GetValues<LifecycleState>().Cast<LifecycleState?>().FirstOrDefault(s => InstanceService.Words(s!.Value) == raw.ToString())
+            : null;
+        if (request.Query["state"].Count > 0 && state is null)
         {
-            if (!Enum.GetValues<LifecycleState>().Any(s => InstanceService.Words(s) == raw.ToString()))
-            {
-                return ApiResults.Invalid("The request is not valid.", "See errors.",
-                    [new FieldError("state", $"must be one of: {string.Join(", ", Enum.GetNames<LifecycleState>().Select(FieldRules.JsonName))}.")]);
-            }
-
-            state = Enum.GetValues<LifecycleState>().First(s => InstanceService.Words(s) == raw.ToString());
+            return ApiResults.Invalid("The request is not valid.", "See errors.",
+                [new FieldError("state", $"must be one of: {string.Join(", ", Enum.GetNames<LifecycleState>().Select(FieldRules.JsonName))}.")]);
         }
 
         if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
