@@ -15,6 +15,7 @@ namespace Serverless.IntegrationTests;
 public sealed class RecordingUplink : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private volatile TaskCompletionSource _resultsGate = CompletedGate();
 
     private RecordingUplink(WebApplication app, Uri baseAddress)
     {
@@ -37,6 +38,11 @@ public sealed class RecordingUplink : IAsyncDisposable
         app.MapPost("/api/v1/agent/{kind}", async (HttpRequest request, string kind) =>
         {
             using var reader = new StreamReader(request.Body);
+            if (kind == "results")
+            {
+                await uplink._resultsGate.Task;
+            }
+
             uplink.Posts.Enqueue((kind, request.Headers.Authorization.ToString(), await reader.ReadToEndAsync()));
             return Results.Ok(new { id = kind, duplicate = false });
         });
@@ -44,11 +50,24 @@ public sealed class RecordingUplink : IAsyncDisposable
         return uplink;
     }
 
+    /// <summary>Result posts wait, unanswered, until <see cref="ReleaseResults"/>: a control plane that is slow to take them.</summary>
+    public void HoldResults() => _resultsGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void ReleaseResults() => _resultsGate.TrySetResult();
+
     public IReadOnlyList<string> Bodies(string kind) => Posts.Where(p => p.Path == kind).Select(p => p.Body).ToList();
 
     public async ValueTask DisposeAsync()
     {
+        ReleaseResults();
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    private static TaskCompletionSource CompletedGate()
+    {
+        var gate = new TaskCompletionSource();
+        gate.SetResult();
+        return gate;
     }
 }

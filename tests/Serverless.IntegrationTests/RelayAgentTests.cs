@@ -49,6 +49,38 @@ public sealed class RelayAgentTests(CommandChannelFixture fixture)
     }
 
     [Fact]
+    public async Task Commands_keep_running_in_order_while_the_control_plane_holds_their_results_and_each_result_arrives_once_it_answers()
+    {
+        const string group = "slow-uplink";
+        await using var uplink = await RecordingUplink.StartAsync();
+        await using var agent = await StartAgentAsync("agent-slow-uplink", group, uplink);
+        await using var client = new ServiceBusClient(fixture.ServiceBus.ConnectionString);
+        await using var sender = client.CreateSender(CommandChannelFixture.QueueName);
+        uplink.HoldResults();
+        var commands = Enumerable.Range(0, 5).Select(_ => Command(group, CommandKinds.Ping, TimeSpan.FromMinutes(5))).ToList();
+        foreach (var command in commands)
+        {
+            await sender.SendMessageAsync(new ServiceBusMessage(JsonSerializer.SerializeToUtf8Bytes(command, ContractsJsonContext.Default.CommandEnvelope))
+            {
+                MessageId = command.CommandId,
+                SessionId = group,
+            });
+        }
+
+        // The first result is still unanswered, yet every command has run, in the queue's order.
+        await Eventually.TrueAsync(() => agent.ExecutedCommandIds().Count == commands.Count, TimeSpan.FromSeconds(20), "all five commands executed");
+        Assert.Equal(commands.Select(c => c.CommandId), agent.ExecutedCommandIds());
+        Assert.Empty(uplink.Bodies("results"));
+
+        uplink.ReleaseResults();
+        await Eventually.TrueAsync(() => uplink.Bodies("results").Count >= commands.Count, TimeSpan.FromSeconds(30), "five results");
+        await Task.Delay(500);
+        var results = uplink.Bodies("results").Select(b => JsonSerializer.Deserialize(b, ContractsJsonContext.Default.CommandResult)!).ToList();
+        Assert.Equal(commands.Select(c => c.CommandId).Order(), results.Select(r => r.CommandId).Order());
+        Assert.All(results, r => Assert.Equal(CommandStatus.Succeeded, r.Status));
+    }
+
+    [Fact]
     public async Task An_expired_command_is_refused_an_unknown_kind_is_unsupported_and_diagnostics_describe_the_agent()
     {
         const string group = "refusals";

@@ -7,7 +7,8 @@ namespace Serverless.RelayAgent.Channel;
 
 /// <summary>
 /// Holds the agent group's Service Bus session: accepts it (or stands by while another agent of the group holds it),
-/// renews its lock, takes commands one at a time in order, and takes the session again after losing it. Two agents of
+/// renews its lock, executes commands one at a time in order (their results are posted in the background, see
+/// <see cref="CommandExecutor"/>), and takes the session again after losing it. Two agents of
 /// a group are active and standby; the standby takes over as soon as the broker frees the session.
 /// </summary>
 public sealed class SessionWorker(
@@ -22,6 +23,13 @@ public sealed class SessionWorker(
     private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFailureDelay = TimeSpan.FromSeconds(30);
 
+    // Commands whose results are still being posted while the next ones execute; beyond this the agent waits for one,
+    // so a control plane that stops answering holds back new commands instead of piling up answers in memory.
+    private const int MaxSettlementsInFlight = 32;
+
+    // Messages the broker hands over ahead of their turn, locked with the session; it saves a round trip per command.
+    private const int Prefetch = 16;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var agent = options.Value;
@@ -32,7 +40,7 @@ public sealed class SessionWorker(
             ServiceBusSessionReceiver receiver;
             try
             {
-                receiver = await client.AcceptSessionAsync(agent.QueueName, agent.AgentGroup, new ServiceBusSessionReceiverOptions { PrefetchCount = 0 }, stoppingToken);
+                receiver = await client.AcceptSessionAsync(agent.QueueName, agent.AgentGroup, new ServiceBusSessionReceiverOptions { PrefetchCount = Prefetch }, stoppingToken);
             }
             catch (ServiceBusException exception) when (exception.Reason == ServiceBusFailureReason.SessionCannotBeLocked)
             {
@@ -97,6 +105,11 @@ public sealed class SessionWorker(
                 }
 
                 settlements.Add(handled.Settlement);
+                if (settlements.Count >= MaxSettlementsInFlight)
+                {
+                    await Task.WhenAny(settlements);
+                }
+
                 settlements.RemoveAll(settlement => settlement.IsCompletedSuccessfully);
                 if (settlements.Find(settlement => settlement.IsFaulted) is { } failed)
                 {

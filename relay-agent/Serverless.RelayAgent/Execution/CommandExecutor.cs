@@ -13,6 +13,8 @@ namespace Serverless.RelayAgent.Execution;
 /// Handles one command message while the agent holds its group's session. Order of effects, chosen so that no command
 /// runs twice and every command gets an answer, also across a crash at any point:
 /// ledger "started" → execute → ledger "result" → post the result until acknowledged → complete the message.
+/// Commands execute one at a time in order; the last two steps run in the background once the ledger holds the result,
+/// so the next command need not wait for the control plane to take this one's answer.
 /// </summary>
 public sealed class CommandExecutor(
     CommandHandlerRegistry handlers,
@@ -26,10 +28,10 @@ public sealed class CommandExecutor(
     private static readonly ActivitySource Source = new("Serverless.RelayAgent");
 
     /// <summary>
-    /// Handles the message. The returned settlement (completing the message) may still be in flight: the client batches
-    /// dispositions for some milliseconds, and the next command need not wait for that, since this one's result is
-    /// already recorded and acknowledged. <see cref="HandledMessage.Settled"/> is false when the message was left
-    /// unsettled because the agent is stopping.
+    /// Handles the message. The returned settlement (posting the result until acknowledged, then completing the message)
+    /// is still in flight: the result is already in the session's ledger, so a crash before it ends only redelivers the
+    /// message, and the redelivery posts the recorded result instead of running the command again.
+    /// <see cref="HandledMessage.Settled"/> is false when the command was left unfinished because the agent is stopping.
     /// </summary>
     public async Task<HandledMessage> HandleAsync(ServiceBusSessionReceiver receiver, CommandLedger ledger, ServiceBusReceivedMessage message, CancellationToken stopping)
     {
@@ -48,18 +50,26 @@ public sealed class CommandExecutor(
             return HandledMessage.Unsettled;
         }
 
-        // Post before completing: if the agent dies here, the redelivered message finds the result in the ledger. A result
-        // the control plane refuses as invalid is not retried; keeping the message would only repeat the refusal.
+        return new HandledMessage(true, PostThenCompleteAsync(receiver, message, result, stopping));
+    }
+
+    /// <summary>
+    /// Posts before completing: if the agent dies in between, the redelivered message finds the result in the ledger. A
+    /// result the control plane refuses as invalid is not retried; keeping the message would only repeat the refusal. A
+    /// stop leaves the message for redelivery.
+    /// </summary>
+    private async Task PostThenCompleteAsync(ServiceBusSessionReceiver receiver, ServiceBusReceivedMessage message, CommandResult result, CancellationToken stopping)
+    {
         try
         {
             await uplink.PostResultAsync(result, stopping);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            return HandledMessage.Unsettled;
+            return;
         }
 
-        return new HandledMessage(true, receiver.CompleteMessageAsync(message, CancellationToken.None));
+        await receiver.CompleteMessageAsync(message, CancellationToken.None);
     }
 
     private async Task<CommandResult?> DecideAsync(
