@@ -31,6 +31,9 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
     public Task<IReadOnlyList<HostAllocation>> ListAsync(string tenantId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<HostAllocation>>([.. _allocations.Values.Where(a => a.TenantId == tenantId)]);
 
+    Task<HostAllocation?> IHostAllocationStore.GetAsync(string tenantId, string hostId, CancellationToken cancellationToken) =>
+        Task.FromResult(_allocations.GetValueOrDefault((tenantId, hostId)));
+
     public Task<bool> TryWriteAsync(HostAllocation allocation, CancellationToken cancellationToken)
     {
         var key = (allocation.TenantId, allocation.HostId);

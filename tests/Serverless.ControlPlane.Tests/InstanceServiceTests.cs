@@ -118,18 +118,19 @@ public sealed class InstanceServiceTests
     }
 
     [Fact]
-    public async Task Reserve_TwoLaunchesRacingForTheLastCapacity_ExactlyOneGetsIt_TheOtherIsFailedSayingWhy()
+    public async Task Reserve_TwoProcessesRacingForTheLastCapacity_ExactlyOneGetsIt_TheOtherIsFailedSayingWhy()
     {
+        // Two services over one store: two Functions hosts, which only the host's ETag keeps apart.
         var rendezvous = new RendezvousAllocations(_managed, parties: 2);
-        var service = Create(_managed, _resources, At, rendezvous);
+        var services = new[] { Create(_managed, _resources, At, rendezvous), Create(_managed, _resources, At, rendezvous) };
         var plans = new List<LaunchPlan>();
         foreach (var name in new[] { "web-1", "web-2" })
         {
-            plans.Add((await service.PrepareLaunchAsync(Tenant, Launch(name, zone: "dc-1", vcpus: 2), CancellationToken.None)).Value!);
+            plans.Add((await services[0].PrepareLaunchAsync(Tenant, Launch(name, zone: "dc-1", vcpus: 2), CancellationToken.None)).Value!);
         }
 
         rendezvous.Arm();
-        var outcomes = await Task.WhenAll(plans.Select(p => Task.Run(() => service.ReserveAsync(p, CancellationToken.None))));
+        var outcomes = await Task.WhenAll(plans.Select((p, i) => Task.Run(() => services[i].ReserveAsync(p, CancellationToken.None))));
 
         Assert.Single(outcomes, o => o.Placed);
         var refused = Assert.Single(outcomes, o => !o.Placed);
@@ -137,6 +138,27 @@ public sealed class InstanceServiceTests
         Assert.Single(Assert.Single(await _managed.ListAsync(Tenant, CancellationToken.None)).Instances);
         var failed = Assert.Single(await _managed.ListAllAsync(Tenant, CancellationToken.None), i => i.State == LifecycleState.Failed);
         Assert.Equal(refused.Reason, failed.Reason);
+    }
+
+    [Fact]
+    public async Task Reserve_FiftyLaunchesAtOnceInOneProcess_AllLand_WithTheHostsWrittenOncePerBatchNotOncePerLaunch()
+    {
+        AddHost(_resources, "kvm-3", "cloud-1", cpus: 64, memoryKiB: 64L * 1024 * 1024, images: "ubuntu");
+        var counting = new CountingAllocations(_managed);
+        var service = Create(_managed, _resources, At, counting);
+        var plans = new List<LaunchPlan>();
+        for (var i = 0; i < 50; i++)
+        {
+            plans.Add((await service.PrepareLaunchAsync(Tenant, Launch($"web-{i}", zone: "cloud-1"), CancellationToken.None)).Value!);
+        }
+
+        var outcomes = await Task.WhenAll(plans.Select(p => Task.Run(() => service.ReserveAsync(p, CancellationToken.None))));
+
+        Assert.All(outcomes, o => Assert.True(o.Placed, o.Reason));
+        var reserved = (await _managed.ListAsync(Tenant, CancellationToken.None)).SelectMany(a => a.Instances.Select(i => i.Name)).Order().ToList();
+        Assert.Equal(plans.Select(p => p.Name).Order(), reserved);
+        Assert.All(await _managed.ListAllAsync(Tenant, CancellationToken.None), i => Assert.NotNull(i.HostId));
+        Assert.InRange(counting.Writes, 1, 10);
     }
 
     [Theory]
@@ -256,6 +278,30 @@ public sealed class InstanceServiceTests
             return allocations;
         }
 
+        public Task<HostAllocation?> GetAsync(string tenantId, string hostId, CancellationToken cancellationToken) => inner.GetAsync(tenantId, hostId, cancellationToken);
+
         public Task<bool> TryWriteAsync(HostAllocation allocation, CancellationToken cancellationToken) => inner.TryWriteAsync(allocation, cancellationToken);
+    }
+
+    /// <summary>Counts the hosts' writes; each read takes a few milliseconds, as a table's does, so launches arriving meanwhile queue up.</summary>
+    private sealed class CountingAllocations(IHostAllocationStore inner) : IHostAllocationStore
+    {
+        private int _writes;
+
+        public int Writes => _writes;
+
+        public async Task<IReadOnlyList<HostAllocation>> ListAsync(string tenantId, CancellationToken cancellationToken)
+        {
+            await Task.Delay(20, cancellationToken);
+            return await inner.ListAsync(tenantId, cancellationToken);
+        }
+
+        public Task<HostAllocation?> GetAsync(string tenantId, string hostId, CancellationToken cancellationToken) => inner.GetAsync(tenantId, hostId, cancellationToken);
+
+        public Task<bool> TryWriteAsync(HostAllocation allocation, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _writes);
+            return inner.TryWriteAsync(allocation, cancellationToken);
+        }
     }
 }

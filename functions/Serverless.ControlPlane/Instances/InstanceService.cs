@@ -37,13 +37,12 @@ public sealed class InstanceService(
     private const int WriteAttempts = 8;
 
     /// <summary>
-    /// A host's reservations are one row, so launches racing for one host take turns: each lost race reads again after
-    /// a short random pause (which spreads the next attempts apart), for up to <see cref="ReserveFor"/>; a hundred
-    /// launches at once onto one host all land.
+    /// How long a launch keeps going round when other processes keep writing the host it chose (each lost race reads
+    /// again after a short random pause).
     /// </summary>
-    private const int ReserveAttempts = 1000;
-
     private static readonly TimeSpan ReserveFor = TimeSpan.FromMinutes(2);
+
+    private readonly ReservationQueue _reservations = new();
 
     /// <summary>
     /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
@@ -147,59 +146,98 @@ public sealed class InstanceService(
     }
 
     /// <summary>
-    /// Places the instance and reserves its capacity on the chosen host, conditionally on the host's reservations: a
-    /// launch that loses a race reads again and places again. Safe to repeat: a reservation already made (even one whose
-    /// record write was lost) is found and kept. A launch no host can take any more is recorded failed, saying why.
+    /// Places the instance and reserves its capacity on the chosen host, conditionally on the host's reservations.
+    /// Launches reserving at the same time in this process go as one batch (<see cref="ReservationQueue"/>); one that
+    /// loses a race to another process reads again and places again. Safe to repeat: a reservation already made (even one
+    /// whose record write was lost) is found and kept. A launch no host can take any more is recorded failed, saying why.
     /// </summary>
-    public async Task<ReserveOutcome> ReserveAsync(LaunchPlan plan, CancellationToken cancellationToken)
+    public Task<ReserveOutcome> ReserveAsync(LaunchPlan plan, CancellationToken cancellationToken) =>
+        _reservations.ReserveAsync(plan, clock.GetUtcNow() + ReserveFor, ReserveBatchAsync, cancellationToken);
+
+    /// <summary>
+    /// One round for a batch of one tenant's launches: read their records and the capacity once, place them one after
+    /// another, write each chosen host once, then point each record at its host. Launches on a host another process wrote
+    /// meanwhile stay unsettled and go round again; so do refusals then, since the capacity they saw was not all real.
+    /// </summary>
+    private async Task ReserveBatchAsync(IReadOnlyList<PendingReservation> batch, CancellationToken cancellationToken)
     {
-        var giveUpAt = clock.GetUtcNow() + ReserveFor;
-        for (var attempt = 0; attempt < ReserveAttempts && clock.GetUtcNow() < giveUpAt; attempt++)
+        var tenantId = batch[0].Plan.TenantId;
+        var records = await Task.WhenAll(batch.Select(p => instances.GetAsync(tenantId, p.Plan.Name, cancellationToken)));
+        var open = new List<(PendingReservation Pending, ManagedInstance Record)>();
+        var settling = new List<Task>();
+        for (var i = 0; i < batch.Count; i++)
         {
-            var record = await instances.GetAsync(plan.TenantId, plan.Name, cancellationToken);
-            if (record is null || record.OperationId != plan.OperationId)
+            var (pending, record) = (batch[i], records[i]);
+            if (record is null || record.OperationId != pending.Plan.OperationId)
             {
-                return new ReserveOutcome(false, null, null, null, "the instance was changed by another operation.");
+                pending.Settle(new ReserveOutcome(false, null, null, null, "the instance was changed by another operation."));
             }
-
-            if (record.HostId is not null)
+            else if (record.HostId is not null)
             {
-                return new ReserveOutcome(true, record.HostId, record.Zone, record.HostUri, null);
+                pending.Settle(new ReserveOutcome(true, record.HostId, record.Zone, record.HostUri, null));
             }
-
-            var capacity = await CapacityAsync(plan.TenantId, cancellationToken);
-            var hostId = capacity.Allocations.Values.FirstOrDefault(a => a.Instances.Any(i => i.Name == plan.Name))?.HostId;
-            if (hostId is null)
+            else if (clock.GetUtcNow() >= pending.GiveUpAt)
             {
-                var decision = PlacementEngine.Place(PlacementQueryOf(record), capacity.Hosts, capacity.Groups, placement.Value);
-                if (!decision.Placed)
-                {
-                    var reason = $"placement: {decision.Explanation}";
-                    await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with { State = LifecycleState.Failed, Reason = reason }, cancellationToken);
-                    return new ReserveOutcome(false, null, null, null, reason);
-                }
-
-                var current = capacity.Allocations.GetValueOrDefault(decision.HostId!) ?? new HostAllocation(plan.TenantId, decision.HostId!, []);
-                var reserved = current with { Instances = [.. current.Instances, new InstanceAllocation(record.Name, record.VirtualCpus, record.MemoryMiB, record.AntiAffinityGroup, record.SpreadGroup)] };
-                if (!await allocations.TryWriteAsync(reserved, cancellationToken))
-                {
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 25 + Math.Min(attempt, 20) * 5)), clock, cancellationToken);
-                    continue;
-                }
-
-                hostId = decision.HostId!;
+                settling.Add(RefuseAsync(pending, "placement: other launches kept taking the capacity it chose; launch it again.", cancellationToken));
             }
-
-            var host = capacity.Resources[hostId];
-            if (await instances.TryReplaceAsync(record with { HostId = hostId, Zone = host.Zone, HostUri = host.Endpoint, UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            else
             {
-                return new ReserveOutcome(true, hostId, host.Zone, host.Endpoint, null);
+                open.Add((pending, record));
             }
         }
 
-        const string Lost = "placement: other launches kept taking the capacity it chose; launch it again.";
-        await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with { State = LifecycleState.Failed, Reason = Lost }, cancellationToken);
-        return new ReserveOutcome(false, null, null, null, Lost);
+        await Task.WhenAll(settling);
+        if (open.Count == 0)
+        {
+            return;
+        }
+
+        var capacity = await CapacityAsync(tenantId, cancellationToken);
+        var chosen = new List<(PendingReservation Pending, ManagedInstance Record, string HostId)>();
+        var refused = new List<(PendingReservation Pending, string Reason)>();
+        foreach (var (pending, record) in open)
+        {
+            if (capacity.HostHolding(record.Name) is { } held)
+            {
+                chosen.Add((pending, record, held));
+                continue;
+            }
+
+            var decision = PlacementEngine.Place(PlacementQueryOf(record), capacity.Hosts, capacity.Groups, placement.Value);
+            if (!decision.Placed)
+            {
+                refused.Add((pending, $"placement: {decision.Explanation}"));
+                continue;
+            }
+
+            capacity.Reserve(tenantId, decision.HostId!, new InstanceAllocation(record.Name, record.VirtualCpus, record.MemoryMiB, record.AntiAffinityGroup, record.SpreadGroup));
+            chosen.Add((pending, record, decision.HostId!));
+        }
+
+        var changed = capacity.Changed.ToList();
+        var writes = await Task.WhenAll(changed.Select(hostId => allocations.TryWriteAsync(capacity.Allocations[hostId], cancellationToken)));
+        var lost = changed.Where((_, i) => !writes[i]).ToHashSet(StringComparer.Ordinal);
+        settling.AddRange(chosen.Where(c => !lost.Contains(c.HostId)).Select(async c =>
+        {
+            var host = capacity.Resources[c.HostId];
+            if (await instances.TryReplaceAsync(c.Record with { HostId = c.HostId, Zone = host.Zone, HostUri = host.Endpoint, UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            {
+                c.Pending.Settle(new ReserveOutcome(true, c.HostId, host.Zone, host.Endpoint, null));
+            }
+        }));
+        if (lost.Count == 0)
+        {
+            settling.AddRange(refused.Select(r => RefuseAsync(r.Pending, r.Reason, cancellationToken)));
+        }
+
+        await Task.WhenAll(settling);
+    }
+
+    private async Task RefuseAsync(PendingReservation pending, string reason, CancellationToken cancellationToken)
+    {
+        var plan = pending.Plan;
+        await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with { State = LifecycleState.Failed, Reason = reason }, cancellationToken);
+        pending.Settle(new ReserveOutcome(false, null, null, null, reason));
     }
 
     /// <summary>Gives the instance's reservation on <paramref name="hostId"/> back; nothing to do when it holds none.</summary>
@@ -207,7 +245,7 @@ public sealed class InstanceService(
     {
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
-            var current = (await allocations.ListAsync(tenantId, cancellationToken)).FirstOrDefault(a => a.HostId == hostId);
+            var current = await allocations.GetAsync(tenantId, hostId, cancellationToken);
             if (current is null || current.Instances.All(i => i.Name != name))
             {
                 return;
@@ -217,6 +255,8 @@ public sealed class InstanceService(
             {
                 return;
             }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
         }
 
         throw new InvalidOperationException($"The reservation of '{name}' on '{hostId}' could not be released: its host's reservations kept changing.");
@@ -519,9 +559,9 @@ public sealed class InstanceService(
 
     /// <summary>
     /// What placement needs, read once: the tenant's virtualization hosts with their node info and images (from their
-    /// verified capabilities), their zones' connectivity, and every host's reservations, also grouped by placement group.
+    /// verified capabilities), their zones' connectivity, and every host's reservations.
     /// </summary>
-    private async Task<Capacity> CapacityAsync(string tenantId, CancellationToken cancellationToken)
+    private async Task<CapacityView> CapacityAsync(string tenantId, CancellationToken cancellationToken)
     {
         var hosts = new List<ResourceRegistration>();
         string? after = null;
@@ -559,33 +599,7 @@ public sealed class InstanceService(
                 held?.MemoryMiB ?? 0);
         }).ToList();
 
-        var antiAffinity = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
-        var spread = new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal);
-        foreach (var allocation in reserved.Values)
-        {
-            foreach (var instance in allocation.Instances)
-            {
-                if (instance.AntiAffinityGroup is { } group)
-                {
-                    antiAffinity.TryAdd(group, new HashSet<string>(StringComparer.Ordinal));
-                    antiAffinity[group].Add(allocation.HostId);
-                }
-
-                if (instance.SpreadGroup is { } spreadGroup)
-                {
-                    spread.TryAdd(spreadGroup, new Dictionary<string, int>(StringComparer.Ordinal));
-                    spread[spreadGroup][allocation.HostId] = spread[spreadGroup].GetValueOrDefault(allocation.HostId) + 1;
-                }
-            }
-        }
-
-        return new Capacity(
-            capacities,
-            new PlacementGroups(
-                antiAffinity.ToDictionary(p => p.Key, p => (IReadOnlySet<string>)p.Value, StringComparer.Ordinal),
-                spread.ToDictionary(p => p.Key, p => (IReadOnlyDictionary<string, int>)p.Value, StringComparer.Ordinal)),
-            hosts.ToDictionary(h => h.ResourceId, StringComparer.Ordinal),
-            reserved);
+        return new CapacityView(capacities, hosts.ToDictionary(h => h.ResourceId, StringComparer.Ordinal), reserved);
     }
 
     /// <summary>What an action does from a state.</summary>
@@ -595,7 +609,4 @@ public sealed class InstanceService(
         InEffect,
         Illegal,
     }
-
-    private sealed record Capacity(
-        List<HostCapacity> Hosts, PlacementGroups Groups, Dictionary<string, ResourceRegistration> Resources, Dictionary<string, HostAllocation> Allocations);
 }

@@ -18,14 +18,17 @@ public sealed class TableHostAllocationStore(TableProvider tables) : IHostAlloca
         var result = new List<HostAllocation>();
         await foreach (var entity in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), cancellationToken: cancellationToken))
         {
-            result.Add(new HostAllocation(
-                entity.PartitionKey,
-                entity.RowKey,
-                JsonSerializer.Deserialize(entity.GetString("Instances") ?? "[]", StorageJsonContext.Default.IReadOnlyListInstanceAllocation) ?? [],
-                entity.ETag.ToString()));
+            result.Add(FromEntity(entity));
         }
 
         return result;
+    }
+
+    public async Task<HostAllocation?> GetAsync(string tenantId, string hostId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.HostAllocations, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, hostId, cancellationToken: cancellationToken);
+        return found.HasValue ? FromEntity(found.Value!) : null;
     }
 
     public async Task<bool> TryWriteAsync(HostAllocation allocation, CancellationToken cancellationToken)
@@ -55,4 +58,10 @@ public sealed class TableHostAllocationStore(TableProvider tables) : IHostAlloca
             return false;
         }
     }
+
+    private static HostAllocation FromEntity(TableEntity entity) => new(
+        entity.PartitionKey,
+        entity.RowKey,
+        JsonSerializer.Deserialize(entity.GetString("Instances") ?? "[]", StorageJsonContext.Default.IReadOnlyListInstanceAllocation) ?? [],
+        entity.ETag.ToString());
 }
