@@ -45,6 +45,8 @@ public sealed class TimedStores(IPoolRuntimeStore pools, IMetricWindowStore metr
 
     public Task<bool> TryReplaceAsync(ResourceRegistration registration, CancellationToken cancellationToken) => resources.TryReplaceAsync(registration, cancellationToken);
 
+    public Task<IReadOnlyList<ResourceRegistration>> ListRegisteredHostsAsync(CancellationToken cancellationToken) => resources.ListRegisteredHostsAsync(cancellationToken);
+
     Task<IReadOnlyList<ResourceRegistration>> IResourceStore.ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken) =>
         resources.ListAsync(tenantId, pageSize, afterId, cancellationToken);
 

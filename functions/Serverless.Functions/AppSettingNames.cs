@@ -36,7 +36,7 @@ public static class AppSettingNames
     /// <summary>Binding expression form of <see cref="MetricsPurgeSchedule"/> for the timer attribute.</summary>
     public const string MetricsPurgeScheduleExpression = "%" + MetricsPurgeSchedule + "%";
 
-    /// <summary>NCRONTAB schedule (six fields) of instance state sync: each host holding managed instances is asked what it runs.</summary>
+    /// <summary>NCRONTAB schedule (six fields) of instance state sync: each registered compute host and each host holding managed instances is asked what it runs.</summary>
     public const string InstancesReconcileSchedule = "Instances:ReconcileSchedule";
 
     /// <summary>Binding expression form of <see cref="InstancesReconcileSchedule"/> for the timer attribute.</summary>

@@ -32,6 +32,9 @@ public static class FunctionNames
     public const string ReserveInstance = "ReserveInstance";
     public const string RecordInstanceStep = "RecordInstanceStep";
     public const string ReleaseInstance = "ReleaseInstance";
+    public const string AdoptInstance = "AdoptInstance";
+    public const string InstanceAdoptOrchestrator = "InstanceAdoptOrchestrator";
+    public const string RecordAdoption = "RecordAdoption";
     public const string ReconcileInstances = "ReconcileInstances";
     public const string StartBatchAction = "StartBatchAction";
     public const string CancelBatchAction = "CancelBatchAction";

@@ -112,6 +112,21 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return TakeString(LibvirtNative.virDomainGetXMLDesc(domain.DangerousGetHandle(), 0), "virDomainGetXMLDesc");
     }
 
+    /// <summary>
+    /// Sets the domain's metadata element of namespace <paramref name="namespaceUri"/> (prefix <paramref name="prefix"/>)
+    /// to <paramref name="element"/>, in its running definition when it runs and in its persistent one when it has one.
+    /// </summary>
+    public void SetDomainMetadata(string name, string prefix, string namespaceUri, string element)
+    {
+        using var domain = Lookup(name);
+        var info = Describe(domain);
+        var flags = (info.State is DomainState.ShutOff or DomainState.NoState ? 0u : 1u) | (info.Persistent ? 2u : 0u);
+        if (LibvirtNative.virDomainSetMetadata(domain.DangerousGetHandle(), 2, element, prefix, namespaceUri, flags) < 0)
+        {
+            throw LastError("virDomainSetMetadata", $"domain '{name}'");
+        }
+    }
+
     public void StartDomain(string name) => OnDomain(name, LibvirtNative.virDomainCreate, "virDomainCreate");
 
     /// <summary>Asks the guest to shut down (ACPI); it may take a while or be ignored, see <see cref="DestroyDomain"/>.</summary>
@@ -165,6 +180,30 @@ public sealed unsafe class LibvirtConnection : IDisposable
 
         using var volume = new StorageVolumeHandle(pointer);
         return DescribeVolume(pool, volume);
+    }
+
+    /// <summary>The volume of a storage pool whose file is <paramref name="path"/> (a domain's disk, say); null when no pool has it.</summary>
+    public StorageVolumeInfo? FindVolumeByPath(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        var pointer = LibvirtNative.virStorageVolLookupByPath(Pointer, path);
+        if (pointer == 0)
+        {
+            var error = LastError("virStorageVolLookupByPath", $"volume '{path}'");
+            return error is StorageNotFoundException ? null : throw error;
+        }
+
+        using var volume = new StorageVolumeHandle(pointer);
+        var poolPointer = LibvirtNative.virStoragePoolLookupByVolume(volume.DangerousGetHandle());
+        if (poolPointer == 0)
+        {
+            throw LastError("virStoragePoolLookupByVolume", $"volume '{path}'");
+        }
+
+        using var pool = new StoragePoolHandle(poolPointer);
+        var poolName = Marshal.PtrToStringUTF8(Check(LibvirtNative.virStoragePoolGetName(pool.DangerousGetHandle()), "virStoragePoolGetName"))!;
+        return DescribeVolume(poolName, volume);
     }
 
     /// <summary>

@@ -94,6 +94,20 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library)]
     public static partial nint virStorageVolGetXMLDesc(nint volume, uint flags);
 
+    /// <summary>type 2 = VIR_DOMAIN_METADATA_ELEMENT; flags 1 = AFFECT_LIVE, 2 = AFFECT_CONFIG.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainSetMetadata(nint domain, int type, string? metadata, string? key, string? uri, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virStorageVolLookupByPath(nint connection, string path);
+
+    [LibraryImport(Library)]
+    public static partial nint virStoragePoolLookupByVolume(nint volume);
+
+    /// <summary>The pool's name, owned by the pool object (not to be freed).</summary>
+    [LibraryImport(Library)]
+    public static partial nint virStoragePoolGetName(nint pool);
+
     [LibraryImport(Library)]
     public static partial nint virStorageVolGetPath(nint volume);
 

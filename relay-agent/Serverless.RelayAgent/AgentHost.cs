@@ -94,6 +94,7 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandHandler, InstanceListHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceDefineHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceTerminateHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceAdoptHandler>();
         foreach (var kind in new[] { CommandKinds.RebootInstance, CommandKinds.SuspendInstance, CommandKinds.ResumeInstance })
         {
             builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<InstanceActionHandler>(services, kind));

@@ -78,6 +78,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5205, Level = LogLevel.Information, Message = "Terminated instance {Name} on {Uri}: domain removed {DomainRemoved}, disk removed {VolumeRemoved}")]
     public static partial void InstanceTerminated(ILogger logger, string uri, string name, bool domainRemoved, bool volumeRemoved);
 
+    [LoggerMessage(EventId = 5207, Level = LogLevel.Information, Message = "Adopted domain {Name} on {Uri} as instance {InstanceId} (newly stamped {Adopted})")]
+    public static partial void InstanceAdopted(ILogger logger, string uri, string name, string instanceId, bool adopted);
+
     [LoggerMessage(EventId = 5206, Level = LogLevel.Information, Message = "{Kind} of instance {Name} on {Uri}: {State}")]
     public static partial void InstanceActed(ILogger logger, string kind, string uri, string name, Serverless.Contracts.Instances.InstanceState state);
 

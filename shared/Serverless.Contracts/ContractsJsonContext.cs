@@ -36,6 +36,8 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(ResourceUninstallOutput))]
 [JsonSerializable(typeof(InstanceListPayload))]
 [JsonSerializable(typeof(InstanceListOutput))]
+[JsonSerializable(typeof(InstanceAdoptPayload))]
+[JsonSerializable(typeof(InstanceAdoptOutput))]
 [JsonSerializable(typeof(InstanceDefinePayload))]
 [JsonSerializable(typeof(InstanceDefineOutput))]
 [JsonSerializable(typeof(InstanceActionPayload))]

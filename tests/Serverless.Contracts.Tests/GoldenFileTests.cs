@@ -24,6 +24,7 @@ public sealed class GoldenFileTests
         "instance-stop-payload.json", "instance-stop-output.json", "resource-uninstall-payload.json", "resource-uninstall-output.json",
         "instance-list-payload.json", "instance-list-output.json", "instance-define-payload.json", "instance-define-output.json",
         "instance-action-payload.json", "instance-action-output.json", "instance-terminate-payload.json", "instance-terminate-output.json",
+        "instance-adopt-payload.json", "instance-adopt-output.json",
     ];
 
     private static InstanceVolume Disk => new("images", "web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2");
@@ -105,6 +106,8 @@ public sealed class GoldenFileTests
         "instance-action-output.json" => (new InstanceActionOutput("web-1", InstanceState.Paused), typeof(InstanceActionOutput)),
         "instance-terminate-payload.json" => (new InstanceTerminatePayload("qemu:///system", "web-1", "contoso/web-1", Disk), typeof(InstanceTerminatePayload)),
         "instance-terminate-output.json" => (new InstanceTerminateOutput("web-1", DomainRemoved: true, VolumeRemoved: true), typeof(InstanceTerminateOutput)),
+        "instance-adopt-payload.json" => (new InstanceAdoptPayload("qemu:///system", "legacy-db", "contoso/legacy-db"), typeof(InstanceAdoptPayload)),
+        "instance-adopt-output.json" => (new InstanceAdoptOutput("legacy-db", InstanceState.Running, 4, 8192, Disk, Adopted: true), typeof(InstanceAdoptOutput)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

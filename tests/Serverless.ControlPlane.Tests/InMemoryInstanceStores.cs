@@ -22,6 +22,12 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
         return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
     }
 
+    public Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)
+    {
+        var key = (instance.TenantId, instance.Name);
+        return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryRemove(new KeyValuePair<(string, string), ManagedInstance>(key, current)));
+    }
+
     public Task<IReadOnlyList<ManagedInstance>> ListEveryAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ManagedInstance>>([.. _instances.Values]);
 

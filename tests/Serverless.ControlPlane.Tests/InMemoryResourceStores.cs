@@ -29,6 +29,9 @@ public sealed class InMemoryResourceStores : IResourceStore, IInstanceStore
         return Task.FromResult(replaced);
     }
 
+    public Task<IReadOnlyList<ResourceRegistration>> ListRegisteredHostsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ResourceRegistration>>([.. _resources.Values.Where(r => r is { Kind: ResourceKind.VirtualizationHost, State: RegistrationState.Registered })]);
+
     Task<IReadOnlyList<ResourceRegistration>> IResourceStore.ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ResourceRegistration>>(_resources.Values
             .Where(r => r.TenantId == tenantId && (afterId is null || string.CompareOrdinal(r.ResourceId, afterId) > 0))

@@ -1,3 +1,4 @@
+using Serverless.Contracts.Instances;
 using Microsoft.Extensions.Options;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Instances;
@@ -159,6 +160,40 @@ public sealed class InstanceServiceTests
         Assert.Equal(plans.Select(p => p.Name).Order(), reserved);
         Assert.All(await _managed.ListAllAsync(Tenant, CancellationToken.None), i => Assert.NotNull(i.HostId));
         Assert.InRange(counting.Writes, 1, 10);
+    }
+
+    [Fact]
+    public async Task Adopt_CheckedAgainstTheHostAndTheName_ThenRecordedWithWhatTheHostReported_AndCountedOnTheHost()
+    {
+        var service = Service();
+        var noHost = await service.PrepareAdoptAsync(Tenant, new AdoptInstanceRequest("kvm-9", "legacy", null, null), CancellationToken.None);
+        Assert.Equal(["host"], noHost.Error!.Fields.Select(e => e.Field));
+
+        var plan = (await service.PrepareAdoptAsync(Tenant, new AdoptInstanceRequest("kvm-1", "legacy", null, "adopt-1"), CancellationToken.None)).Value!;
+        Assert.Equal(plan, (await service.PrepareAdoptAsync(Tenant, new AdoptInstanceRequest("kvm-1", "legacy", null, "adopt-1"), CancellationToken.None)).Value);
+        Assert.False((await service.PrepareAdoptAsync(Tenant, new AdoptInstanceRequest("kvm-1", "legacy", null, null), CancellationToken.None)).Succeeded);
+
+        var outcome = await service.RecordAdoptionAsync(
+            new AdoptionResult(plan, new InstanceAdoptOutput("legacy", InstanceState.Paused, 2, 2048, null, Adopted: true), null), CancellationToken.None);
+
+        Assert.Equal(LifecycleState.Suspended, outcome.State);
+        var record = (await service.GetAsync(Tenant, "legacy", CancellationToken.None)).Value!;
+        Assert.Equal((true, 2, 2048, LifecycleState.Suspended, "kvm-1"), (record.Adopted, record.VirtualCpus, record.MemoryMiB, record.State, record.HostId));
+        var held = Assert.Single(Assert.Single(await _managed.ListAsync(Tenant, CancellationToken.None)).Instances);
+        Assert.Equal(new InstanceAllocation("legacy", 2, 2048, null, null), held);
+    }
+
+    [Fact]
+    public async Task Adopt_RefusedByTheHost_LeavesNoRecord()
+    {
+        var service = Service();
+        var plan = (await service.PrepareAdoptAsync(Tenant, new AdoptInstanceRequest("kvm-1", "ghost", null, null), CancellationToken.None)).Value!;
+
+        var outcome = await service.RecordAdoptionAsync(new AdoptionResult(plan, null, "the host has no domain named 'ghost'."), CancellationToken.None);
+
+        Assert.Equal((LifecycleState.Failed, "not adopted: the host has no domain named 'ghost'."), (outcome.State, outcome.Reason));
+        Assert.False((await service.GetAsync(Tenant, "ghost", CancellationToken.None)).Succeeded);
+        Assert.Empty(await _managed.ListAsync(Tenant, CancellationToken.None));
     }
 
     [Theory]

@@ -49,15 +49,15 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             Assert.Equal((zone, hosts[zone], "running", "running"),
                 (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString(), instance.GetProperty("observed").GetString()));
             Assert.Equal($"{name}.qcow2", instance.GetProperty("volume").GetProperty("name").GetString());
-            Assert.Equal($"{name}:running", await InventoryAsync(client, hosts[zone], name));
+            Assert.Equal($"{name}:running:managed", await InventoryAsync(client, hosts[zone], name));
 
             Assert.Equal("stopped", await InstanceCalls.ActAsync(client, name, "stop", Deadline));
             Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "stop"));
-            Assert.Equal($"{name}:shutOff", await InventoryAsync(client, hosts[zone], name));
+            Assert.Equal($"{name}:shutOff:managed", await InventoryAsync(client, hosts[zone], name));
             Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "start", Deadline));
             Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "restart", Deadline));
             Assert.Equal("suspended", await InstanceCalls.ActAsync(client, name, "suspend", Deadline));
-            Assert.Equal($"{name}:paused", await InventoryAsync(client, hosts[zone], name));
+            Assert.Equal($"{name}:paused:managed", await InventoryAsync(client, hosts[zone], name));
             Assert.Equal(HttpStatusCode.OK, await InEffectAsync(client, name, "suspend"));
             await ConflictAsync(client, HttpMethod.Post, $"api/v1/instances/{name}/start", "The instance is suspended.");
             Assert.Equal("running", await InstanceCalls.ActAsync(client, name, "resume", Deadline));
@@ -166,7 +166,7 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         Assert.Equal("running", operation.GetProperty("result").GetProperty("state").GetString());
 
         // The host's own report (state sync) lists one domain of the name; terminating deletes its one disk.
-        await Eventually.GetAsync(async () => await InventoryAsync(client, host, "web-crash") == "web-crash:running" ? "ok" : null, Deadline, "the host's report");
+        await Eventually.GetAsync(async () => await InventoryAsync(client, host, "web-crash") == "web-crash:running:managed" ? "ok" : null, Deadline, "the host's report");
         using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-crash", UriKind.Relative));
         Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
         Assert.Equal(string.Empty, await InventoryAsync(client, host, "web-crash"));
@@ -198,9 +198,86 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         }, TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 10), "state sync to see the domain gone");
 
         Assert.StartsWith("drift: the host no longer has the domain 'web-drift'", drifted.GetValueOrDefault().GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Equal("legacy:running", await InventoryAsync(client, host, "legacy"));
+        Assert.Equal("legacy:running:unmanaged", await InventoryAsync(client, host, "legacy"));
         using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-drift", UriKind.Relative));
         Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Adopt_ADomainFoundOnTheHost_IsListedUnmanaged_ThenTakesTheSameActions_AndTerminateRemovesIt_ARefusedAdoptionLeavesNoRecord()
+    {
+        using var client = fixture.Host.CreateClient();
+        var folder = Path.Combine(_folder, "inst-adopt");
+        Directory.CreateDirectory(folder);
+        var uri = TestDriverNode.WriteWithImages(folder, ("legacy", true));
+        await Api.CreateZoneAsync(client, "inst-adopt");
+        _agents.Add(await fixture.StartAgentAsync("agent-inst-adopt", "inst-adopt", new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri }));
+        var host = await Api.RegisteredAsync(client, "inst-adopt", $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+        Assert.Equal("legacy:running:unmanaged", await InventoryAsync(client, host, "legacy"));
+
+        using (var noHost = await client.PostAsync(new Uri("api/v1/instances/adopt", UriKind.Relative), Api.Json("""{"host":"no-such-host","name":"legacy"}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, noHost.StatusCode);
+            Assert.Contains("\"host\"", await noHost.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using var adopt = await client.PostAsync(new Uri("api/v1/instances/adopt", UriKind.Relative), Api.Json($$$"""{"host":"{{{host}}}","name":"legacy","tags":{"team":"db"}}"""));
+        Assert.Equal(HttpStatusCode.Accepted, adopt.StatusCode);
+        Assert.Equal("running", (await InstanceCalls.WaitAsync(client, adopt, Deadline)).GetProperty("result").GetProperty("state").GetString());
+        var adopted = await InstanceCalls.GetAsync(client, "legacy");
+        Assert.Equal(
+            ("running", true, false, 1, 1024, host, "db"),
+            (adopted.GetProperty("state").GetString(), adopted.GetProperty("adopted").GetBoolean(), adopted.TryGetProperty("image", out var image) && image.ValueKind != JsonValueKind.Null,
+                adopted.GetProperty("size").GetProperty("vcpus").GetInt32(), adopted.GetProperty("size").GetProperty("memoryMiB").GetInt32(),
+                adopted.GetProperty("host").GetString(), adopted.GetProperty("tags").GetProperty("team").GetString()));
+        Assert.Equal("legacy:running:managed", await InventoryAsync(client, host, "legacy"));
+
+        using (var again = await client.PostAsync(new Uri("api/v1/instances/adopt", UriKind.Relative), Api.Json($$"""{"host":"{{host}}","name":"legacy"}""")))
+        {
+            Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        }
+
+        Assert.Equal("stopped", await InstanceCalls.ActAsync(client, "legacy", "stop", Deadline));
+        Assert.Equal("legacy:shutOff:managed", await InventoryAsync(client, host, "legacy"));
+        Assert.Equal("running", await InstanceCalls.ActAsync(client, "legacy", "start", Deadline));
+
+        using var ghost = await client.PostAsync(new Uri("api/v1/instances/adopt", UriKind.Relative), Api.Json($$"""{"host":"{{host}}","name":"ghost"}"""));
+        var refused = (await InstanceCalls.WaitAsync(client, ghost, Deadline)).GetProperty("result");
+        Assert.Equal("failed", refused.GetProperty("state").GetString());
+        Assert.Contains("no domain named 'ghost'", refused.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        using (var gone = await client.GetAsync(new Uri("api/v1/instances/ghost", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/legacy", UriKind.Relative));
+        Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
+        Assert.Equal(string.Empty, await InventoryAsync(client, host, "legacy"));
+    }
+
+    [Fact]
+    public async Task StateSync_ADomainMadeByHandOnAHostWithNoManagedInstance_IsListedUnmanagedWithinAReconcile()
+    {
+        using var client = fixture.Host.CreateClient();
+        var folder = Path.Combine(_folder, "inst-seen");
+        Directory.CreateDirectory(folder);
+        var uri = TestDriverNode.WriteWithImages(folder);
+        await Api.CreateZoneAsync(client, "inst-seen");
+        var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri };
+        string host;
+        await using (await fixture.StartAgentAsync("agent-inst-seen", "inst-seen", settings))
+        {
+            host = await Api.RegisteredAsync(client, "inst-seen", $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+            Assert.Equal(string.Empty, await InventoryAsync(client, host, "by-hand"));
+        }
+
+        // Someone defines and starts a domain on the host by hand (the test driver starts again from its node file).
+        TestDriverNode.WriteWithImages(folder, ("by-hand", true));
+        _agents.Add(await fixture.StartAgentAsync("agent-inst-seen-2", "inst-seen", settings));
+
+        await Eventually.GetAsync(
+            async () => await InventoryAsync(client, host, "by-hand") == "by-hand:running:unmanaged" ? "seen" : null,
+            TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 10), "state sync to list the domain made by hand");
     }
 
     [Fact]
@@ -348,6 +425,6 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
         return string.Join(",", (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray()
             .Where(i => i.GetProperty("name").GetString() == name)
-            .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}"));
+            .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}:{(i.GetProperty("managed").GetBoolean() ? "managed" : "unmanaged")}"));
     }
 }

@@ -102,6 +102,13 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             Assert.Contains("there is no zone named 'dc-1'", (await Api.ReadJsonAsync(response)).GetProperty("errors").GetProperty("zone")[0].GetString(), StringComparison.Ordinal);
         }
 
+        // Alpha's host is not beta's to adopt from: the field says so, as for a host that does not exist.
+        using (var adopt = await beta.PostAsync(new Uri("api/v1/instances/adopt", UriKind.Relative), Api.Json("""{"host":"kvm-1","name":"web-1"}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, adopt.StatusCode);
+            Assert.Contains("'kvm-1' is not a registered virtualization host of the tenant", (await Api.ReadJsonAsync(adopt)).GetProperty("errors").GetProperty("host")[0].GetString(), StringComparison.Ordinal);
+        }
+
         // Names are per tenant: beta has its own dc-1, and alpha's is unchanged.
         Assert.Equal(HttpStatusCode.Created, (await beta.PostAsync(new Uri("api/v1/zones", UriKind.Relative), Api.Json("""{"name":"dc-1","kind":"provider"}"""))).StatusCode);
         using (var alphaZone = await alpha.GetAsync(new Uri("api/v1/zones/dc-1", UriKind.Relative)))

@@ -131,6 +131,42 @@ public sealed class InstanceLifecycleHandlerTests : IDisposable
         Assert.Equal(DomainState.Running, _hosts.Get(Host).GetDomain("legacy").State);
     }
 
+    [Fact]
+    public async Task Adopt_ADomainSomeoneElseMade_StampsTheIdLiveAndPersistent_KeepsItRunning_AndTerminateThenRecognisesIt()
+    {
+        var first = await AdoptAsync("legacy", "contoso/legacy");
+        var again = await AdoptAsync("legacy", "contoso/legacy");
+
+        Assert.Equal(new InstanceAdoptOutput("legacy", InstanceState.Running, 1, 1024, null, Adopted: true), first);
+        Assert.Equal(first with { Adopted = false }, again);
+        var connection = _hosts.Get(Host);
+        Assert.Equal(DomainState.Running, connection.GetDomain("legacy").State);
+        Assert.Equal("contoso/legacy", DomainDefinition.InstanceIdOf(connection.GetDomainXml("legacy")));
+
+        var other = await Assert.ThrowsAsync<CommandFailure>(() => AdoptAsync("legacy", "contoso/another"));
+        Assert.Contains("is already instance contoso/legacy", other.Message, StringComparison.Ordinal);
+
+        Assert.Equal(new InstanceTerminateOutput("legacy", DomainRemoved: true, VolumeRemoved: false), await TerminateAsync("legacy", "contoso/legacy", first.Volume));
+        Assert.DoesNotContain(connection.ListDomains(), d => d.Name == "legacy");
+    }
+
+    [Fact]
+    public async Task Adopt_ADomainWhoseDiskIsAPoolVolume_ReportsTheVolume_AndAMissingDomainIsNamed()
+    {
+        var connection = _hosts.Get(Host);
+        var disk = connection.CloneVolume("images", "ubuntu.qcow2", "by-hand.qcow2");
+        connection.DefineDomain($"""
+            <domain type='test'><name>by-hand</name><memory unit='MiB'>512</memory><vcpu>2</vcpu><os><type>hvm</type></os>
+              <devices><disk type='file' device='disk'><source file='{disk.Path}'/><target dev='vda'/></disk></devices></domain>
+            """);
+
+        var adopted = await AdoptAsync("by-hand", "contoso/by-hand");
+
+        Assert.Equal(new InstanceAdoptOutput("by-hand", InstanceState.ShutOff, 2, 512, new InstanceVolume("images", "by-hand.qcow2", disk.Path), Adopted: true), adopted);
+        var missing = await Assert.ThrowsAsync<CommandFailure>(() => AdoptAsync("nowhere", "contoso/nowhere"));
+        Assert.Equal("the host has no domain named 'nowhere'.", missing.Message);
+    }
+
     public void Dispose()
     {
         _hosts.Dispose();
@@ -141,6 +177,7 @@ public sealed class InstanceLifecycleHandlerTests : IDisposable
     {
         CommandKinds.DefineInstance => new InstanceDefineHandler(_hosts, NullLogger<InstanceDefineHandler>.Instance),
         CommandKinds.TerminateInstance => new InstanceTerminateHandler(_hosts, NullLogger<InstanceTerminateHandler>.Instance),
+        CommandKinds.AdoptInstance => new InstanceAdoptHandler(_hosts, NullLogger<InstanceAdoptHandler>.Instance),
         _ => new InstanceActionHandler(kind, _hosts, NullLogger<InstanceActionHandler>.Instance),
     };
 
@@ -148,6 +185,11 @@ public sealed class InstanceLifecycleHandlerTests : IDisposable
         (await Handler(CommandKinds.DefineInstance).ExecuteAsync(
             Envelope(CommandKinds.DefineInstance, new InstanceDefinePayload(Host, name, instanceId, 2, 1024, "ubuntu-24.04")), CancellationToken.None))
         .Deserialize(ContractsJsonContext.Default.InstanceDefineOutput)!;
+
+    private async Task<InstanceAdoptOutput> AdoptAsync(string name, string instanceId) =>
+        (await Handler(CommandKinds.AdoptInstance).ExecuteAsync(
+            Envelope(CommandKinds.AdoptInstance, new InstanceAdoptPayload(Host, name, instanceId)), CancellationToken.None))
+        .Deserialize(ContractsJsonContext.Default.InstanceAdoptOutput)!;
 
     private async Task<InstanceState> ActAsync(string kind) =>
         (await Handler(kind).ExecuteAsync(Envelope(kind, new InstanceActionPayload(Host, "web-1")), CancellationToken.None))

@@ -11,6 +11,9 @@ public interface IManagedInstanceStore
     /// <summary>Replaces the record only if it is still at <see cref="ManagedInstance.ETag"/>; false when it changed.</summary>
     Task<bool> TryReplaceAsync(ManagedInstance instance, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the record only if it is still at <see cref="ManagedInstance.ETag"/>; false when it changed or is gone.</summary>
+    Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken);
+
     /// <summary>Every instance of every tenant (state sync asks each host that holds one).</summary>
     Task<IReadOnlyList<ManagedInstance>> ListEveryAsync(CancellationToken cancellationToken);
 

@@ -2,40 +2,62 @@ using System.Text.Json;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Validation;
 
 namespace Serverless.ControlPlane.Instances;
 
 /// <summary>
-/// State sync: on a timer, every host that holds managed instances is asked what it runs (<c>instance.list</c>); its
-/// answer replaces the host's inventory (so domains the API did not make show up, as unmanaged) and moves each settled
+/// State sync: on a timer, every registered compute host and every host that holds managed instances is asked what it
+/// runs (<c>instance.list</c>); its answer replaces the host's inventory (so domains the API did not make show up, as
+/// unmanaged, also on a host with no managed instance) and moves each settled
 /// managed instance to what the host reports: a domain stopped, started, paused or removed by hand or by a crash is
 /// recorded so, with the reason saying it happened outside the API. An instance with an action under way is left to its
 /// workflow; every write is conditional, so a workflow that moves in between wins.
 /// </summary>
-public sealed class InstanceReconciler(IManagedInstanceStore instances, IInstanceStore inventory, CommandService commands, TimeProvider clock)
+public sealed class InstanceReconciler(
+    IManagedInstanceStore instances, IInstanceStore inventory, IResourceStore resources, ConnectivityService connectivity, CommandService commands, TimeProvider clock)
 {
     public const int ReportTimeoutSeconds = 60;
 
-    /// <summary>Sends one <c>instance.list</c> per host holding managed instances; returns how many hosts were asked.</summary>
+    /// <summary>
+    /// Sends one <c>instance.list</c> per registered compute host and per host holding managed instances, skipping zones
+    /// whose agents are not connected (the command would only expire on the queue); returns how many hosts were asked.
+    /// </summary>
     public async Task<int> RequestReportsAsync(CancellationToken cancellationToken)
     {
-        var hosts = (await instances.ListEveryAsync(cancellationToken))
+        var registered = (await resources.ListRegisteredHostsAsync(cancellationToken))
+            .Where(r => r.ServiceCategories.Contains(InstanceService.ComputeCategory))
+            .Select(r => (r.TenantId, HostId: r.ResourceId, Uri: r.Endpoint, r.Zone));
+        var holding = (await instances.ListEveryAsync(cancellationToken))
             .Where(i => i is { HoldsCapacity: true, HostId: not null, HostUri: not null, Zone: not null })
-            .GroupBy(i => (i.TenantId, i.HostId!, i.HostUri!, i.Zone!))
-            .Select(g => g.Key)
-            .ToList();
+            .Select(i => (i.TenantId, HostId: i.HostId!, Uri: i.HostUri!, Zone: i.Zone!));
+        var hosts = registered.Concat(holding).DistinctBy(h => (h.TenantId, h.HostId)).ToList();
         var now = clock.GetUtcNow();
+        var connected = new Dictionary<(string, string), bool>();
+        var asked = 0;
         foreach (var (tenantId, hostId, uri, zone) in hosts)
         {
+            if (!connected.TryGetValue((tenantId, zone), out var isConnected))
+            {
+                isConnected = connected[(tenantId, zone)] = await connectivity.IsConnectedAsync(tenantId, zone, cancellationToken);
+            }
+
+            if (!isConnected)
+            {
+                continue;
+            }
+
+            asked++;
             var payload = JsonSerializer.SerializeToElement(new InstanceListPayload(uri), ContractsJsonContext.Default.InstanceListPayload);
             await commands.SendAsync(
                 new CommandRequest(Guid.NewGuid().ToString("N"), tenantId, zone, CommandKinds.ListInstances, payload, now, ReportTimeoutSeconds, HostReportCorrelation.For(hostId, now), null),
                 cancellationToken);
         }
 
-        return hosts.Count;
+        return asked;
     }
 
     /// <summary>
@@ -52,7 +74,7 @@ public sealed class InstanceReconciler(IManagedInstanceStore instances, IInstanc
 
         var now = clock.GetUtcNow();
         var managed = (await instances.ListAllAsync(tenantId, cancellationToken)).Where(i => i.HostId == hostId && i.HoldsCapacity).ToList();
-        var zone = managed.FirstOrDefault()?.Zone;
+        var zone = managed.FirstOrDefault()?.Zone ?? (await resources.GetAsync(tenantId, hostId, cancellationToken))?.Zone;
         if (zone is not null)
         {
             await inventory.ReplaceAllAsync(tenantId, hostId, [.. listed.Instances.Select(i => new ResourceInstance(tenantId, hostId, zone, i.Name, i.State, now))], cancellationToken);

@@ -146,6 +146,137 @@ public sealed class InstanceService(
     }
 
     /// <summary>
+    /// Checks an adoption and records the instance as pending on its host under a new operation. The host must be one of
+    /// the tenant's registered compute hosts; the name must be free (a terminated instance's name may be reused). A
+    /// repeat with the same client request id answers the earlier operation.
+    /// </summary>
+    public async Task<Outcome<AdoptPlan>> PrepareAdoptAsync(string tenantId, AdoptInstanceRequest request, CancellationToken cancellationToken)
+    {
+        var errors = new List<FieldError>();
+        FieldRules.Name("name", request.Name, errors);
+        FieldRules.Name("host", request.Host, errors);
+        ValidateTags(request.Tags, errors);
+        if (request.ClientRequestId is { } clientRequestId && (clientRequestId.Length is 0 or > 64 || clientRequestId.Any(char.IsControl)))
+        {
+            errors.Add(new FieldError("clientRequestId", "must be 1 to 64 printable characters."));
+        }
+
+        ResourceRegistration? host = null;
+        if (!errors.Any(e => e.Field == "host"))
+        {
+            host = await resources.GetAsync(tenantId, request.Host!, cancellationToken);
+            if (host is not { Kind: ResourceKind.VirtualizationHost, State: RegistrationState.Registered } || !host.ServiceCategories.Contains(ComputeCategory))
+            {
+                errors.Add(new FieldError("host", $"'{request.Host}' is not a registered virtualization host of the tenant offering compute."));
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            return DomainError.Invalid(errors);
+        }
+
+        var existing = await instances.GetAsync(tenantId, request.Name!, cancellationToken);
+        if (existing is not null && request.ClientRequestId is not null && existing.ClientRequestId == request.ClientRequestId && existing.HostId == host!.ResourceId)
+        {
+            return new AdoptPlan(tenantId, existing.Name, existing.OperationId, host.ResourceId, host.Zone, host.Endpoint);
+        }
+
+        var now = clock.GetUtcNow();
+        var record = new ManagedInstance
+        {
+            TenantId = tenantId,
+            Name = request.Name!,
+            Zones = [host!.Zone],
+            VirtualCpus = 0,
+            MemoryMiB = 0,
+            Image = string.Empty,
+            Tags = request.Tags ?? new Dictionary<string, string>(),
+            State = LifecycleState.Pending,
+            OperationId = OperationIds.NewOperationId(),
+            ClientRequestId = request.ClientRequestId,
+            Zone = host.Zone,
+            HostId = host.ResourceId,
+            HostUri = host.Endpoint,
+            Adopted = true,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        var plan = new AdoptPlan(tenantId, record.Name, record.OperationId, host.ResourceId, host.Zone, host.Endpoint);
+        if (existing is null && await instances.TryAddAsync(record, cancellationToken))
+        {
+            return plan;
+        }
+
+        existing ??= await instances.GetAsync(tenantId, record.Name, cancellationToken);
+        if (existing is { State: LifecycleState.Terminated } && await instances.TryReplaceAsync(record with { ETag = existing.ETag }, cancellationToken))
+        {
+            return plan;
+        }
+
+        return DomainError.Conflict(
+            "The instance already exists.",
+            $"An instance named '{record.Name}' is {Words(existing?.State ?? LifecycleState.Pending)}; a managed instance cannot be adopted again.");
+    }
+
+    /// <summary>
+    /// Ends an adoption with the host's answer. Adopted: the record takes the domain's state, size and disk, and the
+    /// host's reservations count it (even beyond what placement would allow: the domain is already there). Refused: the
+    /// record goes, since the domain never was ours, and the host is left as it was.
+    /// </summary>
+    public async Task<InstanceOutcome> RecordAdoptionAsync(AdoptionResult result, CancellationToken cancellationToken)
+    {
+        var plan = result.Plan;
+        if (result.Domain is not { } domain)
+        {
+            var current = await instances.GetAsync(plan.TenantId, plan.Name, cancellationToken);
+            if (current is not null && current.OperationId == plan.OperationId)
+            {
+                await instances.TryDeleteAsync(current, cancellationToken);
+            }
+
+            return new InstanceOutcome(plan.Name, LifecycleState.Failed, $"not adopted: {result.Refusal}", plan.HostId, plan.Zone);
+        }
+
+        var state = domain.State switch
+        {
+            InstanceState.Running => LifecycleState.Running,
+            InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
+            _ => LifecycleState.Stopped,
+        };
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            var current = await allocations.GetAsync(plan.TenantId, plan.HostId, cancellationToken) ?? new HostAllocation(plan.TenantId, plan.HostId, []);
+            if (current.Instances.Any(i => i.Name == plan.Name)
+                || await allocations.TryWriteAsync(current with { Instances = [.. current.Instances, new InstanceAllocation(plan.Name, domain.VirtualCpus, domain.MemoryMiB, null, null)] }, cancellationToken))
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
+        }
+
+        await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with
+        {
+            State = state,
+            VirtualCpus = domain.VirtualCpus,
+            MemoryMiB = domain.MemoryMiB,
+            Volume = domain.Volume,
+            Observed = domain.State,
+            ObservedAt = clock.GetUtcNow(),
+        }, cancellationToken);
+        await inventory.UpsertAsync(new ResourceInstance(plan.TenantId, plan.HostId, plan.Zone, plan.Name, domain.State, clock.GetUtcNow()), cancellationToken);
+        return new InstanceOutcome(plan.Name, state, null, plan.HostId, plan.Zone);
+    }
+
+    /// <summary>The names of the managed instances on a host (all but terminated ones): what its inventory lists as managed.</summary>
+    public async Task<IReadOnlySet<string>> ManagedNamesOnAsync(string tenantId, string hostId, CancellationToken cancellationToken) =>
+        (await instances.ListAllAsync(tenantId, cancellationToken))
+            .Where(i => i.HostId == hostId && i.State != LifecycleState.Terminated)
+            .Select(i => i.Name)
+            .ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
     /// Places the instance and reserves its capacity on the chosen host, conditionally on the host's reservations.
     /// Launches reserving at the same time in this process go as one batch (<see cref="ReservationQueue"/>); one that
     /// loses a race to another process reads again and places again. Safe to repeat: a reservation already made (even one

@@ -40,6 +40,9 @@ public sealed record ManagedInstance
 
     public string? ClientRequestId { get; init; }
 
+    /// <summary>Made by someone else on its host and adopted (<c>POST /api/v1/instances/adopt</c>), not launched: it has no image.</summary>
+    public bool Adopted { get; init; }
+
     /// <summary>The zone placement chose.</summary>
     public string? Zone { get; init; }
 

@@ -11,6 +11,9 @@ public interface IResourceStore
     /// <summary>Replaces the record only if it is still at <see cref="ResourceRegistration.ETag"/>; false when it changed.</summary>
     Task<bool> TryReplaceAsync(ResourceRegistration registration, CancellationToken cancellationToken);
 
+    /// <summary>Every tenant's registered virtualization hosts (state sync asks each what it runs).</summary>
+    Task<IReadOnlyList<ResourceRegistration>> ListRegisteredHostsAsync(CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="pageSize"/> resources in id order, after <paramref name="afterId"/> when given.</summary>
     Task<IReadOnlyList<ResourceRegistration>> ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken);
 }

@@ -51,6 +51,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]
+[JsonSerializable(typeof(AdoptInstanceRequest))]
 [JsonSerializable(typeof(LaunchInstanceRequest))]
 [JsonSerializable(typeof(InstanceResponse))]
 [JsonSerializable(typeof(InstanceListResponse))]

@@ -18,6 +18,10 @@ public sealed class InstanceActivities(InstanceService instances, BatchActionSer
     public Task<BatchTargetStart> PrepareBatchTargetAsync([ActivityTrigger] BatchTargetInput input, CancellationToken cancellationToken) =>
         batches.PrepareTargetAsync(input.TenantId, input.Name, input.Action, cancellationToken);
 
+    [Function(FunctionNames.RecordAdoption)]
+    public Task<InstanceOutcome> RecordAdoptionAsync([ActivityTrigger] AdoptionResult result, CancellationToken cancellationToken) =>
+        instances.RecordAdoptionAsync(result, cancellationToken);
+
     [Function(FunctionNames.ReleaseInstance)]
     public Task ReleaseAsync([ActivityTrigger] InstanceRelease release, CancellationToken cancellationToken) =>
         instances.ReleaseAsync(release.TenantId, release.HostId, release.Name, cancellationToken);

@@ -52,6 +52,35 @@ public sealed class InstanceFunctions(InstanceService instances, RequestTenant t
         return Accepted(plan.Value.OperationId, plan.Value.Name);
     }
 
+    [Function(FunctionNames.AdoptInstance)]
+    [ApiOperation("Adopt a domain someone else made on a registered compute host (listed managed: false on GET /api/v1/resources/{host}/instances) as an instance of the same name; it keeps running as it is.",
+        Request = typeof(AdoptInstanceRequest), Response = typeof(InstanceOperationAcceptedResponse), Status = 202, Problems = [409])]
+    public async Task<IResult> AdoptAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/instances/adopt")] HttpRequest request,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var (body, problem) = await JsonRequestReader.ReadAsync<AdoptInstanceRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var plan = await instances.PrepareAdoptAsync(tenantId, body!, cancellationToken);
+        if (!plan.Succeeded)
+        {
+            return ApiResults.Problem(plan.Error);
+        }
+
+        await ScheduleAsync(durableClient, FunctionNames.InstanceAdoptOrchestrator, tenantId, plan.Value.OperationId, plan.Value, cancellationToken);
+        return Accepted(plan.Value.OperationId, plan.Value.Name);
+    }
+
     [Function(FunctionNames.ListInstances)]
     [ApiOperation("List the tenant's instances in name order, optionally only those of a zone, a host, a state or a tag.", Response = typeof(InstanceListResponse), Problems = [400],
         Query = ["zone:string:Only instances placed in this zone.", "host:string:Only instances on this host.", "state:string:Only instances in this state (pending, running, stopped, …).",

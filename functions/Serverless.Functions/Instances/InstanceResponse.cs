@@ -11,7 +11,8 @@ public sealed record InstanceResponse(
     string? Zone,
     string? Host,
     InstanceSize Size,
-    string Image,
+    string? Image,
+    bool Adopted,
     InstancePlacement Placement,
     IReadOnlyDictionary<string, string> Tags,
     IReadOnlyList<string> Zones,
@@ -24,6 +25,6 @@ public sealed record InstanceResponse(
     DateTimeOffset UpdatedAt)
 {
     public static InstanceResponse From(ManagedInstance i) => new(
-        i.Name, i.State, i.Reason, i.Zone, i.HostId, new InstanceSize(i.VirtualCpus, i.MemoryMiB), i.Image, new InstancePlacement(i.AntiAffinityGroup, i.SpreadGroup),
+        i.Name, i.State, i.Reason, i.Zone, i.HostId, new InstanceSize(i.VirtualCpus, i.MemoryMiB), i.Adopted ? null : i.Image, i.Adopted, new InstancePlacement(i.AntiAffinityGroup, i.SpreadGroup),
         i.Tags, i.Zones, i.OperationId, i.PendingAction, i.Observed, i.ObservedAt, i.Volume, i.CreatedAt, i.UpdatedAt);
 }

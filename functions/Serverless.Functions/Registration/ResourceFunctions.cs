@@ -3,6 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Operations;
+using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Registration;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
@@ -10,7 +11,8 @@ using Serverless.Functions.OpenApi;
 namespace Serverless.Functions.Registration;
 
 /// <summary><c>/api/v1/resources</c>: register premise resources, read where they stand, and unregister them.</summary>
-public sealed class ResourceFunctions(RegistrationService registrations, RegistrationStart start, UnregistrationService unregistrations, RequestTenant tenant)
+public sealed class ResourceFunctions(
+    RegistrationService registrations, RegistrationStart start, UnregistrationService unregistrations, InstanceService instances, RequestTenant tenant)
 {
     [Function(FunctionNames.RegisterResource)]
     [ApiOperation("Register a virtualization host or SNMP appliance; its zone's agent verifies it.", Request = typeof(RegisterResourceRequest), Response = typeof(ResourceOperationAcceptedResponse), Status = 202, Problems = [409])]
@@ -63,7 +65,7 @@ public sealed class ResourceFunctions(RegistrationService registrations, Registr
     }
 
     [Function(FunctionNames.ListResourceInstances)]
-    [ApiOperation("List the instances recorded on a virtualization host.", Response = typeof(ResourceInstancesResponse), Problems = [404])]
+    [ApiOperation("List the domains recorded on a virtualization host; managed: false marks one the API did not make (adopt it with POST /api/v1/instances/adopt).", Response = typeof(ResourceInstancesResponse), Problems = [404])]
     public async Task<IResult> ListInstancesAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/resources/{resourceId}/instances")] HttpRequest request,
         string resourceId,
@@ -75,9 +77,13 @@ public sealed class ResourceFunctions(RegistrationService registrations, Registr
         }
 
         var outcome = await registrations.ListInstancesAsync(tenantId, resourceId, cancellationToken);
-        return outcome.Succeeded
-            ? TypedResults.Ok(new ResourceInstancesResponse(resourceId, outcome.Value.Select(ResourceInstanceResponse.From).ToList()))
-            : ApiResults.Problem(outcome.Error);
+        if (!outcome.Succeeded)
+        {
+            return ApiResults.Problem(outcome.Error);
+        }
+
+        var managed = await instances.ManagedNamesOnAsync(tenantId, resourceId, cancellationToken);
+        return TypedResults.Ok(new ResourceInstancesResponse(resourceId, outcome.Value.Select(i => ResourceInstanceResponse.From(i, managed.Contains(i.Name))).ToList()));
     }
 
     /// <summary>

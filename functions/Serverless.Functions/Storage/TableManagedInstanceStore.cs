@@ -46,6 +46,20 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         }
     }
 
+    public async Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        try
+        {
+            await table.DeleteEntityAsync(instance.TenantId, instance.Name, new ETag(instance.ETag ?? string.Empty), cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<IReadOnlyList<ManagedInstance>> ListEveryAsync(CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);

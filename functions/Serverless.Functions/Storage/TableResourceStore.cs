@@ -41,6 +41,19 @@ public sealed class TableResourceStore(TableProvider tables) : IResourceStore
         return await TableQueries.PageAsync(table, tenantId, pageSize, afterId, FromEntity, cancellationToken);
     }
 
+    public async Task<IReadOnlyList<ResourceRegistration>> ListRegisteredHostsAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Resources, cancellationToken);
+        var filter = TableClient.CreateQueryFilter($"Kind eq {ResourceKind.VirtualizationHost.ToString()} and State eq {RegistrationState.Registered.ToString()}");
+        var result = new List<ResourceRegistration>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            result.Add(FromEntity(entity));
+        }
+
+        return result;
+    }
+
     private static TableEntity ToEntity(ResourceRegistration r) => new(r.TenantId, r.ResourceId)
     {
         ["Zone"] = r.Zone,

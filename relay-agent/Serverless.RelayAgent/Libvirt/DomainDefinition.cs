@@ -47,6 +47,14 @@ public static class DomainDefinition
         return domain.ToString(SaveOptions.DisableFormatting);
     }
 
+    /// <summary>The metadata element that marks a domain as an instance's (libvirt adds the namespace and prefix).</summary>
+    public static string MetadataElement(string instanceId) => new XElement("instance", new XAttribute("id", instanceId)).ToString(SaveOptions.DisableFormatting);
+
+    /// <summary>The file of the domain's first disk, if it has one backed by a file.</summary>
+    public static string? FirstDiskFile(string domainXml) =>
+        XElement.Parse(domainXml).Element("devices")?.Elements("disk")
+            .FirstOrDefault(d => (string?)d.Attribute("device") is null or "disk")?.Element("source")?.Attribute("file")?.Value;
+
     /// <summary>The instance id in the domain's metadata; null for a domain this control plane did not define.</summary>
     public static string? InstanceIdOf(string domainXml) =>
         XElement.Parse(domainXml).Element("metadata")?.Element(Namespace + "instance")?.Attribute("id")?.Value;

@@ -45,6 +45,9 @@ public static class CommandKinds
     /// <summary>Report every domain of a host and its state (<see cref="Instances.InstanceListPayload"/>).</summary>
     public const string ListInstances = "instance.list";
 
+    /// <summary>Takes a domain the control plane did not make under management (<see cref="Instances.InstanceAdoptPayload"/>).</summary>
+    public const string AdoptInstance = "instance.adopt";
+
     /// <summary>Clones an image's volume and defines an instance's domain (<see cref="Instances.InstanceDefinePayload"/>).</summary>
     public const string DefineInstance = "instance.define";
 
