@@ -62,6 +62,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2300, Level = LogLevel.Information, Message = "State sync asked {Hosts} host(s) what they run")]
     public static partial void InstanceReportsRequested(ILogger logger, int hosts);
 
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Warning, Message = "Instance {TenantId}/{Name}: its {Workflow} (operation {OperationId}) was accepted but never scheduled; scheduled it now")]
+    public static partial void InstanceWorkflowScheduled(ILogger logger, string tenantId, string name, string workflow, string operationId);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Instance {TenantId}/{Name}: its {Action} (operation {OperationId}) was accepted but never scheduled; dropped it")]
+    public static partial void InstanceWorkflowAbandoned(ILogger logger, string tenantId, string name, string action, string operationId);
+
     [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Host {HostId} reported: {Moved} managed instance(s) moved to what it runs")]
     public static partial void InstanceReportApplied(ILogger logger, string hostId, int moved);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -279,6 +280,51 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             async () => await InventoryAsync(client, host, "by-hand") == "by-hand:running:unmanaged" ? "seen" : null,
             TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 10), "state sync to list the domain made by hand");
     }
+
+    [Fact]
+    public async Task Recovery_ALaunchRecordedButNeverScheduled_IsScheduledByStateSync_AndAnActionNeverScheduled_IsDroppedSayingSo()
+    {
+        using var client = fixture.Host.CreateClient();
+        await HostAsync(client, "inst-lost", "client");
+
+        // What a host killed between recording a request and scheduling its workflow leaves behind: the record alone,
+        // as the table store writes it, last changed two minutes ago.
+        var table = new Azure.Data.Tables.TableClient(fixture.Azurite.ConnectionString, "ComputeInstances");
+        var longAgo = DateTimeOffset.UtcNow.AddMinutes(-2);
+        await WriteRecordAsync(table, new JsonObject
+        {
+            ["TenantId"] = CommandChannelFixture.TenantId, ["Name"] = "web-lost", ["Zones"] = new JsonArray("inst-lost"), ["VirtualCpus"] = 1, ["MemoryMiB"] = 512,
+            ["Image"] = TestDriverNode.Image, ["State"] = "pending", ["OperationId"] = Guid.NewGuid().ToString("N"), ["CreatedAt"] = longAgo, ["UpdatedAt"] = longAgo,
+        });
+        await WriteRecordAsync(table, new JsonObject
+        {
+            ["TenantId"] = CommandChannelFixture.TenantId, ["Name"] = "web-stuck", ["Zones"] = new JsonArray("inst-nowhere"), ["VirtualCpus"] = 1, ["MemoryMiB"] = 512,
+            ["Image"] = TestDriverNode.Image, ["State"] = "stopping", ["PendingAction"] = "stop", ["Observed"] = "running", ["Zone"] = "inst-nowhere",
+            ["HostId"] = "kvm-nowhere", ["HostUri"] = "test:///nowhere", ["OperationId"] = Guid.NewGuid().ToString("N"), ["CreatedAt"] = longAgo, ["UpdatedAt"] = longAgo,
+        });
+
+        var launched = await Eventually.GetAsync(async () =>
+        {
+            var instance = await InstanceCalls.GetAsync(client, "web-lost");
+            return instance.GetProperty("state").GetString() == "running" ? (JsonElement?)instance : null;
+        }, TimeSpan.FromSeconds(CommandChannelFixture.ReconcileSeconds * 20), "state sync to schedule the lost launch and the launch to finish");
+        Assert.Equal("inst-lost", launched.GetValueOrDefault().GetProperty("zone").GetString());
+
+        var dropped = await InstanceCalls.GetAsync(client, "web-stuck");
+        Assert.Equal("running", dropped.GetProperty("state").GetString());
+        Assert.False(dropped.TryGetProperty("pendingAction", out var pending) && pending.ValueKind != JsonValueKind.Null);
+        Assert.Equal("the stop was accepted but its workflow never started (the service stopped in between); ask again.", dropped.GetProperty("reason").GetString());
+
+        using var terminate = await client.DeleteAsync(new Uri("api/v1/instances/web-lost", UriKind.Relative));
+        Assert.Equal("terminated", (await InstanceCalls.WaitAsync(client, terminate, Deadline)).GetProperty("result").GetProperty("state").GetString());
+    }
+
+    private static Task WriteRecordAsync(Azure.Data.Tables.TableClient table, JsonObject record) =>
+        table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(record["TenantId"]!.GetValue<string>(), record["Name"]!.GetValue<string>())
+        {
+            ["State"] = "Pending",
+            ["Record"] = record.ToJsonString(),
+        });
 
     [Fact]
     public async Task Batch_OfAHundred_TenAtOnce_TwoErrorsTolerated_StopsStartingAfterTheThirdFailure_AndNeverRunsMoreThanTen()

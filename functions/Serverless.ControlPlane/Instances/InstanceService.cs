@@ -520,6 +520,48 @@ public sealed class InstanceService(
         return new Page<ManagedInstance>(page, page.Count == size ? ContinuationTokens.Encode(page[^1].Name) : null);
     }
 
+    /// <summary>
+    /// Records whose workflow may never have been scheduled: accepted launches and adoptions still pending, and actions
+    /// still under way, unchanged since <paramref name="before"/> (the host may have stopped between recording the
+    /// request and scheduling its workflow). The caller checks each operation's workflow exists.
+    /// </summary>
+    public async Task<IReadOnlyList<ManagedInstance>> UnfinishedSinceAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        [.. (await instances.ListEveryAsync(cancellationToken))
+            .Where(i => (i.State == LifecycleState.Pending || i.PendingAction is not null) && i.UpdatedAt < before)];
+
+    /// <summary>The launch workflow's input for a pending record, as its launch request made it.</summary>
+    public static LaunchPlan LaunchPlanOf(ManagedInstance record) => Plan(record, resumed: true);
+
+    /// <summary>The adoption workflow's input for a pending adopted record.</summary>
+    public static AdoptPlan AdoptPlanOf(ManagedInstance record) =>
+        new(record.TenantId, record.Name, record.OperationId, record.HostId!, record.Zone!, record.HostUri!);
+
+    /// <summary>
+    /// Ends an action whose workflow never started: the pending action is dropped and the record goes back to what the
+    /// host last reported (a terminate to failed, which terminate accepts again), saying why, so the tenant can ask again.
+    /// Conditional on the record: a workflow that moves it meanwhile wins.
+    /// </summary>
+    public async Task<bool> AbandonActionAsync(ManagedInstance record, CancellationToken cancellationToken)
+    {
+        var action = record.PendingAction ?? throw new ArgumentException("The record has no action under way.", nameof(record));
+        var back = action == InstanceAction.Terminate
+            ? LifecycleState.Failed
+            : record.Observed switch
+            {
+                InstanceState.Running => LifecycleState.Running,
+                InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
+                InstanceState.ShutOff or InstanceState.Crashed => LifecycleState.Stopped,
+                _ => LifecycleState.Failed,
+            };
+        return await instances.TryReplaceAsync(record with
+        {
+            State = back,
+            PendingAction = null,
+            Reason = $"the {Words(action)} was accepted but its workflow never started (the service stopped in between); ask again.",
+            UpdatedAt = clock.GetUtcNow(),
+        }, cancellationToken);
+    }
+
     /// <summary>The managed instances on a host that keep it from being unregistered: all but terminated and failed ones.</summary>
     public async Task<IReadOnlyList<BlockingItem>> UsesOfAsync(string tenantId, string hostId, CancellationToken cancellationToken) =>
         [.. (await instances.ListAllAsync(tenantId, cancellationToken))

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Instances;
-using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Validation;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
@@ -48,7 +46,7 @@ public sealed class InstanceFunctions(InstanceService instances, RequestTenant t
             return ApiResults.Problem(plan.Error);
         }
 
-        await ScheduleAsync(durableClient, FunctionNames.InstanceLaunchOrchestrator, tenantId, plan.Value.OperationId, plan.Value, cancellationToken);
+        await InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceLaunchOrchestrator, tenantId, plan.Value.OperationId, plan.Value, cancellationToken);
         return Accepted(plan.Value.OperationId, plan.Value.Name);
     }
 
@@ -77,7 +75,7 @@ public sealed class InstanceFunctions(InstanceService instances, RequestTenant t
             return ApiResults.Problem(plan.Error);
         }
 
-        await ScheduleAsync(durableClient, FunctionNames.InstanceAdoptOrchestrator, tenantId, plan.Value.OperationId, plan.Value, cancellationToken);
+        await InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceAdoptOrchestrator, tenantId, plan.Value.OperationId, plan.Value, cancellationToken);
         return Accepted(plan.Value.OperationId, plan.Value.Name);
     }
 
@@ -179,21 +177,8 @@ public sealed class InstanceFunctions(InstanceService instances, RequestTenant t
             return ApiResults.OkWithETag(InstanceResponse.From(outcome.Value.Instance), outcome.Value.Instance.ETag);
         }
 
-        await ScheduleAsync(durableClient, FunctionNames.InstanceActionOrchestrator, tenantId, plan.OperationId, plan, cancellationToken);
+        await InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceActionOrchestrator, tenantId, plan.OperationId, plan, cancellationToken);
         return Accepted(plan.OperationId, name);
-    }
-
-    /// <summary>
-    /// Schedules the workflow under the operation's own id; a repeat of a launch whose workflow already exists finds it
-    /// scheduled and answers the same operation.
-    /// </summary>
-    private static async Task ScheduleAsync(DurableTaskClient durableClient, string orchestrator, string tenantId, string operationId, object input, CancellationToken cancellationToken)
-    {
-        var instanceId = OperationIds.ToInstanceId(tenantId, operationId);
-        if (await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
-        {
-            await durableClient.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), cancellationToken);
-        }
     }
 
     private static IResult Accepted(string operationId, string name)
