@@ -383,22 +383,10 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         var thirdFailure = targets.Where(t => t.Value.Status == "failed").Max(t => t.Value.Ended!.Value);
         Assert.All(ran, t => Assert.True(t.Value.Started <= thirdFailure, $"{t.Key} started at {t.Value.Started:O}, after the third failure at {thirdFailure:O}"));
 
-        // Concurrency from the agent's own timings of each restart it ran (stored with its results).
-        var table = new Azure.Data.Tables.TableClient(fixture.Azurite.ConnectionString, "CommandResults");
-        var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
-        await foreach (var entity in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == CommandChannelFixture.TenantId))
-        {
-            var result = JsonDocument.Parse(entity.GetString("Result")).RootElement;
-            if (result.GetProperty("kind").GetString() == "instance.reboot" && result.GetProperty("agentGroup").GetString() == "batch-a")
-            {
-                var timings = result.GetProperty("timings");
-                spans.Add((timings.GetProperty("startedAt").GetDateTimeOffset(), timings.GetProperty("completedAt").GetDateTimeOffset()));
-            }
-        }
-
+        // Concurrency as the agent saw it: each restart it ran was in flight from its issue to the agent's finishing it.
+        var spans = (await AgentSpansAsync("instance.reboot")).Where(s => s.Group == "batch-a").ToList();
         Assert.Equal(ran.Count - 3, spans.Count);
-        var most = spans.Max(s => spans.Count(o => o.Start <= s.Start && s.Start < o.End));
-        Assert.True(most <= 10, $"{most} restarts ran at once");
+        Assert.True(MostAtOnce(spans) <= 10, $"{MostAtOnce(spans)} restarts in flight at once");
 
         // A batch canceled at once: what was in progress finishes, nothing more starts, the rest end canceled.
         using var slow = await client.PostAsync(new Uri("api/v1/instances/actions", UriKind.Relative), Api.Json(
@@ -421,6 +409,65 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         }
     }
+
+    [Fact]
+    public async Task Batch_PerZoneConcurrency_KeepsEachZoneWithinItsLimit_AsTheAgentsSawIt()
+    {
+        using var client = fixture.Host.CreateClient();
+        await HostAsync(client, "pz-a", "client");
+        await HostAsync(client, "pz-b", "provider");
+        var launches = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i =>
+        {
+            using var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+                $$$"""{"name":"pz-{{{i:00}}}","zone":"{{{(i % 2 == 0 ? "pz-a" : "pz-b")}}}","size":{"vcpus":1,"memoryMiB":64},"image":"{{{TestDriverNode.Image}}}","tags":{"batch":"pz"}}"""));
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            return (await Api.ReadJsonAsync(response)).GetProperty("operationId").GetString()!;
+        }));
+        foreach (var operationId in launches)
+        {
+            await Api.WaitForOperationAsync(client, operationId, o => Api.HasStatus(o, "succeeded"), TimeSpan.FromSeconds(120), "the batch's instances to launch");
+        }
+
+        using var started = await client.PostAsync(new Uri("api/v1/instances/actions", UriKind.Relative), Api.Json(
+            """{"action":"restart","targets":{"tag":"batch=pz"},"maxConcurrency":"10","maxErrors":"0","perZoneConcurrency":2}"""));
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var batch = await Api.WaitForOperationAsync(client, (await Api.ReadJsonAsync(started)).GetProperty("operationId").GetString()!,
+            o => Api.HasStatus(o, "succeeded") || Api.HasStatus(o, "failed"), TimeSpan.FromSeconds(120), "the batch");
+        Assert.All(batch.GetProperty("result").GetProperty("targets").EnumerateArray(), t => Assert.Equal("succeeded", t.GetProperty("status").GetString()));
+
+        var spans = await AgentSpansAsync("instance.reboot");
+        Assert.Equal(16, spans.Count);
+        foreach (var zone in new[] { "pz-a", "pz-b" })
+        {
+            var inZone = spans.Where(s => s.Group == zone).ToList();
+            Assert.Equal(8, inZone.Count);
+            Assert.True(MostAtOnce(inZone) <= 2, $"{MostAtOnce(inZone)} restarts in flight at once in {zone}");
+        }
+    }
+
+    /// <summary>
+    /// The commands of a kind the agents ran, each as the span it was in flight: from when the control plane issued it
+    /// (the agent's journal) to when the agent finished it (the agent's timings, stored with its result).
+    /// </summary>
+    private async Task<List<(string Group, DateTimeOffset Issued, DateTimeOffset Completed)>> AgentSpansAsync(string kind)
+    {
+        var issued = _agents.SelectMany(a => a.JournalEntries()).Where(e => e.Kind == kind).ToDictionary(e => e.CommandId, e => e.IssuedAt);
+        var table = new Azure.Data.Tables.TableClient(fixture.Azurite.ConnectionString, "CommandResults");
+        var spans = new List<(string Group, DateTimeOffset Issued, DateTimeOffset Completed)>();
+        await foreach (var entity in table.QueryAsync<Azure.Data.Tables.TableEntity>(e => e.PartitionKey == CommandChannelFixture.TenantId))
+        {
+            var result = JsonDocument.Parse(entity.GetString("Result")).RootElement;
+            if (issued.TryGetValue(result.GetProperty("commandId").GetString()!, out var at))
+            {
+                spans.Add((result.GetProperty("agentGroup").GetString()!, at, result.GetProperty("timings").GetProperty("completedAt").GetDateTimeOffset()));
+            }
+        }
+
+        return spans;
+    }
+
+    private static int MostAtOnce(List<(string Group, DateTimeOffset Issued, DateTimeOffset Completed)> spans) =>
+        spans.Count == 0 ? 0 : spans.Max(s => spans.Count(o => o.Issued <= s.Issued && s.Issued < o.Completed));
 
     private static DateTimeOffset? Time(JsonElement target, string property) =>
         target.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetDateTimeOffset() : null;

@@ -86,6 +86,13 @@ public sealed class RelayAgentProcess : IAsyncDisposable
             ? File.ReadAllLines(JournalPath).Where(l => l.Length > 0).Select(l => l.Split('\t')[1]).ToList()
             : [];
 
+    /// <summary>The journal's commands: id, kind, and when the control plane issued each (the envelope's <c>issuedAt</c>).</summary>
+    public IReadOnlyList<(string CommandId, string Kind, DateTimeOffset IssuedAt)> JournalEntries() =>
+        File.Exists(JournalPath)
+            ? [.. File.ReadAllLines(JournalPath).Where(l => l.Length > 0).Select(l => l.Split('\t'))
+                .Select(f => (f[1], f[3], DateTimeOffset.Parse(f[4], System.Globalization.CultureInfo.InvariantCulture)))]
+            : [];
+
     /// <summary>kill -9 of exactly the process this fixture started.</summary>
     public Task KillAsync() => _process.KillAsync();
 
