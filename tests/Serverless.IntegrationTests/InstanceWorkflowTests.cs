@@ -375,8 +375,10 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
             t => t.GetProperty("name").GetString()!,
             t => (Status: t.GetProperty("status").GetString()!, Started: Time(t, "startedAt"), Ended: Time(t, "endedAt")));
         Assert.True(targets.Where(t => t.Value.Status == "failed").Select(t => t.Key).Order(StringComparer.Ordinal).SequenceEqual(["b-0", "b-1", "b-2"]), batch.ToString());
+        // The first ten start together; how many more start before the third failure is seen depends on how fast the
+        // restarts beside them finish. What the budget promises is checked below: none starts after it.
         var ran = targets.Where(t => t.Value.Status is "succeeded" or "failed").ToList();
-        Assert.InRange(ran.Count, 10, 12);
+        Assert.InRange(ran.Count, 10, 50);
         Assert.Equal(100 - ran.Count, targets.Count(t => t.Value.Status == "skipped" && t.Value.Started is null));
 
         // No target started after the third failure, as the batch's own timeline records it.
