@@ -15,7 +15,7 @@ fail() {
 
 bash scripts/setup.sh || fail "test: setup failed"
 
-# Leftovers of a crashed earlier run hold nothing anyone needs: their processes died with that run.
+# Leftovers of a crashed earlier run hold nothing anyone needs: its watchdogs killed its processes when it died.
 rm -rf .local/test-runs "$results"
 
 dotnet build Serverless.sln -c Release --no-restore -nologo -clp:ErrorsOnly || fail "test: build failed"

@@ -36,7 +36,12 @@ public sealed partial class BicepTests
     {
         var template = await CompiledTemplate.LoadAsync();
 
-        var missing = SettingsTheCodeReads().Where(name => !template.Text.Contains($"\"{name}", StringComparison.Ordinal) && !template.Text.Contains($"'{name}", StringComparison.Ordinal)).ToList();
+        var read = SettingsTheCodeReads().ToList();
+        // The reflection must find what it is there to find, or an empty list would check nothing.
+        Assert.Contains("Placement__CpuOvercommit", read);
+        Assert.Contains("Instances__ReconcileSchedule", read);
+        Assert.True(read.Count >= 20, $"only {read.Count} settings found: {string.Join(", ", read)}");
+        var missing = read.Where(name => !template.Text.Contains($"\"{name}", StringComparison.Ordinal) && !template.Text.Contains($"'{name}", StringComparison.Ordinal)).ToList();
 
         Assert.True(missing.Count == 0, $"the template does not set: {string.Join(", ", missing)}");
     }

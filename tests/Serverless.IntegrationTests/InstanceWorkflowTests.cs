@@ -294,12 +294,12 @@ public sealed class InstanceWorkflowTests(CommandChannelFixture fixture) : IAsyn
         await WriteRecordAsync(table, new JsonObject
         {
             ["TenantId"] = CommandChannelFixture.TenantId, ["Name"] = "web-lost", ["Zones"] = new JsonArray("inst-lost"), ["VirtualCpus"] = 1, ["MemoryMiB"] = 512,
-            ["Image"] = TestDriverNode.Image, ["State"] = "pending", ["OperationId"] = Guid.NewGuid().ToString("N"), ["CreatedAt"] = longAgo, ["UpdatedAt"] = longAgo,
+            ["Image"] = TestDriverNode.Image, ["Tags"] = new JsonObject(), ["State"] = "pending", ["OperationId"] = Guid.NewGuid().ToString("N"), ["CreatedAt"] = longAgo, ["UpdatedAt"] = longAgo,
         });
         await WriteRecordAsync(table, new JsonObject
         {
             ["TenantId"] = CommandChannelFixture.TenantId, ["Name"] = "web-stuck", ["Zones"] = new JsonArray("inst-nowhere"), ["VirtualCpus"] = 1, ["MemoryMiB"] = 512,
-            ["Image"] = TestDriverNode.Image, ["State"] = "stopping", ["PendingAction"] = "stop", ["Observed"] = "running", ["Zone"] = "inst-nowhere",
+            ["Image"] = TestDriverNode.Image, ["Tags"] = new JsonObject(), ["State"] = "stopping", ["PendingAction"] = "stop", ["Observed"] = "running", ["Zone"] = "inst-nowhere",
             ["HostId"] = "kvm-nowhere", ["HostUri"] = "test:///nowhere", ["OperationId"] = Guid.NewGuid().ToString("N"), ["CreatedAt"] = longAgo, ["UpdatedAt"] = longAgo,
         });
 

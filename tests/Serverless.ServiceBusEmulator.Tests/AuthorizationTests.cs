@@ -11,7 +11,10 @@ public sealed class AuthorizationTests(EmulatorFixture fixture) : IClassFixture<
         await using var sender = client.CreateSender("tenant-a");
         await sender.SendMessageAsync(new ServiceBusMessage("hello") { SessionId = "group" });
         await using var receiver = await client.AcceptSessionAsync("tenant-a", "group");
-        await receiver.CompleteMessageAsync(await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5)));
+        var received = await receiver.ReceiveMessageAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("hello", received?.Body.ToString());
+        await receiver.CompleteMessageAsync(received);
+        Assert.Equal(0, fixture.Host.CountMessages("tenant-a"));
     }
 
     [Fact]

@@ -4,17 +4,34 @@ using System.Diagnostics;
 namespace Serverless.Testing;
 
 /// <summary>
-/// A process a test started: output captured for diagnostics, stopped by its own pid (never by name), killed with the
-/// test process if the run crashes.
+/// A process a test started, in a process group of its own (<c>setsid</c>): output captured for diagnostics, stopped by
+/// its own pid (never by name), with whatever it started in turn. If the test process dies without stopping it (kill -9,
+/// a crashed or timed-out run), <c>scripts/test-watchdog.sh</c>, started once per test process, kills its group.
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private static readonly Lock WatchLock = new();
+    private static string? _watchFile;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private string? _watchLine;
 
     private ChildProcess(Process process)
     {
         _process = process;
+    }
+
+    /// <summary>The file this test process lists its running children in, for the watchdog ("pid start-time" lines).</summary>
+    public static string WatchFile
+    {
+        get
+        {
+            lock (WatchLock)
+            {
+                return _watchFile ??= StartWatchdog();
+            }
+        }
     }
 
     public int Id => _process.Id;
@@ -28,13 +45,16 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
-        var info = new ProcessStartInfo(fileName)
+        // setsid execs the program in a new session and process group (no fork: a freshly started child leads no
+        // group), so the pid is the program's own and the group holds everything it starts.
+        var info = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory,
         };
+        info.ArgumentList.Add(fileName);
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -49,9 +69,19 @@ public sealed class ChildProcess : IAsyncDisposable
         var child = new ChildProcess(process);
         process.OutputDataReceived += (_, e) => child.Append(e.Data);
         process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        var watchFile = WatchFile;
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (StartTimeOf(process.Id) is { } started)
+        {
+            child._watchLine = $"{process.Id} {started}";
+            lock (WatchLock)
+            {
+                File.AppendAllLines(watchFile, [child._watchLine]);
+            }
+        }
+
         return child;
     }
 
@@ -100,7 +130,45 @@ public sealed class ChildProcess : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync(TimeSpan.FromSeconds(10));
+        if (_watchLine is { } line)
+        {
+            lock (WatchLock)
+            {
+                File.WriteAllLines(WatchFile, File.ReadAllLines(WatchFile).Where(l => l != line));
+            }
+        }
+
         _process.Dispose();
+    }
+
+    /// <summary>Field 22 of <c>/proc/PID/stat</c> (clock ticks since boot): with the pid, it names one process for good.</summary>
+    public static string? StartTimeOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    private static string StartWatchdog()
+    {
+        var folder = Path.Combine(RepositoryPaths.Root, ".local", "test-runs");
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, $"children-{Environment.ProcessId}.txt");
+        File.WriteAllText(file, string.Empty);
+        var info = new ProcessStartInfo("setsid") { UseShellExecute = false };
+        foreach (var argument in new[] { "bash", Path.Combine(RepositoryPaths.Root, "scripts", "test-watchdog.sh"), $"{Environment.ProcessId}", file })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process.Start(info)!.Dispose();
+        return file;
     }
 
     private void Append(string? line)

@@ -18,6 +18,9 @@ public static class RepositoryPaths
     public static string RelayAgentAssembly =>
         Path.Combine(Root, "relay-agent", "Serverless.RelayAgent", "bin", Configuration, "net10.0", "Serverless.RelayAgent.dll");
 
+    public static string OrphanProbeAssembly =>
+        Path.Combine(Root, "tests", "Serverless.OrphanProbe", "bin", Configuration, "net10.0", "Serverless.OrphanProbe.dll");
+
     public static string SnmpApplianceAssembly =>
         Path.Combine(Root, "tests", "Serverless.SnmpAppliance", "bin", Configuration, "net10.0", "Serverless.SnmpAppliance.dll");
 
