@@ -24,7 +24,8 @@ public sealed class GoldenFileTests
         "instance-stop-payload.json", "instance-stop-output.json", "resource-uninstall-payload.json", "resource-uninstall-output.json",
         "instance-list-payload.json", "instance-list-output.json", "instance-define-payload.json", "instance-define-output.json",
         "instance-action-payload.json", "instance-action-output.json", "instance-terminate-payload.json", "instance-terminate-output.json",
-        "instance-adopt-payload.json", "instance-adopt-output.json",
+        "instance-adopt-payload.json", "instance-adopt-output.json", "snmp-get-payload.json", "snmp-walk-payload.json", "member-action-output.json",
+        "instance-start-payload.json", "instance-start-output.json", "metrics-subscribe-payload.json", "metrics-subscribe-output.json",
     ];
 
     private static InstanceVolume Disk => new("images", "web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2");
@@ -48,6 +49,20 @@ public sealed class GoldenFileTests
         var value = JsonSerializer.Deserialize(Golden(file), Info(type));
         Assert.NotNull(value);
         Assert.Equal(Golden(file), Normalize(JsonSerializer.Serialize(value, Info(type))));
+    }
+
+    [Fact]
+    public void Every_wire_type_has_a_golden_file()
+    {
+        // The context's [JsonSerializable] list is the wire: every type on it travels between builds deployed apart.
+        var wireTypes = typeof(ContractsJsonContext).GetCustomAttributesData()
+            .Where(a => a.AttributeType == typeof(System.Text.Json.Serialization.JsonSerializableAttribute))
+            .Select(a => (Type)a.ConstructorArguments[0].Value!)
+            .ToList();
+        var pinned = ((IEnumerable<object[]>)Files).Select(row => Sample((string)row[0]).Type).ToHashSet();
+
+        Assert.True(wireTypes.Count >= 30, $"only {wireTypes.Count} wire types found on ContractsJsonContext");
+        Assert.Empty(wireTypes.Where(t => !pinned.Contains(t)).Select(t => t.Name));
     }
 
     [Fact]
@@ -108,6 +123,18 @@ public sealed class GoldenFileTests
         "instance-terminate-output.json" => (new InstanceTerminateOutput("web-1", DomainRemoved: true, VolumeRemoved: true), typeof(InstanceTerminateOutput)),
         "instance-adopt-payload.json" => (new InstanceAdoptPayload("qemu:///system", "legacy-db", "contoso/legacy-db"), typeof(InstanceAdoptPayload)),
         "instance-adopt-output.json" => (new InstanceAdoptOutput("legacy-db", InstanceState.Running, 4, 8192, Disk, Adopted: true), typeof(InstanceAdoptOutput)),
+        "snmp-get-payload.json" => (new SnmpGetPayload(Appliance, ["1.3.6.1.2.1.1.5.0", "1.3.6.1.2.1.1.3.0"]), typeof(SnmpGetPayload)),
+        "snmp-walk-payload.json" => (new SnmpWalkPayload(Appliance, "1.3.6.1.4.1.8072.9999.1.1", 500), typeof(SnmpWalkPayload)),
+        "member-action-output.json" => (new MemberActionOutput("lb-member-3", true, [new SnmpBinding("1.3.6.1.4.1.8072.9999.1.1.3", "integer", "1")], true), typeof(MemberActionOutput)),
+        "instance-start-payload.json" => (new InstanceStartPayload("qemu:///system", "web-1"), typeof(InstanceStartPayload)),
+        "instance-start-output.json" => (new InstanceStartOutput("web-1", InstanceState.Running), typeof(InstanceStartOutput)),
+        "metrics-subscribe-payload.json" => (new MetricsSubscribePayload("pool-web", 10, 120,
+            [
+                new MetricsPollTarget("lb-member-3", new SnmpMember(Appliance with { TimeoutMilliseconds = null, Retries = null }, "simulated-load-balancer", "3")),
+                new MetricsPollTarget("kvm-1/web-1", null, new InstanceTarget("qemu:///system", "web-1")),
+            ]), typeof(MetricsSubscribePayload)),
+        "metrics-subscribe-output.json" => (new MetricsSubscribeOutput("pool-web", 1,
+            [new MetricsPollFailure("kvm-1/web-1", CommandErrorKind.InvalidPayload, "qemu:///system is not a libvirt URI this agent serves.")], At.AddMinutes(2)), typeof(MetricsSubscribeOutput)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 
