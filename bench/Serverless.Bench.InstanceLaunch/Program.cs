@@ -67,6 +67,25 @@ try
     Console.WriteLine($"  p50 {Percentile(single, 0.5):0} ms, p99 {Percentile(single, 0.99):0} ms, max {single[^1]:0} ms; " +
         $"the agent's own define + start: median {agentShare:0.0} ms ({agentShare / Percentile(single, 0.5) * 100:0.0} % of p50), the rest is the control plane and the channel");
 
+    // The host has room for about 250 of these instances: the ones launched one by one go before the many.
+    using (var terminating = new SemaphoreSlim(20))
+    {
+        await Task.WhenAll(Enumerable.Range(0, launches + 3).Select(async i =>
+        {
+            await terminating.WaitAsync();
+            try
+            {
+                using var deleted = await client.DeleteAsync(new Uri($"api/v1/instances/one-{i:000}", UriKind.Relative));
+                var body = await deleted.Content.ReadFromJsonAsync<JsonElement>();
+                await WaitAsync(client, body.GetProperty("operationId").GetString()!, manyPolling);
+            }
+            finally
+            {
+                terminating.Release();
+            }
+        }));
+    }
+
     using var gate = new SemaphoreSlim(concurrency);
     var manyIds = new System.Collections.Concurrent.ConcurrentBag<string>();
     var parts = new (string Name, int Pid)[] { ("Azurite", azurite.ProcessId), ("local host", host.ProcessId), ("Service Bus emulator", emulator.ProcessId), ("agent", agent.ProcessId) };
