@@ -244,13 +244,19 @@ public sealed class InstanceService(
             InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
             _ => LifecycleState.Stopped,
         };
-        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        for (var attempt = 0; ; attempt++)
         {
             var current = await allocations.GetAsync(plan.TenantId, plan.HostId, cancellationToken) ?? new HostAllocation(plan.TenantId, plan.HostId, []);
             if (current.Instances.Any(i => i.Name == plan.Name)
                 || await allocations.TryWriteAsync(current with { Instances = [.. current.Instances, new InstanceAllocation(plan.Name, domain.VirtualCpus, domain.MemoryMiB, null, null)] }, cancellationToken))
             {
                 break;
+            }
+
+            if (attempt == WriteAttempts)
+            {
+                // The activity fails and its retry tries again; the record stays pending meanwhile.
+                throw new InvalidOperationException($"The adoption of '{plan.Name}' could not be counted on '{plan.HostId}': its host's reservations kept changing.");
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
