@@ -7,7 +7,7 @@ namespace Serverless.ControlPlane.Health;
 /// Asks every dependency at once, each with its own deadline, so one hung dependency cannot hang the report.
 /// Probes come from DI, plus any the caller holds (clients that only a trigger binding can supply).
 /// </summary>
-public sealed class HealthService(IEnumerable<IHealthProbe> probes)
+public sealed class HealthService(IEnumerable<IHealthProbe> probes, TimeProvider clock)
 {
     public static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
@@ -20,11 +20,11 @@ public sealed class HealthService(IEnumerable<IHealthProbe> probes)
         return new HealthReport(Version, results.All(r => r.Healthy), results);
     }
 
-    private static async Task<DependencyHealth> RunAsync(IHealthProbe probe, CancellationToken cancellationToken)
+    private async Task<DependencyHealth> RunAsync(IHealthProbe probe, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(ProbeTimeout);
+        using var timeout = new CancellationTokenSource(ProbeTimeout, clock);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             await probe.CheckAsync(deadline.Token).WaitAsync(deadline.Token);
