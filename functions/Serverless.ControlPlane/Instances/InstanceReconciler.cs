@@ -118,14 +118,7 @@ public sealed class InstanceReconciler(
         }
 
         var words = reported is { } r ? FieldRules.JsonName(r.ToString()) : null;
-        var next = reported switch
-        {
-            null => LifecycleState.Failed,
-            InstanceState.Running => LifecycleState.Running,
-            InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
-            InstanceState.ShutOff or InstanceState.Crashed => LifecycleState.Stopped,
-            _ => instance.State,
-        };
+        var next = reported is { } seen ? InstanceService.SettledStateOf(seen) ?? instance.State : LifecycleState.Failed;
         if (next == instance.State)
         {
             return (next, null);

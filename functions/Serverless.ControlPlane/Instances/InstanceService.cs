@@ -70,10 +70,7 @@ public sealed class InstanceService(
         }
 
         ValidateTags(request.Tags, errors);
-        if (request.ClientRequestId is { } clientRequestId && (clientRequestId.Length is 0 or > 64 || clientRequestId.Any(char.IsControl)))
-        {
-            errors.Add(new FieldError("clientRequestId", "must be 1 to 64 printable characters."));
-        }
+        ValidateClientRequestId(request.ClientRequestId, errors);
 
         var allowed = await ResolveZonesAsync(tenantId, request, errors, cancellationToken);
         var capacity = allowed.Count > 0 ? await CapacityAsync(tenantId, cancellationToken) : null;
@@ -156,10 +153,7 @@ public sealed class InstanceService(
         FieldRules.Name("name", request.Name, errors);
         FieldRules.Name("host", request.Host, errors);
         ValidateTags(request.Tags, errors);
-        if (request.ClientRequestId is { } clientRequestId && (clientRequestId.Length is 0 or > 64 || clientRequestId.Any(char.IsControl)))
-        {
-            errors.Add(new FieldError("clientRequestId", "must be 1 to 64 printable characters."));
-        }
+        ValidateClientRequestId(request.ClientRequestId, errors);
 
         ResourceRegistration? host = null;
         if (!errors.Any(e => e.Field == "host"))
@@ -238,29 +232,15 @@ public sealed class InstanceService(
             return new InstanceOutcome(plan.Name, LifecycleState.Failed, $"not adopted: {result.Refusal}", plan.HostId, plan.Zone);
         }
 
-        var state = domain.State switch
-        {
-            InstanceState.Running => LifecycleState.Running,
-            InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
-            _ => LifecycleState.Stopped,
-        };
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = await allocations.GetAsync(plan.TenantId, plan.HostId, cancellationToken) ?? new HostAllocation(plan.TenantId, plan.HostId, []);
-            if (current.Instances.Any(i => i.Name == plan.Name)
-                || await allocations.TryWriteAsync(current with { Instances = [.. current.Instances, new InstanceAllocation(plan.Name, domain.VirtualCpus, domain.MemoryMiB, null, null)] }, cancellationToken))
-            {
-                break;
-            }
+        var state = SettledStateOf(domain.State) ?? LifecycleState.Stopped;
 
-            if (attempt == WriteAttempts)
-            {
-                // The activity fails and its retry tries again; the record stays pending meanwhile.
-                throw new InvalidOperationException($"The adoption of '{plan.Name}' could not be counted on '{plan.HostId}': its host's reservations kept changing.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
-        }
+        // Should the reservations keep changing, the activity fails and its retry tries again; the record stays pending.
+        await UpdateAllocationAsync(
+            plan.TenantId,
+            plan.HostId,
+            a => a.Instances.Any(i => i.Name == plan.Name) ? null : a with { Instances = [.. a.Instances, new InstanceAllocation(plan.Name, domain.VirtualCpus, domain.MemoryMiB, null, null)] },
+            $"The adoption of '{plan.Name}' could not be counted on '{plan.HostId}': its host's reservations kept changing.",
+            cancellationToken);
 
         await RecordAsync(plan.TenantId, plan.Name, plan.OperationId, i => i with
         {
@@ -378,26 +358,25 @@ public sealed class InstanceService(
     }
 
     /// <summary>Gives the instance's reservation on <paramref name="hostId"/> back; nothing to do when it holds none.</summary>
-    public async Task ReleaseAsync(string tenantId, string hostId, string name, CancellationToken cancellationToken)
+    public Task ReleaseAsync(string tenantId, string hostId, string name, CancellationToken cancellationToken) =>
+        UpdateAllocationAsync(
+            tenantId,
+            hostId,
+            a => a.Instances.Any(i => i.Name == name) ? a with { Instances = [.. a.Instances.Where(i => i.Name != name)] } : null,
+            $"The reservation of '{name}' on '{hostId}' could not be released: its host's reservations kept changing.",
+            cancellationToken);
+
+    /// <summary>
+    /// The state a settled instance is in when its host reports the domain so; null for a state that settles nothing
+    /// (shutting down, unknown), which each caller reads in its own way.
+    /// </summary>
+    public static LifecycleState? SettledStateOf(InstanceState reported) => reported switch
     {
-        for (var attempt = 0; attempt < WriteAttempts; attempt++)
-        {
-            var current = await allocations.GetAsync(tenantId, hostId, cancellationToken);
-            if (current is null || current.Instances.All(i => i.Name != name))
-            {
-                return;
-            }
-
-            if (await allocations.TryWriteAsync(current with { Instances = [.. current.Instances.Where(i => i.Name != name)] }, cancellationToken))
-            {
-                return;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
-        }
-
-        throw new InvalidOperationException($"The reservation of '{name}' on '{hostId}' could not be released: its host's reservations kept changing.");
-    }
+        InstanceState.Running => LifecycleState.Running,
+        InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
+        InstanceState.ShutOff or InstanceState.Crashed => LifecycleState.Stopped,
+        _ => null,
+    };
 
     /// <summary>
     /// Applies <paramref name="change"/> to the record if <paramref name="operationId"/> still owns it (retrying when
@@ -550,15 +529,7 @@ public sealed class InstanceService(
     public async Task<bool> AbandonActionAsync(ManagedInstance record, CancellationToken cancellationToken)
     {
         var action = record.PendingAction ?? throw new ArgumentException("The record has no action under way.", nameof(record));
-        var back = action == InstanceAction.Terminate
-            ? LifecycleState.Failed
-            : record.Observed switch
-            {
-                InstanceState.Running => LifecycleState.Running,
-                InstanceState.Paused or InstanceState.Suspended => LifecycleState.Suspended,
-                InstanceState.ShutOff or InstanceState.Crashed => LifecycleState.Stopped,
-                _ => LifecycleState.Failed,
-            };
+        var back = action != InstanceAction.Terminate && record.Observed is { } seen ? SettledStateOf(seen) ?? LifecycleState.Failed : LifecycleState.Failed;
         return await instances.TryReplaceAsync(record with
         {
             State = back,
@@ -625,6 +596,14 @@ public sealed class InstanceService(
         if (size.MemoryMiB is not (>= MinMemoryMiB and <= MaxMemoryMiB))
         {
             errors.Add(new FieldError("size.memoryMiB", string.Create(CultureInfo.InvariantCulture, $"must be {MinMemoryMiB} to {MaxMemoryMiB} (1 TiB).")));
+        }
+    }
+
+    private static void ValidateClientRequestId(string? clientRequestId, List<FieldError> errors)
+    {
+        if (clientRequestId is not null && (clientRequestId.Length is 0 or > 64 || clientRequestId.Any(char.IsControl)))
+        {
+            errors.Add(new FieldError("clientRequestId", "must be 1 to 64 printable characters."));
         }
     }
 
@@ -779,6 +758,27 @@ public sealed class InstanceService(
         }).ToList();
 
         return new CapacityView(capacities, hosts.ToDictionary(h => h.ResourceId, StringComparer.Ordinal), reserved);
+    }
+
+    /// <summary>
+    /// Changes one host's reservations conditionally on their ETag, reading again after a short random pause when another
+    /// writer got in between; <paramref name="change"/> answers null when there is nothing to write.
+    /// </summary>
+    private async Task UpdateAllocationAsync(
+        string tenantId, string hostId, Func<HostAllocation, HostAllocation?> change, string failure, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < WriteAttempts; attempt++)
+        {
+            var current = await allocations.GetAsync(tenantId, hostId, cancellationToken) ?? new HostAllocation(tenantId, hostId, []);
+            if (change(current) is not { } next || await allocations.TryWriteAsync(next, cancellationToken))
+            {
+                return;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 50)), clock, cancellationToken);
+        }
+
+        throw new InvalidOperationException(failure);
     }
 
     /// <summary>What an action does from a state.</summary>
