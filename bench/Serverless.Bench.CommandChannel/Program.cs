@@ -159,10 +159,10 @@ if (args.Length < 3 || args[2] != "--latency-only")
     await using var agent = await RelayAgentProcess.StartAsync(new RelayAgentSettings(
         "bench-idle", "idle", "default", agentConnection, Queue, uplink.Address, "sa1.0123456789abcdef0123456789abcdef.bench"));
     await Task.Delay(TimeSpan.FromSeconds(5));
-    var cpuBefore = CpuMs(agent.ProcessId);
+    var cpuBefore = ProcessStat.CpuMilliseconds(agent.ProcessId);
     var watch = Stopwatch.StartNew();
     await Task.Delay(TimeSpan.FromSeconds(30));
-    var cpuMs = CpuMs(agent.ProcessId) - cpuBefore;
+    var cpuMs = ProcessStat.CpuMilliseconds(agent.ProcessId) - cpuBefore;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"agent idle: RSS {RssMb(agent.ProcessId):0} MB, CPU {cpuMs / watch.Elapsed.TotalMilliseconds * 100:0.00} % of one core over {watch.Elapsed.TotalSeconds:0} s"));
 }
@@ -187,13 +187,6 @@ static double RssMb(int pid)
 {
     var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
     return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-}
-
-// utime + stime from /proc/<pid>/stat, in milliseconds (clock ticks of 10 ms).
-static double CpuMs(int pid)
-{
-    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
 }
 
 static async Task<Uplink> StartUplinkAsync(ConcurrentDictionary<string, TaskCompletionSource<long>> arrivals)

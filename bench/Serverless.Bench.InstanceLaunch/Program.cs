@@ -89,7 +89,7 @@ try
     using var gate = new SemaphoreSlim(concurrency);
     var manyIds = new System.Collections.Concurrent.ConcurrentBag<string>();
     var parts = new (string Name, int Pid)[] { ("Azurite", azurite.ProcessId), ("local host", host.ProcessId), ("Service Bus emulator", emulator.ProcessId), ("agent", agent.ProcessId) };
-    var cpuBefore = parts.Select(p => CpuMs(p.Pid)).ToArray();
+    var cpuBefore = parts.Select(p => ProcessStat.CpuMilliseconds(p.Pid)).ToArray();
     var wall = Stopwatch.StartNew();
     await Task.WhenAll(Enumerable.Range(0, many).Select(async i =>
     {
@@ -105,7 +105,7 @@ try
     }));
     var seconds = wall.Elapsed.TotalSeconds;
     Console.WriteLine($"{many} launches, {concurrency} at once: {seconds:0.0} s wall, {seconds * 1000 / Percentile(single, 0.5):0.0}× one launch's p50");
-    Console.WriteLine("  CPU while they ran, as a share of one core: " + string.Join(", ", parts.Select((p, i) => $"{p.Name} {(CpuMs(p.Pid) - cpuBefore[i]) / (seconds * 10):0} %")));
+    Console.WriteLine("  CPU while they ran, as a share of one core: " + string.Join(", ", parts.Select((p, i) => $"{p.Name} {(ProcessStat.CpuMilliseconds(p.Pid) - cpuBefore[i]) / (seconds * 10):0} %")));
     Console.WriteLine("  where a launch's time went (medians of the launches' durable histories):");
     foreach (var (step, ms) in await StepBreakdown.MedianAsync(new TableClient(azurite.ConnectionString, $"{host.HubName}History"), [.. manyIds]))
     {
@@ -164,13 +164,6 @@ static async Task<double> AgentShareAsync(TableClient results)
     }
 
     return byKind.Values.Sum(v => Percentile([.. v.Order()], 0.5));
-}
-
-// utime + stime from /proc/<pid>/stat, in milliseconds (clock ticks of 10 ms).
-static double CpuMs(int pid)
-{
-    var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * p))];

@@ -10,7 +10,7 @@ public sealed class OrphanTests
     public async Task A_child_is_listed_for_the_watchdog_while_it_runs_and_forgotten_once_stopped()
     {
         var child = ChildProcess.Start("sleep", ["600"], new Dictionary<string, string?>(), Path.GetTempPath());
-        var line = $"{child.Id} {ChildProcess.StartTimeOf(child.Id)}";
+        var line = $"{child.Id} {ProcessStat.StartTime(child.Id)}";
         Assert.Contains(line, File.ReadAllLines(ChildProcess.WatchFile));
 
         await child.DisposeAsync();
@@ -25,7 +25,7 @@ public sealed class OrphanTests
         var childId = int.Parse(
             await Eventually.GetAsync(() => Task.FromResult(probe.Output.Split('\n').FirstOrDefault(l => l.Length > 0 && l.All(char.IsAsciiDigit))), TimeSpan.FromSeconds(30), "the probe's child"),
             CultureInfo.InvariantCulture);
-        var started = ChildProcess.StartTimeOf(childId);
+        var started = ProcessStat.StartTime(childId);
         Assert.NotNull(started);
 
         // kill -9 of the probe alone: no shutdown code of its runs, nothing else is signalled.
@@ -34,6 +34,6 @@ public sealed class OrphanTests
             await kill.WaitForExitAsync();
         }
 
-        await Eventually.TrueAsync(() => ChildProcess.StartTimeOf(childId) != started, TimeSpan.FromSeconds(15), "the probe's child to be killed by its watchdog");
+        await Eventually.TrueAsync(() => ProcessStat.StartTime(childId) != started, TimeSpan.FromSeconds(15), "the probe's child to be killed by its watchdog");
     }
 }

@@ -73,7 +73,7 @@ public sealed class ChildProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        if (StartTimeOf(process.Id) is { } started)
+        if (ProcessStat.StartTime(process.Id) is { } started)
         {
             child._watchLine = $"{process.Id} {started}";
             lock (WatchLock)
@@ -139,20 +139,6 @@ public sealed class ChildProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    /// <summary>Field 22 of <c>/proc/PID/stat</c> (clock ticks since boot): with the pid, it names one process for good.</summary>
-    public static string? StartTimeOf(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
-        }
-        catch (IOException)
-        {
-            return null;
-        }
     }
 
     private static string StartWatchdog()

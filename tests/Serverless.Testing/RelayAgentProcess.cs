@@ -81,10 +81,7 @@ public sealed class RelayAgentProcess : IAsyncDisposable
     }
 
     /// <summary>The command ids this agent executed, in order (replayed results are not executions).</summary>
-    public IReadOnlyList<string> ExecutedCommandIds() =>
-        File.Exists(JournalPath)
-            ? File.ReadAllLines(JournalPath).Where(l => l.Length > 0).Select(l => l.Split('\t')[1]).ToList()
-            : [];
+    public IReadOnlyList<string> ExecutedCommandIds() => [.. JournalEntries().Select(e => e.CommandId)];
 
     /// <summary>The journal's commands: id, kind, and when the control plane issued each (the envelope's <c>issuedAt</c>).</summary>
     public IReadOnlyList<(string CommandId, string Kind, DateTimeOffset IssuedAt)> JournalEntries() =>
