@@ -11,6 +11,7 @@ using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Placement;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Stacks;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Commands;
@@ -55,6 +56,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<IInstanceStore, TableInstanceStore>();
         services.AddSingleton<IManagedInstanceStore, TableManagedInstanceStore>();
         services.AddSingleton<IHostAllocationStore, TableHostAllocationStore>();
+        services.AddSingleton<IStackStore, TableStackStore>();
         services.AddSingleton<TablePoolStore>();
         services.AddSingleton<IPoolStore>(services => services.GetRequiredService<TablePoolStore>());
         services.AddSingleton<IPoolRuntimeStore>(services => services.GetRequiredService<TablePoolStore>());
@@ -80,6 +82,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<InstanceService>();
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<BatchActionService>();
+        services.AddSingleton<StackService>();
         services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();

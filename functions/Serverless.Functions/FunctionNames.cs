@@ -71,4 +71,24 @@ public static class FunctionNames
     public const string EvaluatePoolPartition = "EvaluatePoolPartition";
     public const string PurgeMetrics = "PurgeMetrics";
     public const string ZonePingOrchestrator = "ZonePingOrchestrator";
+
+    public const string PlanStack = "PlanStack";
+    public const string GetStackPlan = "GetStackPlan";
+    public const string ApplyStackPlan = "ApplyStackPlan";
+    public const string RetryStack = "RetryStack";
+    public const string RollBackStack = "RollBackStack";
+    public const string ContinueStackRollback = "ContinueStackRollback";
+    public const string DeleteStack = "DeleteStack";
+    public const string ListStacks = "ListStacks";
+    public const string GetStack = "GetStack";
+    public const string ListStackEvents = "ListStackEvents";
+    public const string StackOrchestrator = "StackOrchestrator";
+    public const string JournalStackStep = "JournalStackStep";
+    public const string NoteStackRun = "NoteStackRun";
+    public const string PrepareStackLaunch = "PrepareStackLaunch";
+    public const string PrepareStackTerminate = "PrepareStackTerminate";
+    public const string ChangeStackMembership = "ChangeStackMembership";
+    public const string PlanStackUndo = "PlanStackUndo";
+    public const string PlanStackDelete = "PlanStackDelete";
+    public const string FinishStackRun = "FinishStackRun";
 }

@@ -257,7 +257,7 @@ public sealed class InstanceServiceTests
         Assert.Equal(["web-1"], uses.Select(u => u.Id));
     }
 
-    private static void AddHost(InMemoryResourceStores resources, string id, string zone, int cpus, long memoryKiB, string images) =>
+    internal static void AddHost(InMemoryResourceStores resources, string id, string zone, int cpus, long memoryKiB, string images) =>
         resources.UpsertAsync(
             new ResourceRegistration(Tenant, id, zone, ResourceKind.VirtualizationHost, $"test:///{id}", null, ["compute"], RegistrationState.Registered, [],
                 new Dictionary<string, string>

@@ -23,7 +23,7 @@ public sealed class UnregistrationTests
 
     public UnregistrationTests() =>
         _service = new UnregistrationService(
-            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), InstanceServiceTests.Create(_managed, _stores, At), _pools,
+            _stores, _stores, new PoolService(_pools, _pools, _stores, new InMemoryMetricWindows(), new ManualClock(At)), InstanceServiceTests.Create(_managed, _stores, At), _pools, new InMemoryStackStore(),
             Options.Create(new RegistrationOptions { DrainGraceSeconds = 45 }), new ManualClock(At));
 
     [Fact]

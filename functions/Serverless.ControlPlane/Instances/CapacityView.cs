@@ -50,6 +50,10 @@ internal sealed class CapacityView
 
     public IReadOnlyList<HostCapacity> Hosts => _hosts;
 
+    /// <summary>The hosts placement may choose from: all, or only the one a launch named.</summary>
+    public IReadOnlyList<HostCapacity> HostsFor(string? requestedHost) =>
+        requestedHost is null ? _hosts : [.. _hosts.Where(h => h.HostId == requestedHost)];
+
     public PlacementGroups Groups { get; }
 
     public Dictionary<string, ResourceRegistration> Resources { get; }

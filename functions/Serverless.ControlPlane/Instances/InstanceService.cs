@@ -69,6 +69,11 @@ public sealed class InstanceService(
             FieldRules.Name("placement.spread", spread, errors);
         }
 
+        if (request.Placement?.Host is { } requestedHost)
+        {
+            FieldRules.Name("placement.host", requestedHost, errors);
+        }
+
         ValidateTags(request.Tags, errors);
         ValidateClientRequestId(request.ClientRequestId, errors);
 
@@ -81,6 +86,12 @@ public sealed class InstanceService(
             {
                 errors.Add(new FieldError("image", $"no compute host in [{string.Join(", ", allowed)}] offers '{request.Image}'; they offer: {(offered.Count == 0 ? "none" : string.Join(", ", offered))}."));
             }
+        }
+
+        if (capacity is not null && request.Placement?.Host is { } pinned && !errors.Any(e => e.Field == "placement.host")
+            && !capacity.Hosts.Any(h => h.HostId == pinned && allowed.Contains(h.Zone)))
+        {
+            errors.Add(new FieldError("placement.host", $"'{pinned}' is not a virtualization host in [{string.Join(", ", allowed)}]."));
         }
 
         if (errors.Count > 0)
@@ -99,6 +110,7 @@ public sealed class InstanceService(
             Image = request.Image!,
             AntiAffinityGroup = request.Placement?.AntiAffinityGroup,
             SpreadGroup = request.Placement?.Spread,
+            RequestedHost = request.Placement?.Host,
             Tags = request.Tags ?? new Dictionary<string, string>(),
             State = LifecycleState.Pending,
             OperationId = OperationIds.NewOperationId(),
@@ -113,7 +125,7 @@ public sealed class InstanceService(
             return Plan(existing, resumed: true);
         }
 
-        var preview = PlacementEngine.Place(PlacementQueryOf(record), capacity!.Hosts, capacity.Groups, placement.Value);
+        var preview = PlacementEngine.Place(PlacementQueryOf(record), capacity!.HostsFor(record.RequestedHost), capacity.Groups, placement.Value);
         if (!preview.Placed)
         {
             return DomainError.Blocked(
@@ -320,7 +332,7 @@ public sealed class InstanceService(
                 continue;
             }
 
-            var decision = PlacementEngine.Place(PlacementQueryOf(record), capacity.Hosts, capacity.Groups, placement.Value);
+            var decision = PlacementEngine.Place(PlacementQueryOf(record), capacity.HostsFor(record.RequestedHost), capacity.Groups, placement.Value);
             if (!decision.Placed)
             {
                 refused.Add((pending, $"placement: {decision.Explanation}"));
@@ -442,7 +454,12 @@ public sealed class InstanceService(
     /// work. Not possible now: a conflict naming the state. Otherwise the record moves to the action's transitional state
     /// under a new operation, conditionally, so of two racing actions one wins.
     /// </summary>
-    public async Task<Outcome<ActionStart>> PrepareActionAsync(string tenantId, string name, InstanceAction action, string? ifMatch, CancellationToken cancellationToken)
+    /// <remarks>
+    /// A workflow that must find its own action again after a crash (a stack's step) names the
+    /// <paramref name="operationId"/>: a record already carrying that operation's action answers its plan again.
+    /// </remarks>
+    public async Task<Outcome<ActionStart>> PrepareActionAsync(
+        string tenantId, string name, InstanceAction action, string? ifMatch, CancellationToken cancellationToken, string? operationId = null)
     {
         var record = await instances.GetAsync(tenantId, name, cancellationToken);
         if (record is null)
@@ -453,6 +470,11 @@ public sealed class InstanceService(
         if (!ETags.Allows(ifMatch, record.ETag))
         {
             return DomainError.Stale("instance", name);
+        }
+
+        if (operationId is not null && record.OperationId == operationId && record.PendingAction == action)
+        {
+            return new ActionStart(record, ActionPlanOf(record, action, record.Prior ?? record.State));
         }
 
         if (record.PendingAction is { } pending)
@@ -470,17 +492,21 @@ public sealed class InstanceService(
                 return DomainError.Conflict($"The instance is {Words(record.State)}.", $"'{name}' is {Words(record.State)}; it cannot {Words(action)} now.");
         }
 
-        var operationId = OperationIds.NewOperationId();
-        var next = record with { State = transitional, OperationId = operationId, PendingAction = action, Reason = null, UpdatedAt = clock.GetUtcNow() };
+        var next = record with
+        {
+            State = transitional, OperationId = operationId ?? OperationIds.NewOperationId(), PendingAction = action, Prior = record.State, Reason = null, UpdatedAt = clock.GetUtcNow(),
+        };
         if (!await instances.TryReplaceAsync(next, cancellationToken))
         {
             return DomainError.Conflict("The instance changed meanwhile.", $"'{name}' changed while the action was asked; read it again and retry.");
         }
 
         var saved = await instances.GetAsync(tenantId, name, cancellationToken) ?? next;
-        return new ActionStart(saved, new ActionPlan(
-            tenantId, name, operationId, action, record.State, record.HostId, record.Zone, record.HostUri, record.Volume, registration.Value.DrainGraceSeconds));
+        return new ActionStart(saved, ActionPlanOf(next, action, record.State));
     }
+
+    private ActionPlan ActionPlanOf(ManagedInstance record, InstanceAction action, LifecycleState prior) =>
+        new(record.TenantId, record.Name, record.OperationId, action, prior, record.HostId, record.Zone, record.HostUri, record.Volume, registration.Value.DrainGraceSeconds);
 
     public async Task<Outcome<ManagedInstance>> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
@@ -633,7 +659,7 @@ public sealed class InstanceService(
     }
 
     /// <summary>The zones a launch may use: its zone, or its selector's zones (checked against the kind), or every zone of the kind.</summary>
-    private async Task<List<string>> ResolveZonesAsync(string tenantId, LaunchInstanceRequest request, List<FieldError> errors, CancellationToken cancellationToken)
+    internal async Task<List<string>> ResolveZonesAsync(string tenantId, LaunchInstanceRequest request, List<FieldError> errors, CancellationToken cancellationToken)
     {
         if ((request.Zone is null) == (request.ZoneSelector is null))
         {
@@ -719,7 +745,7 @@ public sealed class InstanceService(
     /// What placement needs, read once: the tenant's virtualization hosts with their node info and images (from their
     /// verified capabilities), their zones' connectivity, and every host's reservations.
     /// </summary>
-    private async Task<CapacityView> CapacityAsync(string tenantId, CancellationToken cancellationToken)
+    internal async Task<CapacityView> CapacityAsync(string tenantId, CancellationToken cancellationToken)
     {
         var hosts = new List<ResourceRegistration>();
         string? after = null;

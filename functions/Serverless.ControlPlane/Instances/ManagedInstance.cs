@@ -26,6 +26,9 @@ public sealed record ManagedInstance
 
     public string? SpreadGroup { get; init; }
 
+    /// <summary>The one host placement may choose, when the launch named one.</summary>
+    public string? RequestedHost { get; init; }
+
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
     public required LifecycleState State { get; init; }
@@ -37,6 +40,9 @@ public sealed record ManagedInstance
 
     /// <summary>The action its operation is carrying out, until it is recorded done; another action is refused meanwhile.</summary>
     public InstanceAction? PendingAction { get; init; }
+
+    /// <summary>The state the pending action started from.</summary>
+    public LifecycleState? Prior { get; init; }
 
     public string? ClientRequestId { get; init; }
 

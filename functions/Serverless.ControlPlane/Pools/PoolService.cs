@@ -126,6 +126,43 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             : DomainError.Stale("pool", poolId);
     }
 
+    /// <summary>
+    /// Removes the members named in <paramref name="remove"/> and adds those of <paramref name="add"/> not there yet,
+    /// conditionally, reading again when the pool changed meanwhile: members others added stay, and repeating the call
+    /// changes nothing more. Members kept keep their state.
+    /// </summary>
+    public async Task<Outcome<PoolDefinition>> ChangeMembersAsync(
+        string tenantId, string poolId, IReadOnlyList<PoolMember> add, IReadOnlyCollection<string> remove, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < 8; attempt++)
+        {
+            var current = await pools.GetAsync(tenantId, poolId, cancellationToken);
+            if (current is null)
+            {
+                return DomainError.NotFound("pool", poolId);
+            }
+
+            var kept = current.Members.Where(m => !remove.Contains(m.MemberId)).ToList();
+            var members = kept.Concat(add.Where(a => !kept.Any(m => m.MemberId == a.MemberId))).ToList();
+            if (members.Count > MaxMembers)
+            {
+                return DomainError.Conflict("The pool would be too large.", $"Pool '{poolId}' would have {members.Count} members; at most {MaxMembers}.");
+            }
+
+            if (members.Count == current.Members.Count && members.All(current.Members.Contains))
+            {
+                return current;
+            }
+
+            if (await pools.TryReplaceAsync(current with { Members = members, UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            {
+                return await pools.GetAsync(tenantId, poolId, cancellationToken) ?? current;
+            }
+        }
+
+        return DomainError.Conflict("The pool kept changing.", $"Pool '{poolId}' changed on every one of eight attempts to change its members; try again.");
+    }
+
     /// <summary>Deletes the pool and its members' states; the members stay as they are on their devices and hosts.</summary>
     public async Task<Outcome<PoolDefinition>> DeleteAsync(string tenantId, string poolId, string? ifMatch, CancellationToken cancellationToken)
     {

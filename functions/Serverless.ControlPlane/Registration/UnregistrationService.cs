@@ -3,6 +3,7 @@ using Serverless.Contracts.Instances;
 using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Stacks;
 
 namespace Serverless.ControlPlane.Registration;
 
@@ -17,6 +18,7 @@ public sealed class UnregistrationService(
     PoolService pools,
     InstanceService managed,
     IPoolRuntimeStore poolStates,
+    IStackStore stacks,
     IOptions<RegistrationOptions> options,
     TimeProvider clock)
 {
@@ -55,6 +57,16 @@ public sealed class UnregistrationService(
                 "The host runs managed instances.",
                 $"'{resourceId}' holds {managedUses.Count} instance(s) launched through the API; terminate them first, forced or not.",
                 managedUses);
+        }
+
+        // So do stacks: a forced unregistration would leave a stack owning items on a resource that is gone.
+        var stackUses = await StackService.UsesOfAsync(stacks, tenantId, resourceId, cancellationToken);
+        if (stackUses.Count > 0)
+        {
+            return DomainError.Blocked(
+                "Stacks hold items on the resource.",
+                $"'{resourceId}' holds items of {stackUses.Count} stack(s); delete the stacks or plan them off it first, forced or not.",
+                stackUses);
         }
 
         var poolUses = await pools.UsesOfAsync(tenantId, resourceId, cancellationToken);

@@ -5,6 +5,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Stacks;
 using Serverless.ControlPlane.Tenancy;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Agents;
@@ -13,6 +14,7 @@ using Serverless.Functions.Instances;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Pools;
 using Serverless.Functions.Registration;
+using Serverless.Functions.Stacks;
 using Serverless.Functions.Tenancy;
 using Serverless.Functions.Zones;
 
@@ -58,4 +60,11 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(InstanceOperationAcceptedResponse))]
 [JsonSerializable(typeof(BatchActionRequest))]
 [JsonSerializable(typeof(BatchAcceptedResponse))]
+[JsonSerializable(typeof(StackPlanRequest))]
+[JsonSerializable(typeof(ContinueRollbackRequest))]
+[JsonSerializable(typeof(StackPlanResponse))]
+[JsonSerializable(typeof(StackOperationAcceptedResponse))]
+[JsonSerializable(typeof(StackResponse))]
+[JsonSerializable(typeof(StackListResponse))]
+[JsonSerializable(typeof(StackEventListResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

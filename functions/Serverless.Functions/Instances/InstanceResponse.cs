@@ -25,6 +25,6 @@ public sealed record InstanceResponse(
     DateTimeOffset UpdatedAt)
 {
     public static InstanceResponse From(ManagedInstance i) => new(
-        i.Name, i.State, i.Reason, i.Zone, i.HostId, new InstanceSize(i.VirtualCpus, i.MemoryMiB), i.Adopted ? null : i.Image, i.Adopted, new InstancePlacement(i.AntiAffinityGroup, i.SpreadGroup),
+        i.Name, i.State, i.Reason, i.Zone, i.HostId, new InstanceSize(i.VirtualCpus, i.MemoryMiB), i.Adopted ? null : i.Image, i.Adopted, new InstancePlacement(i.AntiAffinityGroup, i.SpreadGroup, i.RequestedHost),
         i.Tags, i.Zones, i.OperationId, i.PendingAction, i.Observed, i.ObservedAt, i.Volume, i.CreatedAt, i.UpdatedAt);
 }

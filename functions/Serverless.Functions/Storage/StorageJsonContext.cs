@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Pools;
+using Serverless.ControlPlane.Stacks;
 
 namespace Serverless.Functions.Storage;
 
@@ -13,4 +14,7 @@ namespace Serverless.Functions.Storage;
 [JsonSerializable(typeof(IReadOnlyList<MemberChange>))]
 [JsonSerializable(typeof(ManagedInstance))]
 [JsonSerializable(typeof(IReadOnlyList<InstanceAllocation>))]
+[JsonSerializable(typeof(StackRecord))]
+[JsonSerializable(typeof(StackItem))]
+[JsonSerializable(typeof(StackPlan))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

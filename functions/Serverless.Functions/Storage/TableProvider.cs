@@ -23,6 +23,9 @@ public sealed class TableProvider(TableServiceClient service)
     public const string PoolMembers = "PoolMembers";
     public const string PoolStates = "PoolStates";
     public const string PoolEvents = "PoolEvents";
+    public const string Stacks = "Stacks";
+    public const string StackJournal = "StackJournal";
+    public const string StackPlans = "StackPlans";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

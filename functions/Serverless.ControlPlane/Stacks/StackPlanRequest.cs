@@ -1,0 +1,39 @@
+using System.Text.Json;
+
+namespace Serverless.ControlPlane.Stacks;
+
+/// <summary>The body of <c>POST /api/v1/stacks/{name}/plans</c>.</summary>
+/// <param name="Template">The stack template (schema version 1).</param>
+/// <param name="Parameters">Values for the template's parameters; declared defaults fill the rest.</param>
+public sealed record StackPlanRequest(JsonElement? Template, IReadOnlyDictionary<string, JsonElement>? Parameters);
+
+/// <summary>The body of <c>POST /api/v1/stacks/{name}/continue-rollback</c>.</summary>
+/// <param name="Skip">Items whose undo is not tried again: they are kept as retained.</param>
+public sealed record ContinueRollbackRequest(IReadOnlyList<string>? Skip);
+
+/// <summary>A stack with its items, for reading.</summary>
+public sealed record StackView(StackRecord Stack, IReadOnlyList<StackItem> Items);
+
+/// <summary>A launch a stack step asks for.</summary>
+public sealed record StackLaunchInput(string TenantId, string Stack, int Run, StackStep Step);
+
+/// <summary>The launch to run, or why none can.</summary>
+public sealed record StackLaunchStart(Instances.LaunchPlan? Plan, string? Refusal);
+
+/// <summary>A termination a stack step asks for, under an operation id derived from the step.</summary>
+public sealed record StackTerminateInput(string TenantId, string Instance, string OperationId);
+
+/// <summary>The termination to run; none when the instance is gone already (which counts as done), or why it cannot.</summary>
+public sealed record StackTerminateStart(Instances.ActionPlan? Plan, bool Gone, string? Refusal);
+
+/// <summary>A membership step: bring the stack's members of the pool to the tier's instances (apply) or to what they were (undo, delete).</summary>
+public sealed record StackMembershipInput(string TenantId, string Stack, StackStep Step, StackStepPhase Phase);
+
+/// <summary>The members the stack now holds in the pool, or why they could not be changed.</summary>
+public sealed record StackMembershipOutcome(bool Succeeded, IReadOnlyList<Pools.PoolMember> Members, string? Reason);
+
+/// <summary>The end of a run: how it ended and why.</summary>
+public sealed record StackRunEnd(string TenantId, string Stack, string OperationId, int Run, StackRunKind Kind, StackStatus Status, string? Reason);
+
+/// <summary>What the orchestration returns: the status the stack ended in and why, item by item.</summary>
+public sealed record StackRunOutcome(string Stack, StackStatus Status, string? Reason, IReadOnlyList<string> FailedItems);
