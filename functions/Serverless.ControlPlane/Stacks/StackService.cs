@@ -95,7 +95,7 @@ public sealed class StackService(
             return DomainError.NotFound("plan", planId);
         }
 
-        if (record.PlanId == planId && record.RunKind == StackRunKind.Apply && record.Version == plan.BasedOnVersion + 1)
+        if (record.IsBusy && record.PlanId == planId && record.RunKind == StackRunKind.Apply && record.Version == plan.BasedOnVersion + 1)
         {
             return RunOf(record, plan);
         }
