@@ -18,6 +18,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Durable worker started on task hub '{HubName}' (queue polling at most every {PollingMs} ms)")]
     public static partial void DurableWorkerStarted(ILogger logger, string hubName, double pollingMs);
 
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Warning, Message = "Fault injection is on ({Settings}): this host kills itself on purpose")]
+    public static partial void FaultInjectionOn(ILogger logger, string settings);
+
     [LoggerMessage(EventId = 3010, Level = LogLevel.Error, Message = "Function {FunctionName} failed (invocation {InvocationId})")]
     public static partial void FunctionFailed(ILogger logger, Exception exception, string functionName, string invocationId);
 

@@ -73,6 +73,7 @@ IReadOnlyList<FunctionDescriptor> functions;
 HostJson hostJson;
 List<(FunctionDescriptor Function, TimerSchedule Schedule)> timers;
 DurableBackendSettings durableSettings;
+FaultInjection faults;
 try
 {
     functions = FunctionCatalog.Discover(typeof(AppServiceCollectionExtensions).Assembly.GetExportedTypes());
@@ -109,6 +110,10 @@ try
         hostOptions.MaxQueuePollingInterval ?? hostJson.MaxQueuePollingInterval ?? TimeSpan.FromSeconds(30),
         hostOptions.VisibilityTimeout,
         hostOptions.WorkerId);
+    faults = new FaultInjection(
+        builder.Configuration[$"{FaultInjection.SectionName}:KillBeforeActivity"],
+        builder.Configuration[$"{FaultInjection.SectionName}:KillAfterActivity"],
+        builder.Environment.IsDevelopment());
 }
 catch (Exception ex) when (ex is UnsupportedFunctionException or InvalidOperationException or FormatException or IOException or InvalidDataException)
 {
@@ -124,6 +129,7 @@ builder.Services.AddMvcCore();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(functions);
 builder.Services.AddSingleton(durableSettings);
+builder.Services.AddSingleton(faults);
 builder.Services.AddSingleton<DurableBackend>();
 builder.Services.AddHostedService(sp => sp.GetRequiredService<DurableBackend>());
 builder.Services.AddSingleton<DurableTaskClient>(sp => sp.GetRequiredService<DurableBackend>().Client);
@@ -145,6 +151,11 @@ catch (Exception ex) when (ex is Azure.RequestFailedException or HttpRequestExce
 {
     Logs.StartupFailed(logger, $"the durable task hub could not be created in storage ({ex.Message}). Is Azurite running?");
     return 1;
+}
+
+if (faults.Enabled)
+{
+    Logs.FaultInjectionOn(logger, string.Join(", ", app.Configuration.GetSection(FaultInjection.SectionName).GetChildren().Select(c => $"{c.Key}={c.Value}")));
 }
 
 HttpFunctionEndpoints.Map(app, functions, hostJson.RoutePrefix);

@@ -64,15 +64,24 @@ public sealed class LocalHostProcess : IAsyncDisposable
         return host;
     }
 
-    /// <summary>Starts the host process (again) on the same port, hub and worker id.</summary>
-    public async Task StartAgainAsync()
+    /// <summary>
+    /// Starts the host process (again) on the same port, hub and worker id; <paramref name="once"/> are settings for this
+    /// start only (a fault to inject, say).
+    /// </summary>
+    public async Task StartAgainAsync(IReadOnlyDictionary<string, string>? once = null)
     {
         if (!File.Exists(RepositoryPaths.LocalHostAssembly))
         {
             throw new InvalidOperationException($"{RepositoryPaths.LocalHostAssembly} is missing; build the solution first.");
         }
 
-        _process = ChildProcess.Start("dotnet", [RepositoryPaths.LocalHostAssembly, "--port", $"{Port}"], _environment, _folder);
+        var environment = new Dictionary<string, string?>(_environment);
+        foreach (var (name, value) in once ?? new Dictionary<string, string>())
+        {
+            environment[name] = value;
+        }
+
+        _process = ChildProcess.Start("dotnet", [RepositoryPaths.LocalHostAssembly, "--port", $"{Port}"], environment, _folder);
         using var client = CreateClient(MasterKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -102,6 +111,11 @@ public sealed class LocalHostProcess : IAsyncDisposable
             await Task.Delay(100);
         }
     }
+
+    public bool HasExited => _process?.HasExited ?? true;
+
+    /// <summary>Waits for the process to end by itself (as a host told to kill itself does).</summary>
+    public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process?.WaitForExitAsync(timeout) ?? Task.FromResult(true);
 
     /// <summary>kill -9 of exactly the process this fixture started.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;

@@ -62,6 +62,7 @@ internal sealed class DurableBackend : IHostedService
         var shims = new DurableTaskShimFactory(new DurableTaskWorkerOptions { DataConverter = Converter }, _loggerFactory);
         var scopes = _services.GetRequiredService<IServiceScopeFactory>();
         var invocations = _services.GetRequiredService<InvocationLog>();
+        var faults = _services.GetRequiredService<FaultInjection>();
         _worker = new TaskHubWorker(Service, _loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
         foreach (var function in _functions)
         {
@@ -73,7 +74,7 @@ internal sealed class DurableBackend : IHostedService
                     break;
                 case TriggerKind.Activity:
                     _worker.AddTaskActivities(new ShimObjectCreator<TaskActivity>(
-                        function.Name, () => shims.CreateActivity(function.Name, new ReflectedActivity(function, scopes, invocations, _stopping.Token))));
+                        function.Name, () => shims.CreateActivity(function.Name, new ReflectedActivity(function, scopes, invocations, faults, _stopping.Token))));
                     break;
             }
         }

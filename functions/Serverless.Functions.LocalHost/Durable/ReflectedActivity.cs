@@ -6,7 +6,7 @@ using Serverless.Functions.LocalHost.Invocation;
 namespace Serverless.Functions.LocalHost.Durable;
 
 /// <summary>An <c>[ActivityTrigger]</c> function as a Durable Task activity, run in its own DI scope.</summary>
-internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceScopeFactory scopes, InvocationLog invocations, CancellationToken stopping) : ITaskActivity
+internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceScopeFactory scopes, InvocationLog invocations, FaultInjection faults, CancellationToken stopping) : ITaskActivity
 {
     public Type InputType => function.TriggerParameter.ParameterType;
 
@@ -14,6 +14,7 @@ internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceSco
 
     public async Task<object?> RunAsync(TaskActivityContext context, object? input)
     {
+        faults.BeforeActivity(function.Name);
         await using var scope = scopes.CreateAsyncScope();
         var started = Stopwatch.GetTimestamp();
         try
@@ -25,6 +26,7 @@ internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceSco
                 new Dictionary<string, object?> { ["instanceId"] = context.InstanceId },
                 stopping);
             invocations.Completed(function, Stopwatch.GetElapsedTime(started));
+            faults.AfterActivity(function.Name);
             return output;
         }
         catch
