@@ -149,6 +149,9 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources/no-such-resource/instances")]
     [InlineData("api/v1/zones/no-such-zone/agents")]
     [InlineData("api/v1/pools/no-such-pool")]
+    [InlineData("api/v1/stacks/no-such-stack")]
+    [InlineData("api/v1/stacks/no-such-stack/events")]
+    [InlineData("api/v1/stacks/no-such-stack/plans/0123456789abcdef0123456789abcdef")]
     public async Task Get_UnknownRouteOrObject_Returns404Problem(string path)
     {
         using var client = system.Host.CreateClient();
@@ -195,6 +198,15 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":"high"}}""", "policy.activateAbove")]
     [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":90,"deactivateAfterSeconds":60}}""", "policy.deactivateBelow")]
     [InlineData("api/v1/pools", """{"name":"p1","serviceKind":"cache","members":[{"id":"m1","resource":"r","index":"1"}],"policy":{"metric":"m","activateAbove":80,"activateAfterSeconds":60,"deactivateBelow":20,"deactivateAfterSeconds":60,"preference":"cheapest"}}""", "policy.preference")]
+    [InlineData("api/v1/stacks/shop/plans", """{}""", "template")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":5}""", "$")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":{"schemaVersion":1},"colour":1}""", "colour")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":{"schemaVersion":1,"tiers":[{"name":"web","zone":"z","size":{"vcpus":1,"memoryMiB":512},"image":"u"}]}}""", "$.tiers[0].count")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":1,"zone":"z","size":{"vcpus":1,"memoryMiB":512},"image":"${img}"}]}}""", "$.tiers[0].image")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":1,"zone":"z","size":{"vcpus":1,"memoryMiB":512},"image":"u","dependsOn":["db"]}]}}""", "$.tiers[0].dependsOn[0]")]
+    [InlineData("api/v1/stacks/shop/plans", """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":1,"zone":"z","size":{"vcpus":1,"memoryMiB":512},"image":"u"}]},"parameters":{"x":1}}""", "parameters.x")]
+    [InlineData("api/v1/stacks/a-stack-name-of-thirty-chars/plans", """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":0,"zone":"z","size":{"vcpus":1,"memoryMiB":512},"image":"u"}]}}""", "name")]
+    [InlineData("api/v1/stacks/shop/continue-rollback", """{"skip":"all"}""", "skip")]
     public async Task Post_BadBody_Returns400ProblemNamingTheField(string path, string body, string field)
     {
         // Enrolments are an admin route; every other route here takes the function key.
@@ -226,6 +238,7 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources")]
     [InlineData("api/v1/agent/enrol")]
     [InlineData("api/v1/pools")]
+    [InlineData("api/v1/stacks/shop/plans")]
     public async Task Post_OversizeBody_Returns413Problem(string path)
     {
         using var client = system.Host.CreateClient();
@@ -257,6 +270,9 @@ public sealed class HttpApiTests(LocalSystemFixture system)
     [InlineData("api/v1/resources", "continuationToken=%%%")]
     [InlineData("api/v1/pools", "pageSize=201")]
     [InlineData("api/v1/pools", "continuationToken=%%%")]
+    [InlineData("api/v1/stacks", "pageSize=0")]
+    [InlineData("api/v1/stacks", "continuationToken=%%%")]
+    [InlineData("api/v1/stacks/shop/events", "pageSize=500")]
     public async Task List_BadQuery_Returns400Problem(string path, string query)
     {
         using var client = system.Host.CreateClient();

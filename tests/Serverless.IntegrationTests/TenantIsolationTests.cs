@@ -80,6 +80,38 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
         }
 
+        // Alpha's stack (a tier of none, so no host is needed) is beta's on no route.
+        using var stackPlan = await alpha.PostAsync(new Uri("api/v1/stacks/s1/plans", UriKind.Relative), Api.Json(
+            """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":0,"zone":"dc-1","size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu-24.04"}]}}"""));
+        Assert.Equal(HttpStatusCode.Created, stackPlan.StatusCode);
+        var planId = (await Api.ReadJsonAsync(stackPlan)).GetProperty("planId").GetString()!;
+        foreach (var (method, path) in new[]
+        {
+            ("GET", "api/v1/stacks/s1"), ("GET", "api/v1/stacks/s1/events"), ("GET", $"api/v1/stacks/s1/plans/{planId}"), ("POST", $"api/v1/stacks/s1/plans/{planId}/apply"),
+            ("POST", "api/v1/stacks/s1/retry"), ("POST", "api/v1/stacks/s1/rollback"), ("POST", "api/v1/stacks/s1/continue-rollback"), ("DELETE", "api/v1/stacks/s1"),
+        })
+        {
+            using var response = await beta.SendAsync(new HttpRequestMessage(new HttpMethod(method), new Uri(path, UriKind.Relative)));
+            Assert.True(response.StatusCode == HttpStatusCode.NotFound, $"{method} {path}: {response.StatusCode}");
+        }
+
+        using (var betaStacks = await beta.GetAsync(new Uri("api/v1/stacks", UriKind.Relative)))
+        {
+            Assert.Equal(0, (await Api.ReadJsonAsync(betaStacks)).GetProperty("items").GetArrayLength());
+        }
+
+        using (var betaPlan = await beta.PostAsync(new Uri("api/v1/stacks/s1/plans", UriKind.Relative), Api.Json(
+            """{"template":{"schemaVersion":1,"tiers":[{"name":"web","count":0,"zone":"dc-1","size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu-24.04"}]}}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, betaPlan.StatusCode);
+            Assert.Contains("there is no zone named 'dc-1'", (await Api.ReadJsonAsync(betaPlan)).GetProperty("errors").GetProperty("$.tiers[0].zone")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        using (var alphaStack = await alpha.GetAsync(new Uri("api/v1/stacks/s1", UriKind.Relative)))
+        {
+            Assert.Equal("new", (await Api.ReadJsonAsync(alphaStack)).GetProperty("status").GetString());
+        }
+
         using (var ping = await beta.PostAsync(new Uri("api/v1/zones/dc-1/ping", UriKind.Relative), null))
         {
             Assert.Equal(HttpStatusCode.NotFound, ping.StatusCode);
