@@ -8,7 +8,9 @@ internal sealed record HostJson(
     string? HubName,
     int? PartitionCount,
     TimeSpan? MaxQueuePollingInterval,
-    IReadOnlyDictionary<string, LogLevel> LogLevels)
+    IReadOnlyDictionary<string, LogLevel> LogLevels,
+    bool ExtendedSessionsEnabled = false,
+    int ExtendedSessionIdleTimeoutSeconds = 30)
 {
     public static HostJson Load(string path)
     {
@@ -23,6 +25,8 @@ internal sealed record HostJson(
         var hubName = Find(extensions, "durableTask", "hubName")?.GetString();
         var partitionCount = Find(extensions, "durableTask", "storageProvider", "partitionCount")?.GetInt32();
         var polling = Find(extensions, "durableTask", "storageProvider", "maxQueuePollingInterval")?.GetString();
+        var extendedSessions = Find(extensions, "durableTask", "extendedSessionsEnabled")?.GetBoolean() ?? false;
+        var idleSeconds = Find(extensions, "durableTask", "extendedSessionIdleTimeoutInSeconds")?.GetInt32() ?? 30;
         var logLevels = new Dictionary<string, LogLevel>(StringComparer.OrdinalIgnoreCase);
         if (Find(document.RootElement, "logging", "logLevel") is { ValueKind: JsonValueKind.Object } levels)
         {
@@ -37,7 +41,9 @@ internal sealed record HostJson(
             hubName,
             partitionCount,
             polling is null ? null : TimeSpan.Parse(polling, System.Globalization.CultureInfo.InvariantCulture),
-            logLevels);
+            logLevels,
+            extendedSessions,
+            idleSeconds);
     }
 
     private static JsonElement? Find(JsonElement element, params string[] path)

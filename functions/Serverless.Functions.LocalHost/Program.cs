@@ -109,7 +109,9 @@ try
         hostJson.PartitionCount ?? 4,
         hostOptions.MaxQueuePollingInterval ?? hostJson.MaxQueuePollingInterval ?? TimeSpan.FromSeconds(30),
         hostOptions.VisibilityTimeout,
-        hostOptions.WorkerId);
+        hostOptions.WorkerId,
+        hostJson.ExtendedSessionsEnabled,
+        hostJson.ExtendedSessionIdleTimeoutSeconds);
     faults = new FaultInjection(
         builder.Configuration[$"{FaultInjection.SectionName}:KillBeforeActivity"],
         builder.Configuration[$"{FaultInjection.SectionName}:KillAfterActivity"],

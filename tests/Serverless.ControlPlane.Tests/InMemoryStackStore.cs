@@ -32,6 +32,9 @@ public sealed class InMemoryStackStore : IStackStore
         return Task.FromResult(_stacks.TryGetValue(key, out var current) && current.ETag == stack.ETag && _stacks.TryUpdate(key, Versioned(stack), current));
     }
 
+    public Task<StackItem?> GetItemAsync(string tenantId, string stack, string key, CancellationToken cancellationToken) =>
+        Task.FromResult(_items.GetValueOrDefault((tenantId, stack, key)));
+
     public Task<IReadOnlyList<StackItem>> ListItemsAsync(string tenantId, string stack, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StackItem>>([.. _items.Where(i => i.Key.Item1 == tenantId && i.Key.Item2 == stack).OrderBy(i => i.Key.Item3, StringComparer.Ordinal).Select(i => i.Value)]);
 

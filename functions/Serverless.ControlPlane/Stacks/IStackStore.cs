@@ -14,6 +14,8 @@ public interface IStackStore
     /// <summary>False when the stored ETag is not <see cref="StackRecord.ETag"/>.</summary>
     Task<bool> TryReplaceAsync(StackRecord stack, CancellationToken cancellationToken);
 
+    Task<StackItem?> GetItemAsync(string tenantId, string stack, string key, CancellationToken cancellationToken);
+
     Task<IReadOnlyList<StackItem>> ListItemsAsync(string tenantId, string stack, CancellationToken cancellationToken);
 
     /// <summary>

@@ -392,13 +392,17 @@ public sealed class StackService(
     /// </summary>
     public async Task JournalAsync(StackJournalEntry entry, CancellationToken cancellationToken)
     {
-        var record = await stacks.GetAsync(entry.TenantId, entry.Stack, cancellationToken)
-            ?? throw new InvalidOperationException($"The stack '{entry.Stack}' of a running rollout is missing.");
-        var items = await stacks.ListItemsAsync(entry.TenantId, entry.Stack, cancellationToken);
-        var current = items.FirstOrDefault(i => i.Key == entry.Step.Key);
+        var current = await stacks.GetItemAsync(entry.TenantId, entry.Stack, entry.Step.Key, cancellationToken);
         var now = clock.GetUtcNow();
         var step = entry.Step;
-        var (next, remove) = entry.Done ? After(entry, current, now) : (Before(entry, record, current, now), false);
+        var (next, remove) = (entry.Done, entry.Read) switch
+        {
+            (true, _) => After(entry, current, now),
+
+            // The values read before a set go in the journal; the item takes them once the set's outcome is known.
+            (false, not null) => (current, false),
+            _ => (Before(entry, await SettledAsync(entry, cancellationToken), current, now), false),
+        };
         var journal = new StackEvent(
             entry.Run,
             entry.Sequence,
@@ -411,6 +415,9 @@ public sealed class StackService(
             entry.Done ? (entry.Succeeded ? "succeeded" : entry.Uncertain ? $"failed, may have taken effect: {entry.Reason}" : $"failed: {entry.Reason}") : null);
         await stacks.RecordAsync(entry.TenantId, entry.Stack, journal, remove ? null : next, remove ? step.Key : null, cancellationToken);
     }
+
+    private async Task<int> SettledAsync(StackJournalEntry entry, CancellationToken cancellationToken) =>
+        (await stacks.GetAsync(entry.TenantId, entry.Stack, cancellationToken) ?? throw new InvalidOperationException($"The stack '{entry.Stack}' of a running rollout is missing.")).Settled;
 
     /// <summary>A journal entry with no item: the start and end of a run, a phase beginning.</summary>
     public Task NoteAsync(string tenantId, string stack, int run, int sequence, string phase, string message, CancellationToken cancellationToken) =>
@@ -635,7 +642,7 @@ public sealed class StackService(
 
     private static string Words(StackActionKind action) => action == StackActionKind.NoOp ? "no-op" : FieldRules.JsonName(action.ToString());
 
-    private StackItem Before(StackJournalEntry entry, StackRecord record, StackItem? current, DateTimeOffset now)
+    private static StackItem Before(StackJournalEntry entry, int settled, StackItem? current, DateTimeOffset now)
     {
         var step = entry.Step;
         var state = entry.Phase switch
@@ -647,7 +654,7 @@ public sealed class StackService(
         };
 
         // What the item was before this period of unsettled runs, kept from its first change on.
-        var before = current is not null && current.Run > record.Settled ? current.Before : current;
+        var before = current is not null && current.Run > settled ? current.Before : current;
         if (entry.Phase != StackStepPhase.Apply)
         {
             return (current ?? ItemOf(step, entry.Run, state, now)) with { State = state, Reason = null, UpdatedAt = now };
@@ -661,7 +668,7 @@ public sealed class StackService(
             Instance = step.Instance ?? current?.Instance,
             Retiring = step.Retiring,
             Original = current?.Original,
-            RunPrior = current is not null && current.Run > record.Settled ? current.RunPrior : null,
+            RunPrior = current is not null && current.Run > settled ? current.RunPrior : null,
             Members = current?.Members,
             Bindings = current?.Bindings,
             Spec = current?.Spec ?? step.Spec,

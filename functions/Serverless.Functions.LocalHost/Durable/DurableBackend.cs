@@ -41,6 +41,11 @@ internal sealed class DurableBackend : IHostedService
             ControlQueueVisibilityTimeout = settings.VisibilityTimeout,
             WorkItemQueueVisibilityTimeout = settings.VisibilityTimeout,
             LoggerFactory = loggerFactory,
+
+            // As host.json's extendedSessionsEnabled does in Azure: an orchestration with more work soon stays in memory
+            // instead of loading and replaying its history for every episode.
+            ExtendedSessionsEnabled = settings.ExtendedSessionsEnabled,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(settings.ExtendedSessionIdleTimeoutSeconds),
         });
         Client = new LocalDurableTaskClient(Service, Converter);
     }

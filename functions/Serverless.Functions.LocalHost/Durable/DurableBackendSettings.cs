@@ -6,4 +6,6 @@ internal sealed record DurableBackendSettings(
     int PartitionCount,
     TimeSpan MaxQueuePollingInterval,
     TimeSpan VisibilityTimeout,
-    string WorkerId);
+    string WorkerId,
+    bool ExtendedSessionsEnabled = false,
+    int ExtendedSessionIdleTimeoutSeconds = 30);

@@ -61,6 +61,13 @@ public sealed class TableStackStore(TableProvider tables) : IStackStore
         }
     }
 
+    public async Task<StackItem?> GetItemAsync(string tenantId, string stack, string key, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.StackJournal, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(Partition(tenantId, stack), ItemPrefix + key, cancellationToken: cancellationToken);
+        return response.HasValue ? JsonSerializer.Deserialize(response.Value!.GetString("Item"), StorageJsonContext.Default.StackItem) : null;
+    }
+
     public async Task<IReadOnlyList<StackItem>> ListItemsAsync(string tenantId, string stack, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.StackJournal, cancellationToken);
