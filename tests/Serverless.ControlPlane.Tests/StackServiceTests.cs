@@ -215,6 +215,24 @@ public sealed class StackServiceTests
     }
 
     [Fact]
+    public async Task Retry_AfterAKeptFailure_RunsOnlyWhatFailedOrNeverRan_AndAFailedInstanceGetsANewName()
+    {
+        var plan = await PlanAsync(Template(webCount: 2).Replace("\"schemaVersion\":1,", "\"schemaVersion\":1,\"onFailure\":\"keep\",", StringComparison.Ordinal));
+        var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:1"), succeeded: true);
+        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:2"), succeeded: false);
+        await _service.FinishAsync(new StackRunEnd(Tenant, "shop", run.OperationId, run.Run, run.Kind, StackStatus.Failed, "web:2 failed"), CancellationToken.None);
+
+        var retry = await _service.RetryAsync(Tenant, "shop", CancellationToken.None);
+
+        Assert.Equal(FailureMode.Keep, run.OnFailure);
+        Assert.Equal(["instance:web:2 create shop-web-2-r2", "appliance:lb create", "membership:pool create"],
+            retry.Value!.Steps.Select(s => $"{s.Key} {s.Action.ToString().ToLowerInvariant()}{(s.Instance is null ? string.Empty : $" {s.Instance}")}"));
+        Assert.Equal(2, retry.Value.Run);
+        Assert.Equal("Another operation is under way on the stack.", (await _service.RetryAsync(Tenant, "shop", CancellationToken.None)).Error!.Title);
+    }
+
+    [Fact]
     public async Task UsesOf_NameTheStacksHoldingItemsOnAResource()
     {
         await ApplyAndSucceedAsync(Template(webCount: 1));

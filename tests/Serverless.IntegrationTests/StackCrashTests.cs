@@ -88,7 +88,12 @@ public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifet
             if (killAfterJournalStep is { } n)
             {
                 await fixture.Host.KillAsync();
-                await fixture.Host.StartAgainAsync(new Dictionary<string, string> { ["LocalHost__FaultInjection__KillAfterActivity"] = $"JournalStackStep#{n}" });
+                // The messages the doomed host takes come back 2 s after it dies, not after the fixture's 10 s.
+                await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+                {
+                    ["LocalHost__FaultInjection__KillAfterActivity"] = $"JournalStackStep#{n}",
+                    ["LocalHost__VisibilityTimeout"] = "00:00:02",
+                });
             }
 
             using var applied = await client.PostAsync(new Uri($"api/v1/stacks/{name}/plans/{planId}/apply", UriKind.Relative), null);

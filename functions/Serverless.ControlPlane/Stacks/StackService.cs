@@ -140,17 +140,13 @@ public sealed class StackService(
     /// <summary>After a rollout that failed and kept its work: plans the same template again and runs only what is not done.</summary>
     public async Task<Outcome<StackRun>> RetryAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
-        var record = await stacks.GetAsync(tenantId, name, cancellationToken);
-        if (record is null)
+        var idle = await IdleAsync(tenantId, name, cancellationToken);
+        if (!idle.Succeeded)
         {
-            return DomainError.NotFound("stack", name);
+            return idle.Error;
         }
 
-        if (record.IsBusy)
-        {
-            return Busy(record);
-        }
-
+        var record = idle.Value;
         if (record.Status != StackStatus.Failed || record.PlanId is null || await stacks.GetPlanAsync(tenantId, name, record.PlanId, cancellationToken) is not { } failed)
         {
             return DomainError.Conflict("Nothing to retry.", $"'{name}' is {Words(record.Status)}; retry follows a rollout that failed with onFailure: keep.");
@@ -163,16 +159,13 @@ public sealed class StackService(
     /// <summary>Undoes what the runs since the last settled state did, in reverse dependency order.</summary>
     public async Task<Outcome<StackRun>> RollbackAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
-        var record = await stacks.GetAsync(tenantId, name, cancellationToken);
-        if (record is null)
+        var idle = await IdleAsync(tenantId, name, cancellationToken);
+        if (!idle.Succeeded)
         {
-            return DomainError.NotFound("stack", name);
+            return idle.Error;
         }
 
-        if (record.IsBusy)
-        {
-            return Busy(record);
-        }
+        var record = idle.Value;
 
         if (record.Status is not (StackStatus.Failed or StackStatus.RollbackFailed))
         {
@@ -185,16 +178,13 @@ public sealed class StackService(
     /// <summary>After a failed rollback: tries the failed undos again, except those the request skips, which stay as retained.</summary>
     public async Task<Outcome<StackRun>> ContinueRollbackAsync(string tenantId, string name, ContinueRollbackRequest request, CancellationToken cancellationToken)
     {
-        var record = await stacks.GetAsync(tenantId, name, cancellationToken);
-        if (record is null)
+        var idle = await IdleAsync(tenantId, name, cancellationToken);
+        if (!idle.Succeeded)
         {
-            return DomainError.NotFound("stack", name);
+            return idle.Error;
         }
 
-        if (record.IsBusy)
-        {
-            return Busy(record);
-        }
+        var record = idle.Value;
 
         if (record.Status != StackStatus.RollbackFailed)
         {
@@ -218,16 +208,13 @@ public sealed class StackService(
     /// <summary>Undoes everything the stack owns, in reverse dependency order; objects it did not make are never touched.</summary>
     public async Task<Outcome<StackRun>> DeleteAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
-        var record = await stacks.GetAsync(tenantId, name, cancellationToken);
-        if (record is null)
+        var idle = await IdleAsync(tenantId, name, cancellationToken);
+        if (!idle.Succeeded)
         {
-            return DomainError.NotFound("stack", name);
+            return idle.Error;
         }
 
-        if (record.IsBusy)
-        {
-            return Busy(record);
-        }
+        var record = idle.Value;
 
         if (record.Status == StackStatus.Deleted)
         {
@@ -502,6 +489,13 @@ public sealed class StackService(
 
     /// <summary>The client request id a stack's launches carry: one per stack and run, so a repeated step finds its launch.</summary>
     public static string ClientRequestIdOf(string stack, int run) => string.Create(CultureInfo.InvariantCulture, $"stack:{stack}:{run}");
+
+    /// <summary>The stack, if it exists and no run is under way on it.</summary>
+    private async Task<Outcome<StackRecord>> IdleAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        var record = await stacks.GetAsync(tenantId, name, cancellationToken);
+        return record is null ? DomainError.NotFound("stack", name) : record.IsBusy ? Busy(record) : record;
+    }
 
     private static DomainError Busy(StackRecord record) => DomainError.Conflict(
         "Another operation is under way on the stack.",
