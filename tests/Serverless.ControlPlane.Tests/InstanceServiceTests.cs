@@ -258,16 +258,7 @@ public sealed class InstanceServiceTests
     }
 
     internal static void AddHost(InMemoryResourceStores resources, string id, string zone, int cpus, long memoryKiB, string images) =>
-        resources.UpsertAsync(
-            new ResourceRegistration(Tenant, id, zone, ResourceKind.VirtualizationHost, $"test:///{id}", null, ["compute"], RegistrationState.Registered, [],
-                new Dictionary<string, string>
-                {
-                    ["libvirt.cpus"] = $"{cpus}",
-                    ["libvirt.memoryKiB"] = $"{memoryKiB}",
-                    ["libvirt.images"] = images,
-                },
-                "op-0", At, At),
-            CancellationToken.None).GetAwaiter().GetResult();
+        TestResources.AddHost(resources, Tenant, id, zone, cpus, memoryKiB, images, At);
 
     private static LaunchInstanceRequest Launch(
         string name, string? zone = null, ZoneSelector? selector = null, string image = "ubuntu", int vcpus = 1, string? clientRequestId = null) =>
