@@ -92,6 +92,42 @@ public sealed class StackOrchestratorTests
         Assert.Equal((StackItemState.Applied, StackItemState.Applied, StackItemState.Failed), (items["instance:web:1"], items["appliance:lb"], items["appliance:bad"]));
     }
 
+    [Fact]
+    public async Task ItemsOfATier_RunInParallel_NeverMoreThanItsCap()
+    {
+        var template = JsonDocument.Parse("""
+            {"schemaVersion":1,"concurrency":{"perTier":2,"perZone":10},
+             "tiers":[{"name":"web","count":5,"zoneSelector":{"zones":["dc-1","cloud-1"]},"size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu"}]}
+            """).RootElement;
+        var plan = (await _service.PlanAsync(Tenant, "shop", new StackPlanRequest(template, null), CancellationToken.None)).Value!;
+        var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        var context = Context(run);
+        var inFlight = new List<(TaskCompletionSource<object?> Done, LaunchPlan Launch)>();
+        var most = 0;
+        context.SubOrchestrations[FunctionNames.InstanceLaunchOrchestrator] = (input, _) =>
+        {
+            var done = new TaskCompletionSource<object?>();
+            inFlight.Add((done, (LaunchPlan)input!));
+            most = Math.Max(most, inFlight.Count);
+            return done.Task;
+        };
+
+        var running = StackOrchestrator.RunAsync(context);
+        var launched = 0;
+        while (!running.IsCompleted)
+        {
+            Assert.True(inFlight.Count > 0, "the rollout waits on nothing");
+            var (done, launch) = inFlight[0];
+            inFlight.RemoveAt(0);
+            var reserved = await _instances.ReserveAsync(launch, CancellationToken.None);
+            done.SetResult(new InstanceOutcome(launch.Name, LifecycleState.Running, null, reserved.HostId, reserved.Zone));
+            launched++;
+        }
+
+        Assert.Equal(StackStatus.Succeeded, (await running).Status);
+        Assert.Equal((5, 2), (launched, most));
+    }
+
     private async Task<(FakeOrchestrationContext Context, StackRun Run)> StartAsync(bool keep)
     {
         var template = JsonDocument.Parse("""
@@ -103,6 +139,12 @@ public sealed class StackOrchestratorTests
             """.Replace("MODE", keep ? "keep" : "rollback", StringComparison.Ordinal)).RootElement;
         var plan = (await _service.PlanAsync(Tenant, "shop", new StackPlanRequest(template, null), CancellationToken.None)).Value!;
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        return (Context(run), run);
+    }
+
+    /// <summary>A context for the run whose activities are the real service's, launches reserve and run, terminations release.</summary>
+    private FakeOrchestrationContext Context(StackRun run)
+    {
         var context = new FakeOrchestrationContext($"{Tenant}.{run.OperationId}", run, At.UtcDateTime);
         var none = CancellationToken.None;
         context.Activities[FunctionNames.JournalStackStep] = async input => { await _service.JournalAsync((StackJournalEntry)input!, none); return null; };
@@ -131,7 +173,7 @@ public sealed class StackOrchestratorTests
             await _instances.RecordStepAsync(Tenant, action.Name, action.OperationId, LifecycleState.Terminated, null, null, null, done: true, none);
             return new InstanceOutcome(action.Name, LifecycleState.Terminated, null, action.HostId, action.Zone);
         };
-        return (context, run);
+        return context;
     }
 
     /// <summary>The device: every OID reads 2; a set on the read-only column (.2) is refused, others are taken.</summary>
