@@ -55,6 +55,9 @@ public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifet
             ["RelayAgent__Libvirt__Uris__0"] = uri,
             ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
             ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+
+            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
+            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var host = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
         var lb = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{_appliance!.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
