@@ -50,6 +50,10 @@ internal sealed class CapacityView
 
     public IReadOnlyList<HostCapacity> Hosts => _hosts;
 
+    /// <summary>The images the usable hosts of <paramref name="zones"/> offer, in name order: a zone's catalogue.</summary>
+    public IReadOnlyList<string> ImagesIn(IReadOnlyCollection<string> zones) =>
+        [.. _hosts.Where(h => h.Usable && zones.Contains(h.Zone)).SelectMany(h => h.Images).Distinct().Order(StringComparer.Ordinal)];
+
     /// <summary>The hosts placement may choose from: all, or only the one a launch named.</summary>
     public IReadOnlyList<HostCapacity> HostsFor(string? requestedHost) =>
         requestedHost is null ? _hosts : [.. _hosts.Where(h => h.HostId == requestedHost)];

@@ -81,7 +81,7 @@ public sealed class InstanceService(
         var capacity = allowed.Count > 0 ? await CapacityAsync(tenantId, cancellationToken) : null;
         if (capacity is not null && !errors.Any(e => e.Field == "image"))
         {
-            var offered = capacity.Hosts.Where(h => h.Usable && allowed.Contains(h.Zone)).SelectMany(h => h.Images).Distinct().Order(StringComparer.Ordinal).ToList();
+            var offered = capacity.ImagesIn(allowed);
             if (!offered.Contains(request.Image!))
             {
                 errors.Add(new FieldError("image", $"no compute host in [{string.Join(", ", allowed)}] offers '{request.Image}'; they offer: {(offered.Count == 0 ? "none" : string.Join(", ", offered))}."));

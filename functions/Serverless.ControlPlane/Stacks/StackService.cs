@@ -596,10 +596,10 @@ public sealed class StackService(
         for (var i = 0; i < template.Tiers.Count; i++)
         {
             var tier = template.Tiers[i];
-            var offered = capacity.Hosts.Where(h => h.Usable && tierZones[tier.Name].Contains(h.Zone)).SelectMany(h => h.Images).ToHashSet(StringComparer.Ordinal);
+            var offered = capacity.ImagesIn(tierZones[tier.Name]);
             if (tier.Count > 0 && !offered.Contains(tier.Image))
             {
-                fieldErrors.Add(new FieldError($"$.tiers[{i}].image", $"no compute host in [{string.Join(", ", tierZones[tier.Name])}] offers '{tier.Image}'; they offer: {(offered.Count == 0 ? "none" : string.Join(", ", offered.Order(StringComparer.Ordinal)))}."));
+                fieldErrors.Add(new FieldError($"$.tiers[{i}].image", $"no compute host in [{string.Join(", ", tierZones[tier.Name])}] offers '{tier.Image}'; they offer: {(offered.Count == 0 ? "none" : string.Join(", ", offered))}."));
             }
         }
 
