@@ -8,6 +8,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Migrations;
 using Serverless.ControlPlane.Placement;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
@@ -49,6 +50,7 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<ConnectivityOptions>(services, ConnectivityOptions.SectionName);
         AddValidatedOptions<PoolOptions>(services, PoolOptions.SectionName);
         AddValidatedOptions<PlacementOptions>(services, PlacementOptions.SectionName);
+        AddValidatedOptions<MigrationOptions>(services, MigrationOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
@@ -57,6 +59,8 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<IManagedInstanceStore, TableManagedInstanceStore>();
         services.AddSingleton<IHostAllocationStore, TableHostAllocationStore>();
         services.AddSingleton<IStackStore, TableStackStore>();
+        services.AddSingleton<IMigrationStore, TableMigrationStore>();
+        services.AddSingleton<IInstanceStateBlobs>(services => new BlobInstanceStateStore(StorageConnection.CreateBlobServiceClient(configuration), services.GetRequiredService<TimeProvider>()));
         services.AddSingleton<TablePoolStore>();
         services.AddSingleton<IPoolStore>(services => services.GetRequiredService<TablePoolStore>());
         services.AddSingleton<IPoolRuntimeStore>(services => services.GetRequiredService<TablePoolStore>());
@@ -83,6 +87,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<InstanceReconciler>();
         services.AddSingleton<BatchActionService>();
         services.AddSingleton<StackService>();
+        services.AddSingleton<MigrationService>();
         services.AddSingleton<PoolEvaluationService>();
         services.AddSingleton<CommandService>();
         services.AddSingleton<AgentCredentialService>();

@@ -91,4 +91,16 @@ public static class FunctionNames
     public const string PlanStackUndo = "PlanStackUndo";
     public const string PlanStackDelete = "PlanStackDelete";
     public const string FinishStackRun = "FinishStackRun";
+
+    public const string MigrateInstance = "MigrateInstance";
+    public const string ListMigrations = "ListMigrations";
+    public const string GetMigration = "GetMigration";
+    public const string GrantBlobAccess = "GrantBlobAccess";
+    public const string MigrationOrchestrator = "MigrationOrchestrator";
+    public const string ReserveMigrationTarget = "ReserveMigrationTarget";
+    public const string RecordMigrationPhase = "RecordMigrationPhase";
+    public const string CommitMigration = "CommitMigration";
+    public const string SettleMigrationAtSource = "SettleMigrationAtSource";
+    public const string DeleteMigrationBlobs = "DeleteMigrationBlobs";
+    public const string EndMigration = "EndMigration";
 }

@@ -73,4 +73,7 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Pool {PoolId} member {MemberId}: agent answered {Kind} {Status}")]
     public static partial void PoolMemberAnswered(ILogger logger, string poolId, string memberId, string kind, string status);
+
+    [LoggerMessage(EventId = 2400, Level = LogLevel.Information, Message = "Migration {MigrationId}: agent {AgentId} asked for {Access} access to the {Artifact} blob; granted {Granted}")]
+    public static partial void BlobAccessGranted(ILogger logger, string migrationId, string agentId, string artifact, string access, bool granted);
 }

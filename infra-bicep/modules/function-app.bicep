@@ -152,6 +152,10 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Registration__DrainGraceSeconds: '120'
       Placement__CpuOvercommit: '4'
       Placement__MemoryOvercommit: '1'
+      Migrations__BlockSizeKiB: '8192'
+      Migrations__Concurrency: '8'
+      Migrations__StepTimeoutSeconds: '120'
+      Migrations__SasLifetimeMinutes: '60'
       Tenancy__Mode: tenancyMode
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace

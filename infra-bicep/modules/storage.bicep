@@ -15,7 +15,8 @@ var deploymentContainerName = 'app-package'
 // Saved instance state (memory and disk images) of instances moved from premise to cloud.
 var instanceStateContainerName = 'instance-state'
 
-// Built-in roles: the durable backend needs blob leases (Owner), queues and tables.
+// Built-in roles: the durable backend needs blob leases (Owner), queues and tables. Blob Data Owner also lets the app
+// get user delegation keys, which sign the one-blob SAS that migrating agents upload and download with.
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'

@@ -19,7 +19,8 @@ public sealed record HostCapabilities(string HostArchitecture, IReadOnlyList<Gue
             return new GuestCapability(
                 arch?.Attribute("name")?.Value ?? string.Empty,
                 guest.Element("os_type")?.Value ?? string.Empty,
-                arch?.Elements("domain").Select(d => d.Attribute("type")?.Value ?? string.Empty).Where(t => t.Length > 0).Distinct().ToList() ?? []);
+                arch?.Elements("domain").Select(d => d.Attribute("type")?.Value ?? string.Empty).Where(t => t.Length > 0).Distinct().ToList() ?? [],
+                arch?.Descendants("machine").SelectMany(m => new[] { m.Value, m.Attribute("canonical")?.Value ?? string.Empty }).Where(m => m.Length > 0).Distinct().ToList() ?? []);
         }).ToList();
         return new HostCapabilities(architecture, guests);
     }

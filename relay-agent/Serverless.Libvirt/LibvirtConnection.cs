@@ -160,6 +160,62 @@ public sealed unsafe class LibvirtConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Restores a saved domain left paused (<c>VIR_DOMAIN_SAVE_PAUSED</c>). A driver that cannot restore paused (the test
+    /// driver) restores it and pauses it at once: the caller still finds it paused, never running on.
+    /// </summary>
+    public void RestoreDomainPaused(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (LibvirtNative.virDomainRestoreFlags(Pointer, path, null, 4) >= 0)
+        {
+            return;
+        }
+
+        var error = LastError("virDomainRestoreFlags", $"'{path}'");
+        if (error.Code != LibvirtErrorCode.InvalidArgument)
+        {
+            throw error;
+        }
+
+        RestoreDomain(path);
+        SuspendDomain(DomainNameOfSaveImage(path));
+    }
+
+    /// <summary>The domain definition kept in a save image, with its secure parts.</summary>
+    public string GetSaveImageXml(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        return TakeString(LibvirtNative.virDomainSaveImageGetXMLDesc(Pointer, path, 1), "virDomainSaveImageGetXMLDesc");
+    }
+
+    /// <summary>
+    /// Replaces the definition kept in a save image (a disk's new path, say). The hypervisor refuses what would change the
+    /// guest's ABI: QEMU refuses a new name or UUID.
+    /// </summary>
+    public void DefineSaveImageXml(string path, string xml)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentException.ThrowIfNullOrWhiteSpace(xml);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        if (LibvirtNative.virDomainSaveImageDefineXML(Pointer, path, xml, 0) < 0)
+        {
+            throw LastError("virDomainSaveImageDefineXML", $"'{path}'");
+        }
+    }
+
+    private string DomainNameOfSaveImage(string path) =>
+        System.Xml.Linq.XElement.Parse(GetSaveImageXml(path)).Element("name")?.Value
+            ?? throw new LibvirtException("virDomainSaveImageGetXMLDesc", LibvirtErrorCode.XmlError, $"the save image '{path}' names no domain");
+
+    /// <summary>The domain's XML; <paramref name="inactive"/> gives its persistent definition instead of the running one.</summary>
+    public string GetDomainXml(string name, bool inactive)
+    {
+        using var domain = Lookup(name);
+        return TakeString(LibvirtNative.virDomainGetXMLDesc(domain.DangerousGetHandle(), inactive ? 2u : 0u), "virDomainGetXMLDesc");
+    }
+
     /// <summary>Removes a domain's definition; a running domain keeps running as a transient one until it stops.</summary>
     public void UndefineDomain(string name) => OnDomain(name, LibvirtNative.virDomainUndefine, "virDomainUndefine");
 
@@ -239,6 +295,60 @@ public sealed unsafe class LibvirtConnection : IDisposable
 
         using var clone = new StorageVolumeHandle(clonePointer);
         return DescribeVolume(pool, clone);
+    }
+
+    /// <summary>
+    /// Makes an empty volume of <paramref name="format"/> and capacity in the pool; one of that name already there is
+    /// returned as it is.
+    /// </summary>
+    public StorageVolumeInfo CreateVolume(string pool, string name, string format, ulong capacityBytes)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(format);
+        if (FindVolume(pool, name) is { } existing)
+        {
+            return existing;
+        }
+
+        using var poolHandle = LookupPool(pool);
+        var xml = new System.Xml.Linq.XElement("volume",
+            new System.Xml.Linq.XElement("name", name),
+            new System.Xml.Linq.XElement("capacity", new System.Xml.Linq.XAttribute("unit", "bytes"), capacityBytes),
+            new System.Xml.Linq.XElement("target", new System.Xml.Linq.XElement("format", new System.Xml.Linq.XAttribute("type", format))));
+        var pointer = LibvirtNative.virStorageVolCreateXML(poolHandle.DangerousGetHandle(), xml.ToString(System.Xml.Linq.SaveOptions.DisableFormatting), 0);
+        if (pointer == 0)
+        {
+            throw LastError("virStorageVolCreateXML", $"volume '{name}' in pool '{pool}'");
+        }
+
+        using var volume = new StorageVolumeHandle(pointer);
+        return DescribeVolume(pool, volume);
+    }
+
+    /// <summary>
+    /// Whether the host's CPU can run a guest CPU described by <paramref name="cpuXml"/> (<c>&lt;cpu&gt;…&lt;/cpu&gt;</c>);
+    /// null when the driver cannot tell (the test driver).
+    /// </summary>
+    public bool? HostCpuCanRun(string cpuXml)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(cpuXml);
+        ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        var result = LibvirtNative.virConnectCompareCPU(Pointer, cpuXml, 0);
+        if (result >= 0)
+        {
+            return result != 0;
+        }
+
+        var error = LastError("virConnectCompareCPU", null);
+        return error is LibvirtUnsupportedException ? null : throw error;
+    }
+
+    /// <summary>Bytes the pool has free.</summary>
+    public ulong GetPoolAvailableBytes(string pool)
+    {
+        using var poolHandle = LookupPool(pool);
+        Check(LibvirtNative.virStoragePoolGetInfo(poolHandle.DangerousGetHandle(), out var info), "virStoragePoolGetInfo");
+        return info.Available;
     }
 
     /// <summary>Deletes the volume; false when there was none of that name.</summary>

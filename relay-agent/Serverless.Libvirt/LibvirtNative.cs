@@ -52,6 +52,27 @@ internal static unsafe partial class LibvirtNative
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int virDomainRestore(nint connection, string path);
 
+    /// <summary>flags 2 = VIR_DOMAIN_SAVE_RUNNING, 4 = VIR_DOMAIN_SAVE_PAUSED.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainRestoreFlags(nint connection, string path, string? xml, uint flags);
+
+    /// <summary>flags 1 = VIR_DOMAIN_SAVE_IMAGE_XML_SECURE.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virDomainSaveImageGetXMLDesc(nint connection, string path, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virDomainSaveImageDefineXML(nint connection, string path, string xml, uint flags);
+
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint virStorageVolCreateXML(nint pool, string xml, uint flags);
+
+    /// <summary>-1 error, 0 incompatible, 1 identical, 2 superset.</summary>
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int virConnectCompareCPU(nint connection, string xml, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial int virStoragePoolGetInfo(nint pool, out StoragePoolInfoStruct info);
+
     [LibraryImport(Library)]
     public static partial int virDomainCreate(nint domain);
 
@@ -176,6 +197,15 @@ internal static unsafe partial class LibvirtNative
     }
 
     /// <summary>virStorageVolInfo: sizes in bytes.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct StoragePoolInfoStruct
+    {
+        public int State;
+        public ulong Capacity;
+        public ulong Allocation;
+        public ulong Available;
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     public struct StorageVolInfoStruct
     {

@@ -5,6 +5,7 @@ using Serverless.RelayAgent.Channel;
 using Serverless.RelayAgent.Execution;
 using Serverless.RelayAgent.Handlers;
 using Serverless.RelayAgent.Libvirt;
+using Serverless.RelayAgent.Migration;
 using Serverless.RelayAgent.Snmp;
 using Serverless.RelayAgent.Uplink;
 using Serverless.Snmp;
@@ -95,6 +96,15 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandHandler, InstanceDefineHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceTerminateHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceAdoptHandler>();
+        builder.Services.AddSingleton<MigrationFiles>();
+        builder.Services.AddHttpClient<BlockBlobTransfer>(client => client.Timeout = TimeSpan.FromMinutes(5));
+        builder.Services.AddSingleton<ICommandHandler, InstanceDescribeHandler>();
+        builder.Services.AddSingleton<ICommandHandler, RestoreCheckHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceSaveHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceUploadHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceRestoreHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceRevertHandler>();
+        builder.Services.AddSingleton<ICommandHandler, InstanceReleaseHandler>();
         foreach (var kind in new[] { CommandKinds.RebootInstance, CommandKinds.SuspendInstance, CommandKinds.ResumeInstance })
         {
             builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<InstanceActionHandler>(services, kind));

@@ -92,4 +92,19 @@ internal static partial class Logs
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Warning, Message = "Metrics subscription {SubscriptionId} could not be polled: {Reason}")]
     public static partial void SubscriptionPollFailed(ILogger logger, string subscriptionId, string reason);
+
+    [LoggerMessage(EventId = 5220, Level = LogLevel.Information, Message = "Saved instance {Name} on {Uri} for migration {MigrationId}: {Bytes} bytes in {Seconds:0.000} s")]
+    public static partial void InstanceSaved(ILogger logger, string uri, string name, string migrationId, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 5221, Level = LogLevel.Information, Message = "Uploaded the {Artifact} of instance {Name} for migration {MigrationId}: {Bytes} bytes, {BlocksSent} blocks sent, {BlocksKept} kept, in {Seconds:0.000} s")]
+    public static partial void InstanceUploaded(ILogger logger, string name, string migrationId, string artifact, long bytes, int blocksSent, int blocksKept, double seconds);
+
+    [LoggerMessage(EventId = 5222, Level = LogLevel.Information, Message = "Restored instance {Name} on {Uri} for migration {MigrationId}, paused: {Bytes} bytes downloaded, {Seconds:0.000} s")]
+    public static partial void InstanceRestored(ILogger logger, string uri, string name, string migrationId, long bytes, double seconds);
+
+    [LoggerMessage(EventId = 5223, Level = LogLevel.Information, Message = "Reverted instance {Name} on {Uri} from migration {MigrationId}: running again from its saved state")]
+    public static partial void InstanceReverted(ILogger logger, string uri, string name, string migrationId);
+
+    [LoggerMessage(EventId = 5224, Level = LogLevel.Information, Message = "Released the source of instance {Name} on {Uri} after migration {MigrationId}: {Done}")]
+    public static partial void InstanceReleased(ILogger logger, string uri, string name, string migrationId, string done);
 }

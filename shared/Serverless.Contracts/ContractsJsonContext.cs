@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.Contracts.Migrations;
 using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts;
@@ -44,4 +45,19 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(InstanceActionOutput))]
 [JsonSerializable(typeof(InstanceTerminatePayload))]
 [JsonSerializable(typeof(InstanceTerminateOutput))]
+[JsonSerializable(typeof(InstanceDescribePayload))]
+[JsonSerializable(typeof(InstanceDescribeOutput))]
+[JsonSerializable(typeof(RestoreCheckPayload))]
+[JsonSerializable(typeof(RestoreCheckOutput))]
+[JsonSerializable(typeof(InstanceSavePayload))]
+[JsonSerializable(typeof(InstanceSaveOutput))]
+[JsonSerializable(typeof(InstanceUploadPayload))]
+[JsonSerializable(typeof(TransferOutput))]
+[JsonSerializable(typeof(InstanceRestorePayload))]
+[JsonSerializable(typeof(InstanceRestoreOutput))]
+[JsonSerializable(typeof(InstanceRevertPayload))]
+[JsonSerializable(typeof(InstanceReleasePayload))]
+[JsonSerializable(typeof(InstanceReleaseOutput))]
+[JsonSerializable(typeof(BlobAccessRequest))]
+[JsonSerializable(typeof(BlobAccessGrant))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization.Metadata;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.Contracts.Migrations;
 using Serverless.Contracts.Snmp;
 
 namespace Serverless.Contracts.Tests;
@@ -26,9 +27,21 @@ public sealed class GoldenFileTests
         "instance-action-payload.json", "instance-action-output.json", "instance-terminate-payload.json", "instance-terminate-output.json",
         "instance-adopt-payload.json", "instance-adopt-output.json", "snmp-get-payload.json", "snmp-walk-payload.json", "member-action-output.json",
         "instance-start-payload.json", "instance-start-output.json", "metrics-subscribe-payload.json", "metrics-subscribe-output.json",
+        "instance-describe-payload.json", "instance-describe-output.json", "restore-check-payload.json", "restore-check-output.json",
+        "instance-save-payload.json", "instance-save-output.json", "instance-upload-payload.json", "transfer-output.json",
+        "instance-restore-payload.json", "instance-restore-output.json", "instance-revert-payload.json", "instance-release-payload.json",
+        "instance-release-output.json", "blob-access-request.json", "blob-access-grant.json",
     ];
 
     private static InstanceVolume Disk => new("images", "web-1.qcow2", "/var/lib/libvirt/images/web-1.qcow2");
+
+    private static InstanceDisk MigratingDisk => new(Disk, "qcow2", 21_474_836_480, 1_342_177_280, IsFile: true);
+
+    private static DomainTraits Traits => new("x86_64", "kvm", "pc-i440fx-7.2", "custom", "Skylake-Server");
+
+    private static TransferTuning Tuning => new(8_388_608, 8);
+
+    private const string MigrationId = "9d1c2b3a4f5e46a7b8c9d0e1f2a3b4c5";
 
     private static SnmpDevice Appliance => new("10.0.0.7:161", "lb-admin", TimeoutMilliseconds: 500, Retries: 1);
 
@@ -135,6 +148,23 @@ public sealed class GoldenFileTests
             ]), typeof(MetricsSubscribePayload)),
         "metrics-subscribe-output.json" => (new MetricsSubscribeOutput("pool-web", 1,
             [new MetricsPollFailure("kvm-1/web-1", CommandErrorKind.InvalidPayload, "qemu:///system is not a libvirt URI this agent serves.")], At.AddMinutes(2)), typeof(MetricsSubscribeOutput)),
+        "instance-describe-payload.json" => (new InstanceDescribePayload("qemu:///system", "web-1", "contoso/web-1"), typeof(InstanceDescribePayload)),
+        "instance-describe-output.json" => (new InstanceDescribeOutput("web-1", InstanceState.Running, Traits, MigratingDisk), typeof(InstanceDescribeOutput)),
+        "restore-check-payload.json" => (new RestoreCheckPayload("qemu+tls://cloud-7/system", "web-1", "contoso/web-1", Traits, "ubuntu-24.04", 21_474_836_480, "web-1.qcow2"), typeof(RestoreCheckPayload)),
+        "restore-check-output.json" => (new RestoreCheckOutput(["the host's hypervisor has no machine type 'pc-i440fx-7.2' (a restore can only go to the same or a newer QEMU)."], "images"), typeof(RestoreCheckOutput)),
+        "instance-save-payload.json" => (new InstanceSavePayload("qemu:///system", "web-1", "contoso/web-1", MigrationId), typeof(InstanceSavePayload)),
+        "instance-save-output.json" => (new InstanceSaveOutput("web-1", 734_003_200, 1.25), typeof(InstanceSaveOutput)),
+        "instance-upload-payload.json" => (new InstanceUploadPayload("qemu:///system", "web-1", "contoso/web-1", MigrationId, TransferArtifact.Disk, Disk, Tuning), typeof(InstanceUploadPayload)),
+        "transfer-output.json" => (new TransferOutput(TransferArtifact.State, 734_003_200, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08", 88, 80, 8, 6.5), typeof(TransferOutput)),
+        "instance-restore-payload.json" => (new InstanceRestorePayload("qemu+tls://cloud-7/system", "web-1", "contoso/web-1", MigrationId,
+            new BlobDigest(734_003_200, "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"), MigratingDisk,
+            new BlobDigest(1_342_177_280, "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"), "ubuntu-24.04", Tuning), typeof(InstanceRestorePayload)),
+        "instance-restore-output.json" => (new InstanceRestoreOutput("web-1", InstanceState.Paused, Disk, 2_076_180_480, 14.5), typeof(InstanceRestoreOutput)),
+        "instance-revert-payload.json" => (new InstanceRevertPayload("qemu:///system", "web-1", "contoso/web-1", MigrationId), typeof(InstanceRevertPayload)),
+        "instance-release-payload.json" => (new InstanceReleasePayload("qemu:///system", "web-1", "contoso/web-1", MigrationId, Disk), typeof(InstanceReleasePayload)),
+        "instance-release-output.json" => (new InstanceReleaseOutput("web-1", ["the saved domain's definition removed", "volume images/web-1.qcow2 deleted", "saved state file deleted"]), typeof(InstanceReleaseOutput)),
+        "blob-access-request.json" => (new BlobAccessRequest(1, MigrationId, TransferArtifact.State, BlobAccess.Write), typeof(BlobAccessRequest)),
+        "blob-access-grant.json" => (new BlobAccessGrant("https://stcontoso.blob.core.windows.net/instance-state/contoso/9d1c2b3a4f5e46a7b8c9d0e1f2a3b4c5/state?sv=2025-01-05&sr=b&sp=rcw&sig=REDACTED", At.AddHours(1)), typeof(BlobAccessGrant)),
         _ => throw new ArgumentException(file, nameof(file)),
     };
 

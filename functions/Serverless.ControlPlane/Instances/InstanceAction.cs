@@ -17,4 +17,7 @@ public enum InstanceAction
 
     /// <summary>Destroy, undefine and delete the disk.</summary>
     Terminate,
+
+    /// <summary>Move to another host through a migration (never asked through the action routes).</summary>
+    Migrate,
 }

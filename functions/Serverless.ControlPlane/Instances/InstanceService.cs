@@ -790,7 +790,7 @@ public sealed class InstanceService(
     /// Changes one host's reservations conditionally on their ETag, reading again after a short random pause when another
     /// writer got in between; <paramref name="change"/> answers null when there is nothing to write.
     /// </summary>
-    private async Task UpdateAllocationAsync(
+    internal async Task UpdateAllocationAsync(
         string tenantId, string hostId, Func<HostAllocation, HostAllocation?> change, string failure, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < WriteAttempts; attempt++)

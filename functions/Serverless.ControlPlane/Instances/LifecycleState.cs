@@ -23,6 +23,9 @@ public enum LifecycleState
     /// <summary>Quiesced: paused in memory.</summary>
     Suspended,
 
+    /// <summary>Moving to another host (<c>POST …/migrations</c>); its migration says which phase it is in.</summary>
+    Migrating,
+
     /// <summary>Being destroyed, undefined and its disk deleted.</summary>
     Terminating,
 

@@ -5,9 +5,11 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Migrations;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Migrations;
 using Serverless.ControlPlane.Pools;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
@@ -24,6 +26,7 @@ public sealed class AgentUplinkFunctions(
     AgentTelemetryService telemetry,
     PoolEvaluationService pools,
     InstanceReconciler reconciler,
+    MigrationService migrations,
     IOptions<CommandChannelOptions> channel,
     ILogger<AgentUplinkFunctions> logger)
 {
@@ -109,6 +112,29 @@ public sealed class AgentUplinkFunctions(
 
         var outcome = await telemetry.RecordMetricsAsync(agent, batch!, cancellationToken);
         return outcome.Succeeded ? TypedResults.Ok(new UplinkAcknowledgement(batch!.BatchId, false)) : ApiResults.Problem(outcome.Error);
+    }
+
+    [Function(FunctionNames.GrantBlobAccess)]
+    [ApiOperation("An agent asks for a SAS of one blob of a migration its step needs now (write for the source while it uploads, read for the target while it restores).",
+        Request = typeof(BlobAccessRequest), Response = typeof(BlobAccessGrant), Problems = [404, 409], Caller = ApiCaller.Agent)]
+    public async Task<IResult> GrantBlobAccessAsync(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "v1/agent/blob-access")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        if ((await AuthenticateAsync(request, cancellationToken)).IsRefused(out var agent, out var refusal))
+        {
+            return refusal;
+        }
+
+        var (body, problem) = await JsonRequestReader.ReadAsync<BlobAccessRequest>(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await migrations.GrantAsync(agent, body!, cancellationToken);
+        Logs.BlobAccessGranted(logger, body!.MigrationId, agent.AgentId, body.Artifact.ToString(), body.Access.ToString(), outcome.Succeeded);
+        return outcome.Succeeded ? TypedResults.Ok(outcome.Value) : ApiResults.Problem(outcome.Error);
     }
 
     private async Task RaiseAsync(DurableTaskClient durableClient, CommandResult result, CancellationToken cancellationToken)

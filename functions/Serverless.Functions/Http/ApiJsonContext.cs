@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Migrations;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Migrations;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Registration;
 using Serverless.ControlPlane.Stacks;
@@ -11,6 +13,7 @@ using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Agents;
 using Serverless.Functions.Health;
 using Serverless.Functions.Instances;
+using Serverless.Functions.Migrations;
 using Serverless.Functions.Operations;
 using Serverless.Functions.Pools;
 using Serverless.Functions.Registration;
@@ -67,4 +70,10 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(StackResponse))]
 [JsonSerializable(typeof(StackListResponse))]
 [JsonSerializable(typeof(StackEventListResponse))]
+[JsonSerializable(typeof(MigrateInstanceRequest))]
+[JsonSerializable(typeof(MigrationAcceptedResponse))]
+[JsonSerializable(typeof(MigrationResponse))]
+[JsonSerializable(typeof(MigrationListResponse))]
+[JsonSerializable(typeof(BlobAccessRequest))]
+[JsonSerializable(typeof(BlobAccessGrant))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -2,6 +2,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Migrations;
 using Serverless.ControlPlane.Operations;
 
 namespace Serverless.Functions.Instances;
@@ -13,7 +14,8 @@ namespace Serverless.Functions.Instances;
 /// half done: a launch or adoption accepted whose workflow was never scheduled is scheduled now, and an action whose
 /// workflow was never scheduled is dropped, saying so.
 /// </summary>
-public sealed class InstanceReconcileFunction(InstanceReconciler reconciler, InstanceService instances, TimeProvider clock, ILogger<InstanceReconcileFunction> logger)
+public sealed class InstanceReconcileFunction(
+    InstanceReconciler reconciler, InstanceService instances, MigrationService migrations, TimeProvider clock, ILogger<InstanceReconcileFunction> logger)
 {
     /// <summary>Longer than a request takes from recording to scheduling, so a request still in flight is never taken for lost.</summary>
     private static readonly TimeSpan Settled = TimeSpan.FromMinutes(1);
@@ -35,6 +37,12 @@ public sealed class InstanceReconcileFunction(InstanceReconciler reconciler, Ins
             if (record.PendingAction is { } action)
             {
                 await instances.AbandonActionAsync(record, cancellationToken);
+                if (action == InstanceAction.Migrate)
+                {
+                    await migrations.EndAsync(record.TenantId, record.OperationId, MigrationStatus.Refused,
+                        "the migration was accepted but its workflow never started (the service stopped in between); nothing was touched, ask again.", [], cancellationToken);
+                }
+
                 Logs.InstanceWorkflowAbandoned(logger, record.TenantId, record.Name, InstanceService.Words(action), record.OperationId);
             }
             else if (record.Adopted)

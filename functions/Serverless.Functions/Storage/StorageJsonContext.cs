@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Serverless.ControlPlane.Instances;
+using Serverless.ControlPlane.Migrations;
 using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Stacks;
 
@@ -17,4 +18,5 @@ namespace Serverless.Functions.Storage;
 [JsonSerializable(typeof(StackRecord))]
 [JsonSerializable(typeof(StackItem))]
 [JsonSerializable(typeof(StackPlan))]
+[JsonSerializable(typeof(MigrationRecord))]
 internal sealed partial class StorageJsonContext : JsonSerializerContext;

@@ -26,6 +26,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Stacks = "Stacks";
     public const string StackJournal = "StackJournal";
     public const string StackPlans = "StackPlans";
+    public const string Migrations = "Migrations";
 
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new(StringComparer.Ordinal);
 

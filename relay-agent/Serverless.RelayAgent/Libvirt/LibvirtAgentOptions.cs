@@ -21,6 +21,18 @@ public sealed class LibvirtAgentOptions
     /// <summary>The libvirt network an instance's network interface joins; none when empty.</summary>
     public string? Network { get; set; }
 
+    /// <summary>
+    /// Where migrations keep saved state files (a source's until the target runs the instance, a target's while it
+    /// restores). Empty: <c>migrations</c> under systemd's <c>$STATE_DIRECTORY</c>, else <c>/var/lib/relay-agent/migrations</c>.
+    /// It needs room for a guest's memory per migration under way.
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
+    /// <summary>The folder <see cref="StateDirectory"/> names, or its default.</summary>
+    public string StateFolder => StateDirectory is { Length: > 0 } folder
+        ? folder
+        : Path.Combine(Environment.GetEnvironmentVariable("STATE_DIRECTORY") is { Length: > 0 } state ? state.Split(':')[0] : "/var/lib/relay-agent", "migrations");
+
     /// <summary>The base volume of <paramref name="image"/>, or null when the agent offers no such image.</summary>
     public (string Pool, string Volume)? BaseVolumeOf(string image) =>
         Images.TryGetValue(image, out var location) && location.Split('/') is [{ Length: > 0 } pool, { Length: > 0 } volume] ? (pool, volume) : null;

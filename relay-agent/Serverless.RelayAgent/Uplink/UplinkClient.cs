@@ -5,6 +5,8 @@ using System.Text.Json.Serialization.Metadata;
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
+using Serverless.Contracts.Migrations;
+using Serverless.RelayAgent.Handlers;
 
 namespace Serverless.RelayAgent.Uplink;
 
@@ -28,6 +30,32 @@ public sealed class UplinkClient(HttpClient http, AgentStatus status, IHostAppli
 
     public Task<bool> PostMetricsAsync(MetricBatch batch, CancellationToken cancellationToken) =>
         PostUntilAcknowledgedAsync("api/v1/agent/metrics", batch, ContractsJsonContext.Default.MetricBatch, batch.BatchId, cancellationToken);
+
+    /// <summary>
+    /// Asks for a SAS of one blob of a migration; a refusal (the migration is past that step, or not this agent group's)
+    /// is a command failure saying why. The grant is a secret and is never logged.
+    /// </summary>
+    public async Task<BlobAccessGrant> RequestBlobAccessAsync(BlobAccessRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await http.PostAsJsonAsync("api/v1/agent/blob-access", request, ContractsJsonContext.Default.BlobAccessRequest, cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                var problem = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw new CommandFailure(
+                    response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized ? CommandErrorKind.Unauthorized : CommandErrorKind.DeviceError,
+                    $"the control plane granted no {request.Access.ToString().ToLowerInvariant()} access to the {request.Artifact.ToString().ToLowerInvariant()} blob of migration {request.MigrationId}: {(int)response.StatusCode} {Truncate(problem)}");
+            }
+
+            return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.BlobAccessGrant, cancellationToken)
+                ?? throw new CommandFailure(CommandErrorKind.Internal, "the control plane answered a blob access request with no grant.");
+        }
+        catch (HttpRequestException exception)
+        {
+            throw new CommandFailure(CommandErrorKind.Unreachable, $"{http.BaseAddress} is unreachable for a blob access grant: {exception.Message}");
+        }
+    }
 
     public static void Configure(HttpClient client, RelayAgentOptions options)
     {

@@ -62,4 +62,25 @@ public static class CommandKinds
 
     /// <summary>Destroys an instance: powered off, undefined, its disk deleted.</summary>
     public const string TerminateInstance = "instance.terminate";
+
+    /// <summary>Reads what a migration's preflight needs of a domain (<see cref="Migrations.InstanceDescribePayload"/>).</summary>
+    public const string DescribeInstance = "instance.describe";
+
+    /// <summary>Asks a migration's target whether it can restore a domain (<see cref="Migrations.RestoreCheckPayload"/>).</summary>
+    public const string CheckRestore = "instance.restoreCheck";
+
+    /// <summary>Saves a quiesced domain's memory to a state file (<see cref="Migrations.InstanceSavePayload"/>).</summary>
+    public const string SaveInstance = "instance.save";
+
+    /// <summary>Sends a saved state file or a disk to its blob (<see cref="Migrations.InstanceUploadPayload"/>).</summary>
+    public const string UploadInstance = "instance.upload";
+
+    /// <summary>Downloads a migration's blobs and restores the domain paused (<see cref="Migrations.InstanceRestorePayload"/>).</summary>
+    public const string RestoreInstance = "instance.restore";
+
+    /// <summary>Restores a migration's source from its own state file, running (<see cref="Migrations.InstanceRevertPayload"/>).</summary>
+    public const string RevertInstance = "instance.revert";
+
+    /// <summary>Removes a migrated instance's saved source (<see cref="Migrations.InstanceReleasePayload"/>).</summary>
+    public const string ReleaseInstance = "instance.release";
 }

@@ -1,0 +1,11 @@
+namespace Serverless.ControlPlane.Migrations;
+
+/// <summary>
+/// <c>POST /api/v1/instances/{name}/migrations</c>: move the running instance to a host of <see cref="TargetZone"/>
+/// (placement chooses) or to <see cref="TargetHost"/>.
+/// </summary>
+/// <param name="TargetZone">The zone to move to; placement picks a host registered for <c>migration</c> there.</param>
+/// <param name="TargetHost">The one host to move to.</param>
+/// <param name="Mode"><c>cutover</c> (the default).</param>
+/// <param name="RetainHours">Keep the state and disk blobs this long after a cutover (0 to 168; 0, the default, deletes them at once).</param>
+public sealed record MigrateInstanceRequest(string? TargetZone, string? TargetHost, string? Mode, int? RetainHours);

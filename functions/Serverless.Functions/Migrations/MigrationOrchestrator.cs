@@ -1,0 +1,238 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Serverless.Contracts;
+using Serverless.Contracts.Commands;
+using Serverless.Contracts.Instances;
+using Serverless.Contracts.Migrations;
+using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Migrations;
+using Serverless.Functions.Commands;
+using Serverless.Functions.Registration;
+
+namespace Serverless.Functions.Migrations;
+
+/// <summary>
+/// Quiesce-migrate, in phases: preflight (reserve the target; the source describes the domain, the target says whether it
+/// can restore it) → quiesce (pause at the source) → save (memory to a state file; the source stops) → upload (the state,
+/// and the disk when it is a file, to Blob Storage) → restore (the target downloads, checks, restores paused) → verify
+/// (the target resumes it and reports it running) → commit (the record moves) → clean up (the saved source and the blobs
+/// go). A refusal in preflight touches nothing. Any failure before commit falls back: what was made at the target is
+/// removed and the source is restored from its own state file and runs again. So at every moment exactly one copy runs,
+/// or the instance is saved at its source. Every command id comes from the orchestration, so a host killed at any step
+/// repeats that step's command, which the agent answers from its ledger; an upload interrupted by its agent's death is
+/// sent again under a new id and continues from the blocks the blob holds.
+/// </summary>
+public static class MigrationOrchestrator
+{
+    private const int UploadAttempts = 3;
+
+    // A transfer gets a second per this many bytes on top of the step timeout.
+    private const long BytesPerSecond = 4L * 1024 * 1024;
+
+    [Function(FunctionNames.MigrationOrchestrator)]
+    public static async Task<MigrationEnd> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
+    {
+        var plan = context.GetInput<MigrationPlan>() ?? throw new InvalidOperationException("The migration orchestration was started without a plan.");
+        var contracts = ContractsJsonContext.Default;
+
+        if (await context.CallActivityAsync<string?>(FunctionNames.ReserveMigrationTarget, plan, RecordingRetry.Options) is { } full)
+        {
+            return await RefuseAsync(context, plan, [full]);
+        }
+
+        var described = await SendAsync(context, plan, "describe", plan.SourceZone, CommandKinds.DescribeInstance,
+            JsonSerializer.SerializeToElement(new InstanceDescribePayload(plan.SourceUri, plan.Instance, plan.InstanceId), contracts.InstanceDescribePayload), plan.StepTimeoutSeconds);
+        if (Output(described, contracts.InstanceDescribeOutput) is not { } source)
+        {
+            return await RefuseAsync(context, plan, [$"the source host could not describe the instance: {CommandResults.Describe(described)}"]);
+        }
+
+        if (source.State != InstanceState.Running)
+        {
+            return await RefuseAsync(context, plan, [$"the instance is {JsonNamingPolicy.CamelCase.ConvertName(source.State.ToString())} on its host, not running."]);
+        }
+
+        var checkedTarget = await SendAsync(context, plan, "check", plan.TargetZone, CommandKinds.CheckRestore,
+            JsonSerializer.SerializeToElement(new RestoreCheckPayload(plan.TargetUri, plan.Instance, plan.InstanceId, source.Traits, plan.Image, source.Disk?.CapacityBytes ?? 0, source.Disk?.Volume.Name),
+                contracts.RestoreCheckPayload), plan.StepTimeoutSeconds);
+        if (Output(checkedTarget, contracts.RestoreCheckOutput) is not { } check)
+        {
+            return await RefuseAsync(context, plan, [$"the target host could not be asked whether it can restore the instance: {CommandResults.Describe(checkedTarget)}"]);
+        }
+
+        if (check.Reasons.Count > 0)
+        {
+            return await RefuseAsync(context, plan, [.. check.Reasons.Select(r => $"{plan.TargetHost}: {r}")]);
+        }
+
+        // From here on the source is touched: every failure falls back.
+        var sourceAction = JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.SourceUri, plan.Instance), contracts.InstanceActionPayload);
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Quiesce));
+        var quiesced = await SendAsync(context, plan, "quiesce", plan.SourceZone, CommandKinds.SuspendInstance, sourceAction, plan.StepTimeoutSeconds);
+        if (quiesced.Status != CommandStatus.Succeeded)
+        {
+            return await FallBackAsync(context, plan, false, null, $"quiesce failed: {CommandResults.Describe(quiesced)}");
+        }
+
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Save));
+        var savedResult = await SendAsync(context, plan, "save", plan.SourceZone, CommandKinds.SaveInstance,
+            JsonSerializer.SerializeToElement(new InstanceSavePayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId), contracts.InstanceSavePayload),
+            plan.StepTimeoutSeconds + TransferSeconds(plan.MemoryMiB * 1024L * 1024));
+        if (Output(savedResult, contracts.InstanceSaveOutput) is not { } saved)
+        {
+            return await FallBackAsync(context, plan, false, null, $"save failed: {CommandResults.Describe(savedResult)}");
+        }
+
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Upload));
+        var (state, stateFailure) = await UploadAsync(context, plan, TransferArtifact.State, null, saved.StateBytes);
+        if (state is null)
+        {
+            return await FallBackAsync(context, plan, false, null, $"upload of the state failed: {stateFailure}");
+        }
+
+        TransferOutput? disk = null;
+        if (source.Disk is { IsFile: true } sourceDisk)
+        {
+            (disk, var diskFailure) = await UploadAsync(context, plan, TransferArtifact.Disk, sourceDisk.Volume, sourceDisk.FileBytes);
+            if (disk is null)
+            {
+                return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
+            }
+        }
+
+        var stateDigest = new BlobDigest(state.Bytes, state.Sha256);
+        var diskDigest = disk is null ? null : new BlobDigest(disk.Bytes, disk.Sha256);
+        var moved = state.Bytes + (disk?.Bytes ?? 0);
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Restore, stateDigest, diskDigest, moved));
+
+        // What the target makes, should it fail part way: the domain of the name, and the disk volume in the pool it named.
+        var targetVolume = source.Disk is { } made && check.Pool is { } pool ? new InstanceVolume(pool, made.Volume.Name, string.Empty) : null;
+        var restoredResult = await SendAsync(context, plan, "restore", plan.TargetZone, CommandKinds.RestoreInstance,
+            JsonSerializer.SerializeToElement(new InstanceRestorePayload(
+                plan.TargetUri, plan.Instance, plan.InstanceId, plan.MigrationId, stateDigest, source.Disk, diskDigest, plan.Image,
+                MigrationService.TuningFor(plan.Tuning, Math.Max(state.Bytes, disk?.Bytes ?? 0))), contracts.InstanceRestorePayload),
+            plan.StepTimeoutSeconds + TransferSeconds(moved));
+        if (Output(restoredResult, contracts.InstanceRestoreOutput) is not { } restored)
+        {
+            return await FallBackAsync(context, plan, true, targetVolume, $"restore at the target failed: {CommandResults.Describe(restoredResult)}");
+        }
+
+        targetVolume = restored.Volume ?? targetVolume;
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Verify, BytesMoved: moved * 2));
+        var verified = await SendAsync(context, plan, "verify", plan.TargetZone, CommandKinds.ResumeInstance,
+            JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.TargetUri, plan.Instance), contracts.InstanceActionPayload), plan.StepTimeoutSeconds);
+        if (Output(verified, contracts.InstanceActionOutput) is not { State: InstanceState.Running })
+        {
+            return await FallBackAsync(context, plan, true, targetVolume, $"the restored instance did not run at the target: {CommandResults.Describe(verified)}");
+        }
+
+        await context.CallActivityAsync(FunctionNames.CommitMigration, new MigrationCommit(plan, targetVolume), RecordingRetry.Options);
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.CleanUp));
+        var released = await SendAsync(context, plan, "release", plan.SourceZone, CommandKinds.ReleaseInstance,
+            JsonSerializer.SerializeToElement(new InstanceReleasePayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId, plan.SourceVolume), contracts.InstanceReleasePayload),
+            plan.StepTimeoutSeconds);
+        var note = released.Status == CommandStatus.Succeeded
+            ? null
+            : $"the instance runs at {plan.TargetHost}; removing its saved source from {plan.SourceHost} failed ({CommandResults.Describe(released)}), so its state file and disk may remain there.";
+        if (plan.RetainHours > 0)
+        {
+            await context.CreateTimer(context.CurrentUtcDateTime.AddHours(plan.RetainHours), CancellationToken.None);
+        }
+
+        await context.CallActivityAsync<int>(FunctionNames.DeleteMigrationBlobs, plan, RecordingRetry.Options);
+        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, MigrationStatus.Succeeded, note, []));
+    }
+
+    /// <summary>
+    /// Sends the file, again under a new command id when an attempt was cut short (its agent died or did not answer): the
+    /// agent then continues from the blocks the blob holds. A refusal (no such file, a SAS refused) is not tried again.
+    /// </summary>
+    private static async Task<(TransferOutput? Output, string? Failure)> UploadAsync(
+        TaskOrchestrationContext context, MigrationPlan plan, TransferArtifact artifact, InstanceVolume? volume, long bytes)
+    {
+        var payload = JsonSerializer.SerializeToElement(
+            new InstanceUploadPayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId, artifact, volume, MigrationService.TuningFor(plan.Tuning, bytes)),
+            ContractsJsonContext.Default.InstanceUploadPayload);
+        var failure = string.Empty;
+        for (var attempt = 1; attempt <= UploadAttempts; attempt++)
+        {
+            var result = await SendAsync(context, plan, $"upload-{artifact}-{attempt}".ToLowerInvariant(), plan.SourceZone, CommandKinds.UploadInstance, payload,
+                plan.StepTimeoutSeconds + TransferSeconds(bytes));
+            if (Output(result, ContractsJsonContext.Default.TransferOutput) is { } output)
+            {
+                return (output, null);
+            }
+
+            failure = CommandResults.Describe(result);
+            if (result.Status != CommandStatus.TimedOut && result.Error?.Kind is not (CommandErrorKind.Internal or CommandErrorKind.Unreachable or CommandErrorKind.Timeout))
+            {
+                break;
+            }
+        }
+
+        return (null, failure);
+    }
+
+    /// <summary>
+    /// The fallback: the target's copy (when the restore may have made one: the domain, and the disk volume in the pool it
+    /// named) is removed, then the source is restored from its own
+    /// state file and runs; the record goes back to the source, the target's reservation and the blobs go.
+    /// </summary>
+    private static async Task<MigrationEnd> FallBackAsync(TaskOrchestrationContext context, MigrationPlan plan, bool targetTouched, InstanceVolume? targetVolume, string reason)
+    {
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.FallingBack));
+        var notes = new List<string> { reason };
+        if (targetTouched)
+        {
+            var undone = await SendAsync(context, plan, "undo-target", plan.TargetZone, CommandKinds.TerminateInstance,
+                JsonSerializer.SerializeToElement(new InstanceTerminatePayload(plan.TargetUri, plan.Instance, plan.InstanceId, targetVolume), ContractsJsonContext.Default.InstanceTerminatePayload),
+                plan.StepTimeoutSeconds);
+            if (undone.Status != CommandStatus.Succeeded)
+            {
+                notes.Add($"removing what the target made failed ({CommandResults.Describe(undone)}); terminate '{plan.Instance}' on {plan.TargetHost} by hand");
+            }
+        }
+
+        var reverted = await SendAsync(context, plan, "revert", plan.SourceZone, CommandKinds.RevertInstance,
+            JsonSerializer.SerializeToElement(new InstanceRevertPayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId), ContractsJsonContext.Default.InstanceRevertPayload),
+            plan.StepTimeoutSeconds + TransferSeconds(plan.MemoryMiB * 1024L * 1024));
+        var running = Output(reverted, ContractsJsonContext.Default.InstanceActionOutput) is { State: InstanceState.Running };
+        if (!running)
+        {
+            notes.Add($"bringing the source back failed too ({CommandResults.Describe(reverted)}); its saved state is kept on {plan.SourceHost}");
+        }
+
+        var why = string.Join("; ", notes);
+        await context.CallActivityAsync(FunctionNames.SettleMigrationAtSource, new MigrationSettlement(plan, running, why), RecordingRetry.Options);
+        await context.CallActivityAsync<int>(FunctionNames.DeleteMigrationBlobs, plan, RecordingRetry.Options);
+        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, running ? MigrationStatus.RolledBack : MigrationStatus.Failed, why, []));
+    }
+
+    /// <summary>A preflight refusal: the source was not touched; the instance runs on where it is and the target's reservation goes.</summary>
+    private static async Task<MigrationEnd> RefuseAsync(TaskOrchestrationContext context, MigrationPlan plan, IReadOnlyList<string> reasons)
+    {
+        var why = $"preflight: {string.Join(" ", reasons)}";
+        await context.CallActivityAsync(FunctionNames.SettleMigrationAtSource, new MigrationSettlement(plan, true, why), RecordingRetry.Options);
+        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, MigrationStatus.Refused, why, reasons));
+    }
+
+    private static async Task<MigrationEnd> EndAsync(TaskOrchestrationContext context, MigrationEnd end)
+    {
+        await context.CallActivityAsync<bool>(FunctionNames.EndMigration, end, RecordingRetry.Options);
+        return end;
+    }
+
+    private static Task<bool> PhaseAsync(TaskOrchestrationContext context, MigrationPhaseStep step) =>
+        context.CallActivityAsync<bool>(FunctionNames.RecordMigrationPhase, step, RecordingRetry.Options);
+
+    private static Task<CommandResult> SendAsync(TaskOrchestrationContext context, MigrationPlan plan, string step, string zone, string kind, JsonElement payload, int timeoutSeconds) =>
+        CommandCalls.SendAndWaitAsync(context, step, plan.TenantId, zone, kind, payload, timeoutSeconds, null);
+
+    private static T? Output<T>(CommandResult result, JsonTypeInfo<T> info)
+        where T : class =>
+        result.Status == CommandStatus.Succeeded ? result.Output?.Deserialize(info) : null;
+
+    private static int TransferSeconds(long bytes) => (int)Math.Min(6 * 3600, bytes / BytesPerSecond);
+}

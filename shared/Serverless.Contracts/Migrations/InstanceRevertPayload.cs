@@ -1,0 +1,11 @@
+namespace Serverless.Contracts.Migrations;
+
+/// <summary>
+/// <c>instance.revert</c> at a migration's source: the fallback. Restores the domain from the state file this host saved,
+/// running, and deletes the file; a domain already running again (or never saved) is left running.
+/// </summary>
+/// <param name="Uri">The source host's libvirt URI.</param>
+/// <param name="Name">The domain's name.</param>
+/// <param name="InstanceId">The instance's id.</param>
+/// <param name="MigrationId">The migration whose state file it is.</param>
+public sealed record InstanceRevertPayload(string Uri, string Name, string InstanceId, string MigrationId);
