@@ -28,6 +28,9 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     /// <summary>Instance state sync in these tests (production: every minute).</summary>
     public const int ReconcileSeconds = 3;
 
+    /// <summary>How long a migration step may take here (production: 120 s).</summary>
+    public const int MigrationStepTimeoutSeconds = 15;
+
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
@@ -61,6 +64,8 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             // Guests without an OS ignore the shutdown request: a stop powers them off after this.
             ["Registration__DrainGraceSeconds"] = "5",
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
+            // Test-driver steps take milliseconds: a migration step whose agent is gone falls back within seconds.
+            ["Migrations__StepTimeoutSeconds"] = $"{MigrationStepTimeoutSeconds}",
         });
     }
 

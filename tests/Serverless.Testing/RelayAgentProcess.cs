@@ -4,7 +4,7 @@ namespace Serverless.Testing;
 
 /// <summary>
 /// The built relay agent as a child process, configured through environment variables as in production, with its
-/// execution journal in a scratch folder. It can be killed with SIGKILL or stopped with SIGTERM.
+/// execution journal and migration state folder in a scratch folder. It can be killed with SIGKILL or stopped with SIGTERM.
 /// </summary>
 public sealed class RelayAgentProcess : IAsyncDisposable
 {
@@ -55,6 +55,7 @@ public sealed class RelayAgentProcess : IAsyncDisposable
             ["RelayAgent__StandbyRetrySeconds"] = settings.StandbyRetrySeconds.ToString(CultureInfo.InvariantCulture),
             ["RelayAgent__HeartbeatIntervalSeconds"] = settings.HeartbeatIntervalSeconds.ToString(CultureInfo.InvariantCulture),
             ["RelayAgent__JournalPath"] = journal,
+            ["RelayAgent__Libvirt__StateDirectory"] = Path.Combine(folder, "migrations"),
             ["DOTNET_ENVIRONMENT"] = "Development",
         };
         foreach (var (name, value) in settings.Environment ?? new Dictionary<string, string>())
