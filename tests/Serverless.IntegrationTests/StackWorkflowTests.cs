@@ -51,8 +51,8 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         var stack = await WaitForStackAsync(client, "shop", "succeeded");
 
         Assert.All(stack.GetProperty("items").EnumerateArray(), i => Assert.Equal("applied", i.GetProperty("state").GetString()));
-        await WaitForDomainsAsync(client, site.ClientHost, ["pre:running", "shop-db-1:running", "shop-web-1:running"]);
-        await WaitForDomainsAsync(client, site.ProviderHost, ["shop-app-1:running", "shop-app-2:running"]);
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["pre:running", "shop-db-1:running", "shop-web-1:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["shop-app-1:running", "shop-app-2:running"]);
         Assert.Equal(new[] { 1, 1 }, await AdminStatesAsync());
         Assert.Equal(["pre-1", "shop-app-1", "shop-app-2"], await PoolMembersAsync(client, site.Pool));
         Assert.Equal(["shop-app-1", "shop-app-2"], stack.GetProperty("outputs").GetProperty("apps").EnumerateArray().Select(e => e.GetString()));
@@ -79,8 +79,8 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         }
 
         await WaitForStackAsync(client, "shop", "deleted");
-        await WaitForDomainsAsync(client, site.ClientHost, ["pre:running"]);
-        await WaitForDomainsAsync(client, site.ProviderHost, []);
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["pre:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
         Assert.Equal(new[] { 2, 2 }, await AdminStatesAsync());
         Assert.Equal(["pre-1"], await PoolMembersAsync(client, site.Pool));
     }
@@ -102,8 +102,8 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         var stack = await WaitForStackAsync(client, "cart", "rolledBack");
 
         Assert.Contains("appliance:bad", stack.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        await WaitForDomainsAsync(client, site.ClientHost, ["pre:running"]);
-        await WaitForDomainsAsync(client, site.ProviderHost, []);
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["pre:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
         Assert.Equal(devicesBefore, await AdminStatesAsync());
         Assert.Equal(["pre-1"], await PoolMembersAsync(client, site.Pool));
         var events = await EventsAsync(client, "cart");
@@ -133,7 +133,7 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         }
 
         await WaitForStackAsync(client, "blog", "failed");
-        await WaitForDomainsAsync(client, site.ProviderHost, ["blog-app-1:running", "blog-app-2:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["blog-app-1:running", "blog-app-2:running"]);
 
         // The provider zone's agent goes away: undoing its instances times out, the client zone's undo succeeds.
         await site.ProviderAgent.StopAsync(TimeSpan.FromSeconds(10));
@@ -251,31 +251,6 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         catch (TimeoutException) when (last is not null)
         {
             throw new TimeoutException($"stack {stack} never became {status}: {last}");
-        }
-    }
-
-    /// <summary>
-    /// Waits until the host's domains, as its agent reports them to state sync (every few seconds), are
-    /// <paramref name="expected"/> ("name:state", in name order).
-    /// </summary>
-    private static async Task WaitForDomainsAsync(HttpClient client, string host, string[] expected)
-    {
-        string? last = null;
-        try
-        {
-            await Eventually.GetAsync<object>(async () =>
-            {
-                using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
-                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                last = string.Join(",", (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray()
-                    .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}")
-                    .Order(StringComparer.Ordinal));
-                return last == string.Join(",", expected) ? new object() : null;
-            }, TimeSpan.FromSeconds(30), $"the domains of {host}");
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"{host} reports [{last}], not [{string.Join(",", expected)}]");
         }
     }
 

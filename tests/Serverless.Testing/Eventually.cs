@@ -3,7 +3,8 @@ namespace Serverless.Testing;
 /// <summary>Polls a condition until it holds: for asynchronous outcomes, with a generous deadline instead of a sleep.</summary>
 public static class Eventually
 {
-    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what)
+    /// <summary>Polls <paramref name="probe"/> every <paramref name="interval"/> (100 ms) until it answers a value.</summary>
+    public static async Task<T> GetAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what, TimeSpan? interval = null)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
@@ -19,7 +20,7 @@ public static class Eventually
                 throw new TimeoutException($"Timed out after {timeout.TotalSeconds:0} s waiting for {what}.");
             }
 
-            await Task.Delay(100);
+            await Task.Delay(interval ?? TimeSpan.FromMilliseconds(100));
         }
     }
 

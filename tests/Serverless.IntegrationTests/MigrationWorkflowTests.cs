@@ -1,0 +1,293 @@
+using System.Net;
+using System.Text.Json;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// Quiesce-migrate end to end: the local host, the Service Bus emulator, Azurite, and real agents for a client zone and
+/// a provider zone, each with its own libvirt test-driver host. A running instance moves from the client zone to the
+/// provider zone through Blob Storage; a target whose agent is gone after the upload, and a state blob changed in
+/// Azurite before the restore, each bring the instance back at its source. Where it runs is read from the hosts' own
+/// reports (state sync through their agents), not only from our records.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private readonly string _folder = RepositoryPaths.NewScratchFolder("migrations");
+    private readonly List<RelayAgentProcess> _agents = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
+    [Fact]
+    public async Task Migrate_RunningInstance_FromClientToProviderZone_RunsOnlyAtTheTarget_WithItsNameAndPoolMembership_AndTheBlobsGone()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-a");
+        await LaunchAsync(client, "mig-a-1", site.ClientZone);
+        var pool = await PoolWithMemberAsync(client, "mig-a-pool", site.ClientHost, "mig-a-1");
+
+        var migration = await MigrateAsync(client, "mig-a-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""");
+        var ended = await WaitForEndAsync(client, migration);
+
+        Assert.True(ended.GetProperty("status").GetString() == "succeeded", ended.ToString());
+        Assert.Equal(
+            ["preflight", "quiesce", "save", "upload", "restore", "verify", "commit", "cleanUp"],
+            ended.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
+        Assert.All(ended.GetProperty("phases").EnumerateArray(), p => Assert.True(p.GetProperty("seconds").GetDouble() >= 0, p.ToString()));
+        Assert.True(ended.GetProperty("bytes").GetProperty("state").GetInt64() > 0, ended.ToString());
+        Assert.Equal(site.ProviderHost, ended.GetProperty("target").GetProperty("host").GetString());
+
+        var instance = await InstanceCalls.GetAsync(client, "mig-a-1");
+        Assert.Equal((site.ProviderZone, site.ProviderHost, "running"),
+            (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString()));
+        await HostDomains.WaitForAsync(client, site.ClientHost, []);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["mig-a-1:running"]);
+        Assert.Empty(await BlobsOfAsync(migration));
+        Assert.Equal(site.ProviderHost, await MemberResourceAsync(client, pool));
+
+        // At the target it is an instance like any other: defined persistently, so it stops and starts again.
+        Assert.Equal("stopped", await InstanceCalls.ActAsync(client, "mig-a-1", "stop", Deadline));
+        Assert.Equal("running", await InstanceCalls.ActAsync(client, "mig-a-1", "start", Deadline));
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["mig-a-1:running"]);
+
+        using var listed = await client.GetAsync(new Uri("api/v1/migrations?instance=mig-a-1", UriKind.Relative));
+        Assert.Equal([migration], (await Api.ReadJsonAsync(listed)).GetProperty("items").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task Migrate_WhenTheTargetAgentStopsAfterTheUpload_FallsBack_AndTheSourceRunsAgain()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-b");
+        await LaunchAsync(client, "mig-b-1", site.ClientZone);
+
+        var migration = await MigrateAsync(client, "mig-b-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""");
+        await StopTargetBeforeRestoreAsync(client, migration, site);
+        var ended = await WaitForEndAsync(client, migration);
+
+        Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
+        Assert.StartsWith("restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains("fallingBack", ended.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
+        var instance = await InstanceCalls.GetAsync(client, "mig-b-1");
+        Assert.Equal((site.ClientZone, site.ClientHost, "running"),
+            (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString()));
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["mig-b-1:running"]);
+        Assert.Empty(await BlobsOfAsync(migration));
+
+        // The target's agent back: the restore it missed has expired and is not run, so its host holds nothing.
+        _agents.Add(await StartProviderAgentAsync(site));
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
+    }
+
+    [Fact]
+    public async Task Migrate_WhenTheStateBlobIsChangedBeforeTheRestore_TheChecksumRefusesIt_AndTheSourceRunsAgain()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-c");
+        await LaunchAsync(client, "mig-c-1", site.ClientZone);
+
+        var migration = await MigrateAsync(client, "mig-c-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""");
+        await StopTargetBeforeRestoreAsync(client, migration, site);
+        await WaitForPhaseAsync(client, migration, "restore");
+        await ChangeOneByteAsync($"{CommandChannelFixture.TenantId}/{migration}/state");
+        _agents.Add(await StartProviderAgentAsync(site));
+        var ended = await WaitForEndAsync(client, migration);
+
+        Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
+        Assert.Contains("checksum mismatch", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["mig-c-1:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
+        Assert.Equal("running", (await InstanceCalls.GetAsync(client, "mig-c-1")).GetProperty("state").GetString());
+        Assert.Empty(await BlobsOfAsync(migration));
+    }
+
+    [Fact]
+    public async Task Migrate_WhenItCannotGo_IsRefusedNamingEveryReason_AndTheSourceIsUntouched()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-d", providerCategories: """["compute"]""", twoProviderHosts: true);
+        await LaunchAsync(client, "mig-d-1", site.ClientZone);
+
+        using (var invalid = await client.PostAsync(new Uri("api/v1/instances/mig-d-1/migrations", UriKind.Relative),
+            Api.Json($$"""{"targetZone":"{{site.ProviderZone}}","targetHost":"{{site.ProviderHost}}","mode":"sideways","retainHours":500}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
+            var fields = (await Api.ReadJsonAsync(invalid)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal);
+            Assert.Equal(["mode", "retainHours", "targetZone"], fields);
+        }
+
+        var notForMigration = await RefusalAsync(client, "mig-d-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""");
+        Assert.Contains($"'{site.ProviderHost}' is not registered for migration", notForMigration, StringComparison.Ordinal);
+
+        // The zone's other host can take it until it is full; then the refusal names both hosts and why.
+        await LaunchAsync(client, "mig-d-filler", site.ProviderZone, memoryMiB: 8000, host: site.SecondProviderHost);
+        var full = await RefusalAsync(client, "mig-d-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""");
+        Assert.Contains($"'{site.ProviderHost}' is not registered for migration", full, StringComparison.Ordinal);
+        Assert.Contains($"{site.SecondProviderHost} has 192 MiB", full, StringComparison.Ordinal);
+
+        Assert.Equal("stopped", await InstanceCalls.ActAsync(client, "mig-d-1", "stop", Deadline));
+        var stopped = await RefusalAsync(client, "mig-d-1", $$"""{"targetHost":"{{site.SecondProviderHost}}"}""");
+        Assert.Contains("only a running instance can be migrated", stopped, StringComparison.Ordinal);
+
+        var instance = await InstanceCalls.GetAsync(client, "mig-d-1");
+        Assert.Equal((site.ClientHost, "stopped"), (instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString()));
+        using var listed = await client.GetAsync(new Uri("api/v1/migrations?instance=mig-d-1", UriKind.Relative));
+        Assert.Empty((await Api.ReadJsonAsync(listed)).GetProperty("items").EnumerateArray());
+    }
+
+    /// <summary>
+    /// A client zone with one host, a provider zone with one (or two) more, each host its own test-driver node, one
+    /// agent per zone. The provider's first host is registered for <paramref name="providerCategories"/>, a second one
+    /// for compute and migration.
+    /// </summary>
+    private async Task<Site> SiteAsync(HttpClient client, string prefix, string providerCategories = """["compute","migration"]""", bool twoProviderHosts = false)
+    {
+        var (dc, cloud) = ($"{prefix}-dc", $"{prefix}-cloud");
+        var dcUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, dc)).FullName);
+        var cloudUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, cloud)).FullName);
+        var secondUri = twoProviderHosts ? TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, cloud + "-2")).FullName) : null;
+        await Api.CreateZoneAsync(client, dc, "client");
+        await Api.CreateZoneAsync(client, cloud, "provider");
+        _agents.Add(await fixture.StartAgentAsync($"agent-{dc}", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = dcUri }));
+        var site = new Site(dc, cloud, string.Empty, string.Empty, cloudUri, secondUri);
+        var providerAgent = await StartProviderAgentAsync(site);
+        _agents.Add(providerAgent);
+        var dcHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{dcUri}}","serviceCategories":["compute","migration"]}""");
+        var cloudHost = await Api.RegisteredAsync(client, cloud, $$"""{"kind":"virtualizationHost","endpoint":"{{cloudUri}}","serviceCategories":{{providerCategories}}}""");
+        var secondHost = secondUri is null ? null
+            : await Api.RegisteredAsync(client, cloud, $$"""{"kind":"virtualizationHost","endpoint":"{{secondUri}}","serviceCategories":["compute","migration"]}""");
+        return site with { ClientHost = dcHost, ProviderHost = cloudHost, SecondProviderHost = secondHost, ProviderAgent = providerAgent };
+    }
+
+    private Task<RelayAgentProcess> StartProviderAgentAsync(Site site)
+    {
+        var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = site.ProviderUri };
+        if (site.SecondProviderUri is { } second)
+        {
+            settings["RelayAgent__Libvirt__Uris__1"] = second;
+        }
+
+        return fixture.StartAgentAsync($"agent-{site.ProviderZone}-{Guid.NewGuid().ToString("N")[..6]}", site.ProviderZone, settings);
+    }
+
+    /// <summary>
+    /// Stops the target's agent once the source is being quiesced: the target answered the preflight, and the restore,
+    /// three source commands later, finds nobody.
+    /// </summary>
+    private static async Task StopTargetBeforeRestoreAsync(HttpClient client, string migration, Site site)
+    {
+        var phase = await WaitForPhaseAsync(client, migration, "quiesce", "save", "upload", "restore", "verify", "commit", "cleanUp", "done");
+        Assert.True(phase is "quiesce" or "save" or "upload", $"the migration was already at {phase} when the test meant to stop its target's agent");
+        await site.ProviderAgent!.KillAsync();
+    }
+
+    private static async Task<string> WaitForPhaseAsync(HttpClient client, string migration, params string[] phases) =>
+        await Eventually.GetAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
+            var phase = (await Api.ReadJsonAsync(response)).GetProperty("phase").GetString()!;
+            return phases.Contains(phase) ? phase : null;
+        }, Deadline, $"migration {migration} to reach {string.Join(" or ", phases)}", TimeSpan.FromMilliseconds(20));
+
+    private static async Task LaunchAsync(HttpClient client, string name, string zone, int memoryMiB = 256, string? host = null)
+    {
+        var placement = host is null ? string.Empty : $$""","placement":{"host":"{{host}}"}""";
+        using var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"{{name}}","zone":"{{zone}}","size":{"vcpus":1,"memoryMiB":{{memoryMiB}}},"image":"{{TestDriverNode.Image}}"{{placement}}}"""));
+        Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+        var launch = await InstanceCalls.WaitAsync(client, launched, Deadline);
+        Assert.True(launch.GetProperty("result").GetProperty("state").GetString() == "running", launch.ToString());
+    }
+
+    private static async Task<string> MigrateAsync(HttpClient client, string name, string body)
+    {
+        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/migrations", UriKind.Relative), Api.Json(body));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var accepted = await Api.ReadJsonAsync(response);
+        Assert.Equal($"/api/v1/migrations/{accepted.GetProperty("migrationId").GetString()}", response.Headers.Location?.OriginalString);
+        return accepted.GetProperty("migrationId").GetString()!;
+    }
+
+    private static async Task<string> RefusalAsync(HttpClient client, string name, string body)
+    {
+        using var response = await client.PostAsync(new Uri($"api/v1/instances/{name}/migrations", UriKind.Relative), Api.Json(body));
+        Assert.True(response.StatusCode == HttpStatusCode.Conflict, await response.Content.ReadAsStringAsync());
+        var problem = await Api.ReadJsonAsync(response);
+        Assert.Equal("The instance cannot be migrated.", problem.GetProperty("title").GetString());
+        return problem.GetProperty("detail").GetString()!;
+    }
+
+    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string migration) =>
+        await Eventually.GetAsync<JsonElement?>(async () =>
+        {
+            using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
+            var body = await Api.ReadJsonAsync(response);
+            return body.GetProperty("status").GetString() == "running" ? null : body;
+        }, Deadline, $"migration {migration} to end") ?? throw new InvalidOperationException("unreachable");
+
+    private async Task<List<string>> BlobsOfAsync(string migration)
+    {
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient("instance-state");
+        var names = new List<string>();
+        await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = $"{CommandChannelFixture.TenantId}/{migration}/", States = BlobStates.Uncommitted }))
+        {
+            names.Add(blob.Name);
+        }
+
+        return names;
+    }
+
+    /// <summary>Flips one byte of the blob's content, keeping its block ids and metadata (the SHA-256 the upload recorded).</summary>
+    private async Task ChangeOneByteAsync(string name)
+    {
+        var container = new BlobServiceClient(fixture.Azurite.ConnectionString).GetBlobContainerClient("instance-state");
+        var blob = container.GetBlockBlobClient(name);
+        var content = (await container.GetBlobClient(name).DownloadContentAsync()).Value.Content.ToArray();
+        var metadata = (await blob.GetPropertiesAsync()).Value.Metadata;
+        var blocks = (await blob.GetBlockListAsync(BlockListTypes.Committed)).Value.CommittedBlocks.ToList();
+        Assert.Single(blocks);
+        content[content.Length / 2] ^= 0x01;
+        using (var changed = new MemoryStream(content))
+        {
+            await blob.StageBlockAsync(blocks[0].Name, changed);
+        }
+
+        await blob.CommitBlockListAsync([blocks[0].Name], new CommitBlockListOptions { Metadata = metadata });
+    }
+
+    private static async Task<string> PoolWithMemberAsync(HttpClient client, string pool, string host, string instance)
+    {
+        // No metric ever reads below -1 and the member starts inactive: the evaluator leaves it alone.
+        using var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+            {"name":"{{{pool}}}","serviceKind":"compute","members":[{"id":"m-1","resource":"{{{host}}}","instance":"{{{instance}}}"}],
+             "policy":{"metric":"cpu.load","activateAbove":1000,"activateAfterSeconds":60,"deactivateBelow":-1,"deactivateAfterSeconds":60,"minActive":1,"maxActive":1}}
+            """));
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        return pool;
+    }
+
+    private static async Task<string?> MemberResourceAsync(HttpClient client, string pool)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
+        return (await Api.ReadJsonAsync(response)).GetProperty("members").EnumerateArray().Single().GetProperty("resource").GetString();
+    }
+
+    private sealed record Site(
+        string ClientZone, string ProviderZone, string ClientHost, string ProviderHost, string ProviderUri, string? SecondProviderUri,
+        string? SecondProviderHost = null, RelayAgentProcess? ProviderAgent = null);
+}
