@@ -326,20 +326,21 @@ public sealed unsafe class LibvirtConnection : IDisposable
     }
 
     /// <summary>
-    /// Whether the host's CPU can run a guest CPU described by <paramref name="cpuXml"/> (<c>&lt;cpu&gt;…&lt;/cpu&gt;</c>);
-    /// null when the driver cannot tell (the test driver).
+    /// Whether the hypervisor can give a guest of <paramref name="architecture"/>, <paramref name="machine"/> and
+    /// <paramref name="domainType"/> the CPU <paramref name="cpuXml"/> describes (a running domain's <c>&lt;cpu&gt;</c>
+    /// with its feature policies); null when the driver cannot tell (the test driver).
     /// </summary>
-    public bool? HostCpuCanRun(string cpuXml)
+    public bool? HypervisorCanProvideCpu(string architecture, string? machine, string domainType, string cpuXml)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cpuXml);
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
-        var result = LibvirtNative.virConnectCompareCPU(Pointer, cpuXml, 0);
+        var result = LibvirtNative.virConnectCompareHypervisorCPU(Pointer, null, architecture, machine, domainType, cpuXml, 0);
         if (result >= 0)
         {
             return result != 0;
         }
 
-        var error = LastError("virConnectCompareCPU", null);
+        var error = LastError("virConnectCompareHypervisorCPU", null);
         return error is LibvirtUnsupportedException ? null : throw error;
     }
 

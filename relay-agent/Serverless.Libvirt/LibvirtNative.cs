@@ -68,7 +68,7 @@ internal static unsafe partial class LibvirtNative
 
     /// <summary>-1 error, 0 incompatible, 1 identical, 2 superset.</summary>
     [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int virConnectCompareCPU(nint connection, string xml, uint flags);
+    public static partial int virConnectCompareHypervisorCPU(nint connection, string? emulator, string? arch, string? machine, string? virtType, string xml, uint flags);
 
     [LibraryImport(Library)]
     public static partial int virStoragePoolGetInfo(nint pool, out StoragePoolInfoStruct info);

@@ -37,7 +37,8 @@ public sealed class GoldenFileTests
 
     private static InstanceDisk MigratingDisk => new(Disk, "qcow2", 21_474_836_480, 1_342_177_280, IsFile: true);
 
-    private static DomainTraits Traits => new("x86_64", "kvm", "pc-i440fx-7.2", "custom", "Skylake-Server");
+    private static DomainTraits Traits => new("x86_64", "kvm", "pc-i440fx-7.2", "custom", "Skylake-Server",
+        "<cpu mode='custom' match='exact' check='full'><model fallback='forbid'>Skylake-Server</model><feature policy='disable' name='svm'/></cpu>");
 
     private static TransferTuning Tuning => new(8_388_608, 8);
 

@@ -16,7 +16,8 @@ public static class DomainTraitsReader
             domain.Attribute("type")?.Value ?? string.Empty,
             type?.Attribute("machine")?.Value,
             cpu is null ? null : cpu.Attribute("mode")?.Value ?? "custom",
-            cpu?.Element("model")?.Value);
+            cpu?.Element("model")?.Value,
+            cpu?.ToString(SaveOptions.DisableFormatting));
     }
 
     /// <summary>The domain's XML with its first disk's source file replaced by <paramref name="path"/>.</summary>
