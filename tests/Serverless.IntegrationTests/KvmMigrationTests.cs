@@ -80,12 +80,7 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
             var stagedAtKill = await CountStagedAsync($"{CommandChannelFixture.TenantId}/{migration}/disk");
             agents.Add(await fixture.StartAgentAsync($"agent-{dc}-again", dc, sourceSettings));
 
-            var ended = await Eventually.GetAsync<JsonElement?>(async () =>
-            {
-                using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
-                var body = await Api.ReadJsonAsync(response);
-                return body.GetProperty("status").GetString() == "running" ? null : body;
-            }, Deadline, $"migration {migration} to end") ?? default;
+            var ended = await WaitForEndAsync(client, migration);
             Assert.True(ended.GetProperty("status").GetString() == "succeeded", ended.ToString());
 
             // libvirt's view: one domain, running, from the disk restored into the target's pool; the source's disk is gone.
@@ -130,6 +125,74 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
             RepositoryPaths.DeleteScratchFolder(folder);
         }
     }
+
+    [SkippableFact]
+    public async Task Migrate_FromATestDriverHostToAKvmHost_IsRefusedInPreflight_ForTheDomainType_AndTheSourceKeepsRunning()
+    {
+        var unavailable = KvmHypervisor.Unavailable();
+        Skip.If(unavailable is not null, $"KVM tests skipped: {unavailable}.");
+
+        await using var hypervisor = await KvmHypervisor.StartAsync();
+        var folder = RepositoryPaths.NewScratchFolder("kvm-refusal");
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var (pool, name) = ($"hcp-ref-{suffix}", $"ref-{suffix}");
+        var agents = new List<RelayAgentProcess>();
+        try
+        {
+            Assert.Equal(0, await KvmHypervisor.RunAsync("qemu-img", "create", "-q", "-f", "qcow2", Path.Combine(folder, "base.qcow2"), "16M"));
+            await KvmHypervisor.VirshAsync("pool-create-as", pool, "dir", "--target", folder);
+            var (dc, cloud) = ($"ref-dc-{suffix}", $"ref-cloud-{suffix}");
+            using var client = fixture.Host.CreateClient();
+            await Api.CreateZoneAsync(client, dc, "client");
+            await Api.CreateZoneAsync(client, cloud, "provider");
+            var node = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(folder, "node")).FullName);
+            agents.Add(await fixture.StartAgentAsync($"agent-{dc}", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = node }));
+            agents.Add(await fixture.StartAgentAsync($"agent-{cloud}", cloud, new Dictionary<string, string>
+            {
+                ["RelayAgent__Libvirt__Uris__0"] = KvmHypervisor.Uri,
+                [$"RelayAgent__Libvirt__Images__{TestDriverNode.Image}"] = $"{pool}/base.qcow2",
+            }));
+            var sourceHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{node}}","serviceCategories":["compute","migration"]}""");
+            await Api.RegisteredAsync(client, cloud, $$"""{"kind":"virtualizationHost","endpoint":"{{KvmHypervisor.Uri}}","serviceCategories":["compute","migration"]}""");
+            using (var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+                $$"""{"name":"{{name}}","zone":"{{dc}}","size":{"vcpus":1,"memoryMiB":64},"image":"{{TestDriverNode.Image}}"}""")))
+            {
+                Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+                Assert.Equal("running", (await InstanceCalls.WaitAsync(client, launched, Deadline)).GetProperty("result").GetProperty("state").GetString());
+            }
+
+            using var migrated = await client.PostAsync(new Uri($"api/v1/instances/{name}/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{cloud}}"}"""));
+            Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, await migrated.Content.ReadAsStringAsync());
+            var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
+            var ended = await WaitForEndAsync(client, migration);
+
+            Assert.True(ended.GetProperty("status").GetString() == "refused", ended.ToString());
+            Assert.Contains("offers no 'test' domains", string.Join(" ", ended.GetProperty("refusals").EnumerateArray().Select(r => r.GetString())), StringComparison.Ordinal);
+            Assert.Equal(["preflight"], ended.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
+            var instance = await InstanceCalls.GetAsync(client, name);
+            Assert.Equal((sourceHost, "running"), (instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString()));
+            await HostDomains.WaitForAsync(client, sourceHost, [$"{name}:running"]);
+            Assert.False(await KvmHypervisor.VirshSucceedsAsync("dominfo", name), "the KVM host has a domain of the instance's name");
+        }
+        finally
+        {
+            foreach (var agent in agents)
+            {
+                await agent.DisposeAsync();
+            }
+
+            await KvmHypervisor.VirshSucceedsAsync("pool-destroy", pool);
+            RepositoryPaths.DeleteScratchFolder(folder);
+        }
+    }
+
+    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string migration) =>
+        await Eventually.GetAsync<JsonElement?>(async () =>
+        {
+            using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
+            var body = await Api.ReadJsonAsync(response);
+            return body.GetProperty("status").GetString() == "running" ? null : body;
+        }, Deadline, $"migration {migration} to end") ?? default;
 
     /// <summary>Waits until the disk's blob holds <paramref name="atLeast"/> staged blocks; a migration already past its upload fails the test, saying where it is.</summary>
     private async Task<int> StagedBlocksAsync(HttpClient client, string migration, int atLeast) =>
