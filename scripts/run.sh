@@ -187,6 +187,7 @@ start_agent() {
         RelayAgent__QueueName=commands-default RelayAgent__ControlPlaneUrl="http://127.0.0.1:$port/" RelayAgent__Credential="$credential" \
         RelayAgent__ServiceBusConnection="$agent_connection" \
         RelayAgent__Libvirt__Images__ubuntu-24.04=images/ubuntu.qcow2 RelayAgent__Libvirt__Network=default \
+        RelayAgent__Libvirt__StateDirectory="$PWD/$state/agents/$agent/migrations" \
         "$@" dotnet "$(bin relay-agent/Serverless.RelayAgent)" &
     started=$!
 }

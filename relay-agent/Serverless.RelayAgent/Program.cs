@@ -22,7 +22,9 @@ const string Usage = """
     SNMP (section RelayAgent:Snmp): Credentials:NAME:{Version, Community, User, AuthProtocol, AuthPassword,
     PrivProtocol, PrivPassword, ContextName}, ProfilesPath (optional folder of device profiles),
     TimeoutMilliseconds (1000), Retries (2), MaxOidsPerRequest (48), PollParallelism (64).
-    libvirt (section RelayAgent:Libvirt): Uris (the libvirt URIs commands may name, e.g. Uris:0=qemu:///system).
+    libvirt (section RelayAgent:Libvirt): Uris (the libvirt URIs commands may name, e.g. Uris:0=qemu:///system),
+    Images:NAME (pool/volume of an image's base volume), Network (optional), StateDirectory (where migrations keep
+    saved state; default $STATE_DIRECTORY/migrations, else /var/lib/relay-agent/migrations).
 
     Secrets can also come from files in $CREDENTIALS_DIRECTORY (systemd LoadCredential=), one per setting,
     named like the environment variable (RelayAgent__Snmp__Credentials__lb__Community).
