@@ -1,0 +1,103 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// kill -9 of the local host at every step of a migration: right after each of its activities has had its effect and
+/// before the durable worker stored that it ran (reserving the target, each phase recorded, the commit, the end). Each
+/// time the host is started again without the fault and the migration must end as a crash-free one does: succeeded, the
+/// instance running at the target only, as both hosts report it. One instance moves back and forth between a client and
+/// a provider zone.
+/// </summary>
+[Collection(CommandChannelCollection.Name)]
+public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncLifetime
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private static readonly string[] KillPoints =
+    [
+        "ReserveMigrationTarget#1", "RecordMigrationPhase#1", "RecordMigrationPhase#2", "RecordMigrationPhase#3", "RecordMigrationPhase#4",
+        "RecordMigrationPhase#5", "CommitMigration#1", "RecordMigrationPhase#6", "EndMigration#1",
+    ];
+
+    private readonly string _folder = RepositoryPaths.NewScratchFolder("migration-crash");
+    private readonly List<RelayAgentProcess> _agents = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (fixture.Host.HasExited)
+        {
+            await fixture.Host.StartAgainAsync();
+        }
+
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
+    [Fact]
+    public async Task KilledAfterEveryStep_TheMigrationStillSucceeds_WithExactlyOneCopyRunning()
+    {
+        using var client = fixture.Host.CreateClient();
+        var hosts = new Dictionary<string, string>();
+        foreach (var (zone, kind) in new[] { ("mcr-dc", "client"), ("mcr-cloud", "provider") })
+        {
+            var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
+            await Api.CreateZoneAsync(client, zone, kind);
+            _agents.Add(await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+            {
+                ["RelayAgent__Libvirt__Uris__0"] = uri,
+
+                // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
+                ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
+            }));
+            hosts[zone] = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute","migration"]}""");
+        }
+
+        using (var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"mcr-1","zone":"mcr-dc","size":{"vcpus":1,"memoryMiB":256},"image":"{{TestDriverNode.Image}}"}""")))
+        {
+            Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+            await InstanceCalls.WaitAsync(client, launched, Deadline);
+        }
+
+        var (from, to) = ("mcr-dc", "mcr-cloud");
+        foreach (var killPoint in KillPoints)
+        {
+            await fixture.Host.KillAsync();
+            // The messages the doomed host takes come back 2 s after it dies, not after the fixture's 10 s.
+            await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+            {
+                ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
+                ["LocalHost__VisibilityTimeout"] = "00:00:02",
+            });
+            using (var migrated = await client.PostAsync(new Uri("api/v1/instances/mcr-1/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{to}}"}""")))
+            {
+                Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
+                var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
+                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
+                await fixture.Host.StartAgainAsync();
+
+                var ended = await Eventually.GetAsync<JsonElement?>(async () =>
+                {
+                    using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
+                    var body = await Api.ReadJsonAsync(response);
+                    return body.GetProperty("status").GetString() == "running" ? null : body;
+                }, Deadline, $"migration {migration} to end after a kill at {killPoint}") ?? default;
+                Assert.True(ended.GetProperty("status").GetString() == "succeeded", $"after a kill at {killPoint}: {ended}");
+            }
+
+            await HostDomains.WaitForAsync(client, hosts[from], []);
+            await HostDomains.WaitForAsync(client, hosts[to], ["mcr-1:running"]);
+            var instance = await InstanceCalls.GetAsync(client, "mcr-1");
+            Assert.Equal((to, "running"), (instance.GetProperty("zone").GetString(), instance.GetProperty("state").GetString()));
+            (from, to) = (to, from);
+        }
+    }
+}
