@@ -340,7 +340,7 @@ public sealed class MigrationService(
         await instanceService.RecordAsync(plan.TenantId, plan.Instance, plan.MigrationId, i => i with
         {
             State = sourceRunning ? LifecycleState.Running : LifecycleState.Failed,
-            Reason = sourceRunning ? $"migration {plan.MigrationId} was rolled back: {reason}" : reason,
+            Reason = sourceRunning ? $"migration {plan.MigrationId} did not move it (it runs at its source): {reason}" : reason,
             Observed = sourceRunning ? InstanceState.Running : i.Observed,
             ObservedAt = sourceRunning ? clock.GetUtcNow() : i.ObservedAt,
             PendingAction = null,
