@@ -9,7 +9,9 @@ namespace Serverless.IntegrationTests;
 /// before the durable worker stored that it ran (reserving the target, each phase recorded, the commit, the end). Each
 /// time the host is started again without the fault and the migration must end as a crash-free one does: succeeded, the
 /// instance running at the target only, as both hosts report it. One instance moves back and forth between a client and
-/// a provider zone.
+/// a provider zone. Then the same for the fallback: with a target whose restore always fails (its agent's state folder is
+/// a file, so the download has nowhere to go), the host is killed after each fallback step, and each migration still
+/// ends rolled back with the instance running at its source.
 /// </summary>
 [Collection(CommandChannelCollection.Name)]
 public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncLifetime
@@ -20,6 +22,8 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
         "ReserveMigrationTarget#1", "RecordMigrationPhase#1", "RecordMigrationPhase#2", "RecordMigrationPhase#3", "RecordMigrationPhase#4",
         "RecordMigrationPhase#5", "CommitMigration#1", "RecordMigrationPhase#6", "EndMigration#1",
     ];
+
+    private static readonly string[] FallbackKillPoints = ["RecordMigrationPhase#5", "SettleMigrationAtSource#1", "DeleteMigrationBlobs#1"];
 
     private readonly string _folder = RepositoryPaths.NewScratchFolder("migration-crash");
     private readonly List<RelayAgentProcess> _agents = [];
@@ -99,5 +103,81 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
             Assert.Equal((to, "running"), (instance.GetProperty("zone").GetString(), instance.GetProperty("state").GetString()));
             (from, to) = (to, from);
         }
+    }
+
+    [Fact]
+    public async Task KilledAfterEveryFallbackStep_TheMigrationStillRollsBack_WithTheSourceRunning()
+    {
+        using var client = fixture.Host.CreateClient();
+        var uris = new Dictionary<string, string>();
+        var hosts = new Dictionary<string, string>();
+        foreach (var (zone, kind) in new[] { ("mfb-dc", "client"), ("mfb-cloud", "provider") })
+        {
+            uris[zone] = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
+            await Api.CreateZoneAsync(client, zone, kind);
+        }
+
+        var unusable = Path.Combine(_folder, "state-is-a-file");
+        await File.WriteAllTextAsync(unusable, "not a folder");
+        _agents.Add(await StartAgentAsync("mfb-dc", uris["mfb-dc"]));
+        _agents.Add(await StartAgentAsync("mfb-cloud", uris["mfb-cloud"], stateDirectory: unusable));
+        foreach (var zone in uris.Keys)
+        {
+            hosts[zone] = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uris[zone]}}","serviceCategories":["compute","migration"]}""");
+        }
+
+        using (var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"mfb-1","zone":"mfb-dc","size":{"vcpus":1,"memoryMiB":256},"image":"{{TestDriverNode.Image}}"}""")))
+        {
+            Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+            await InstanceCalls.WaitAsync(client, launched, Deadline);
+        }
+
+        foreach (var killPoint in FallbackKillPoints)
+        {
+            await fixture.Host.KillAsync();
+            await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+            {
+                ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
+                ["LocalHost__VisibilityTimeout"] = "00:00:02",
+            });
+            using var migrated = await client.PostAsync(new Uri("api/v1/instances/mfb-1/migrations", UriKind.Relative), Api.Json("""{"targetZone":"mfb-cloud"}"""));
+            Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
+            var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
+
+            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
+            await fixture.Host.StartAgainAsync();
+            var ended = await Eventually.GetAsync<JsonElement?>(async () =>
+            {
+                using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
+                var body = await Api.ReadJsonAsync(response);
+                return body.GetProperty("status").GetString() == "running" ? null : body;
+            }, Deadline, $"migration {migration} to end after a kill at {killPoint}") ?? default;
+            Assert.True(ended.GetProperty("status").GetString() == "rolledBack", $"after a kill at {killPoint}: {ended}");
+            Assert.StartsWith("restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
+
+            await HostDomains.WaitForAsync(client, hosts["mfb-dc"], ["mfb-1:running"]);
+            await HostDomains.WaitForAsync(client, hosts["mfb-cloud"], []);
+            var instance = await InstanceCalls.GetAsync(client, "mfb-1");
+            Assert.Equal(("mfb-dc", "running", JsonValueKind.Undefined), (instance.GetProperty("zone").GetString(), instance.GetProperty("state").GetString(),
+                instance.TryGetProperty("pendingAction", out var pending) ? pending.ValueKind : JsonValueKind.Undefined));
+        }
+    }
+
+    private Task<RelayAgentProcess> StartAgentAsync(string zone, string uri, string? stateDirectory = null)
+    {
+        var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = uri,
+
+            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
+            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
+        };
+        if (stateDirectory is not null)
+        {
+            settings["RelayAgent__Libvirt__StateDirectory"] = stateDirectory;
+        }
+
+        return fixture.StartAgentAsync($"agent-{zone}", zone, settings);
     }
 }
