@@ -80,7 +80,7 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
             var stagedAtKill = await CountStagedAsync($"{CommandChannelFixture.TenantId}/{migration}/disk");
             agents.Add(await fixture.StartAgentAsync($"agent-{dc}-again", dc, sourceSettings));
 
-            var ended = await WaitForEndAsync(client, migration);
+            var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
             Assert.True(ended.GetProperty("status").GetString() == "succeeded", ended.ToString());
 
             // libvirt's view: one domain, running, from the disk restored into the target's pool; the source's disk is gone.
@@ -164,7 +164,7 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
             using var migrated = await client.PostAsync(new Uri($"api/v1/instances/{name}/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{cloud}}"}"""));
             Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, await migrated.Content.ReadAsStringAsync());
             var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
-            var ended = await WaitForEndAsync(client, migration);
+            var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
 
             Assert.True(ended.GetProperty("status").GetString() == "refused", ended.ToString());
             Assert.Contains("offers no 'test' domains", string.Join(" ", ended.GetProperty("refusals").EnumerateArray().Select(r => r.GetString())), StringComparison.Ordinal);
@@ -185,14 +185,6 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
             RepositoryPaths.DeleteScratchFolder(folder);
         }
     }
-
-    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string migration) =>
-        await Eventually.GetAsync<JsonElement?>(async () =>
-        {
-            using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
-            var body = await Api.ReadJsonAsync(response);
-            return body.GetProperty("status").GetString() == "running" ? null : body;
-        }, Deadline, $"migration {migration} to end") ?? default;
 
     /// <summary>Waits until the disk's blob holds <paramref name="atLeast"/> staged blocks; a migration already past its upload fails the test, saying where it is.</summary>
     private async Task<int> StagedBlocksAsync(HttpClient client, string migration, int atLeast) =>

@@ -88,12 +88,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
                 Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
                 await fixture.Host.StartAgainAsync();
 
-                var ended = await Eventually.GetAsync<JsonElement?>(async () =>
-                {
-                    using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
-                    var body = await Api.ReadJsonAsync(response);
-                    return body.GetProperty("status").GetString() == "running" ? null : body;
-                }, Deadline, $"migration {migration} to end after a kill at {killPoint}") ?? default;
+                var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
                 Assert.True(ended.GetProperty("status").GetString() == "succeeded", $"after a kill at {killPoint}: {ended}");
             }
 
@@ -147,12 +142,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
 
             Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
             await fixture.Host.StartAgainAsync();
-            var ended = await Eventually.GetAsync<JsonElement?>(async () =>
-            {
-                using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
-                var body = await Api.ReadJsonAsync(response);
-                return body.GetProperty("status").GetString() == "running" ? null : body;
-            }, Deadline, $"migration {migration} to end after a kill at {killPoint}") ?? default;
+            var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
             Assert.True(ended.GetProperty("status").GetString() == "rolledBack", $"after a kill at {killPoint}: {ended}");
             Assert.StartsWith("restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
 

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
@@ -42,7 +41,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         var pool = await PoolWithMemberAsync(client, "mig-a-pool", site.ClientHost, "mig-a-1");
 
         var migration = await MigrateAsync(client, "mig-a-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""");
-        var ended = await WaitForEndAsync(client, migration);
+        var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
 
         Assert.True(ended.GetProperty("status").GetString() == "succeeded", ended.ToString());
         Assert.Equal(
@@ -78,7 +77,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
 
         var migration = await MigrateAsync(client, "mig-b-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""");
         await StopTargetBeforeRestoreAsync(client, migration, site);
-        var ended = await WaitForEndAsync(client, migration);
+        var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
 
         Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
         Assert.StartsWith("restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -106,7 +105,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         await WaitForPhaseAsync(client, migration, "restore");
         await ChangeOneByteAsync($"{CommandChannelFixture.TenantId}/{migration}/state");
         _agents.Add(await StartProviderAgentAsync(site));
-        var ended = await WaitForEndAsync(client, migration);
+        var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
 
         Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
         Assert.Contains("checksum mismatch", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -231,14 +230,6 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         Assert.Equal("The instance cannot be migrated.", problem.GetProperty("title").GetString());
         return problem.GetProperty("detail").GetString()!;
     }
-
-    private static async Task<JsonElement> WaitForEndAsync(HttpClient client, string migration) =>
-        await Eventually.GetAsync<JsonElement?>(async () =>
-        {
-            using var response = await client.GetAsync(new Uri($"api/v1/migrations/{migration}", UriKind.Relative));
-            var body = await Api.ReadJsonAsync(response);
-            return body.GetProperty("status").GetString() == "running" ? null : body;
-        }, Deadline, $"migration {migration} to end") ?? throw new InvalidOperationException("unreachable");
 
     private async Task<List<string>> BlobsOfAsync(string migration)
     {
