@@ -19,6 +19,9 @@ internal sealed class LocalHostOptions
     /// <summary>Overrides host.json's durable queue polling interval (for benchmarks).</summary>
     public TimeSpan? MaxQueuePollingInterval { get; set; }
 
+    /// <summary>Overrides host.json's extendedSessionsEnabled: off, every episode of an orchestration replays its history.</summary>
+    public bool? ExtendedSessionsEnabled { get; set; }
+
     /// <summary>How long a queue message taken by a host that died stays invisible.</summary>
     public TimeSpan VisibilityTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

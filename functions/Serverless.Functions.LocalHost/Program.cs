@@ -9,6 +9,7 @@ using Serverless.Functions.LocalHost.Durable;
 using Serverless.Functions.LocalHost.Http;
 using Serverless.Functions.LocalHost.Invocation;
 using Serverless.Functions.LocalHost.Timers;
+using Serverless.Functions.Telemetry;
 
 const string Help = """
     Serverless.Functions.LocalHost: runs the control plane's Azure Functions app on this machine.
@@ -29,6 +30,8 @@ const string Help = """
       LocalHost__MasterKey        admin key (x-functions-key) for admin-level functions and /admin
       LocalHost__FunctionKey      key for function-level functions
       LocalHost__MaxQueuePollingInterval  overrides host.json durable polling (e.g. 00:00:00.250)
+      LocalHost__ExtendedSessionsEnabled  overrides host.json durable extended sessions (true/false)
+      OTEL_EXPORTER_OTLP_ENDPOINT  exports traces, metrics and logs over OTLP (standard OTEL_* settings apply)
     """;
 
 if (args.Contains("--help") || args.Contains("-h"))
@@ -110,7 +113,7 @@ try
         hostOptions.MaxQueuePollingInterval ?? hostJson.MaxQueuePollingInterval ?? TimeSpan.FromSeconds(30),
         hostOptions.VisibilityTimeout,
         hostOptions.WorkerId,
-        hostJson.ExtendedSessionsEnabled,
+        hostOptions.ExtendedSessionsEnabled ?? hostJson.ExtendedSessionsEnabled,
         hostJson.ExtendedSessionIdleTimeoutSeconds);
     faults = new FaultInjection(
         builder.Configuration[$"{FaultInjection.SectionName}:KillBeforeActivity"],
@@ -127,6 +130,7 @@ builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenLocalhost(hostOptions.
 builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(15));
 builder.Services.AddOptions<LocalHostOptions>().BindConfiguration(LocalHostOptions.SectionName);
 builder.Services.AddControlPlane(builder.Configuration);
+builder.Services.AddControlPlaneTelemetry(builder.Configuration, functionsWorker: false, LocalHostTelemetry.SourceName);
 builder.Services.AddMvcCore();
 builder.Services.AddProblemDetails();
 builder.Services.AddSingleton(functions);

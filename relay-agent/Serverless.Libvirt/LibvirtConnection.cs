@@ -38,6 +38,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public static LibvirtConnection Open(string uri, bool readOnly = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uri);
+        using var span = LibvirtTracing.Start(readOnly ? "virConnectOpenReadOnly" : "virConnectOpen", uri, null);
         var pointer = readOnly ? LibvirtNative.virConnectOpenReadOnly(uri) : LibvirtNative.virConnectOpen(uri);
         if (pointer == 0)
         {
@@ -49,6 +50,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
 
     public HypervisorInfo GetHypervisor()
     {
+        using var span = LibvirtTracing.Start("virConnectGetType", Uri, null);
         var type = Marshal.PtrToStringUTF8(Check(LibvirtNative.virConnectGetType(Pointer), "virConnectGetType"))!;
         Check(LibvirtNative.virConnectGetVersion(Pointer, out var version), "virConnectGetVersion");
         Check(LibvirtNative.virConnectGetLibVersion(Pointer, out var library), "virConnectGetLibVersion");
@@ -67,13 +69,18 @@ public sealed unsafe class LibvirtConnection : IDisposable
             info.Memory, (int)info.Cpus, (int)info.Mhz, (int)info.Nodes, (int)info.Sockets, (int)info.Cores, (int)info.Threads);
     }
 
-    public string GetCapabilitiesXml() => TakeString(LibvirtNative.virConnectGetCapabilities(Pointer), "virConnectGetCapabilities");
+    public string GetCapabilitiesXml()
+    {
+        using var span = LibvirtTracing.Start("virConnectGetCapabilities", Uri, null);
+        return TakeString(LibvirtNative.virConnectGetCapabilities(Pointer), "virConnectGetCapabilities");
+    }
 
     public HostCapabilities GetCapabilities() => HostCapabilities.Parse(GetCapabilitiesXml());
 
     /// <summary>Every domain on the host, running or defined.</summary>
     public IReadOnlyList<DomainInfo> ListDomains()
     {
+        using var span = LibvirtTracing.Start("virConnectListAllDomains", Uri, null);
         var count = Check(LibvirtNative.virConnectListAllDomains(Pointer, out var array, 0), "virConnectListAllDomains");
         var domains = new List<DomainInfo>(count);
         try
@@ -96,6 +103,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public DomainInfo DefineDomain(string xml)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(xml);
+        using var span = LibvirtTracing.Start("virDomainDefineXML", Uri, null);
         using var domain = new DomainHandle(Check(LibvirtNative.virDomainDefineXML(Pointer, xml), "virDomainDefineXML"));
         return Describe(domain);
     }
@@ -143,6 +151,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public void SaveDomain(string name, string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var span = LibvirtTracing.Start("virDomainSave", Uri, name);
         using var domain = Lookup(name);
         if (LibvirtNative.virDomainSave(domain.DangerousGetHandle(), path) < 0)
         {
@@ -154,6 +163,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public void RestoreDomain(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var span = LibvirtTracing.Start("virDomainRestore", Uri, path);
         if (LibvirtNative.virDomainRestore(Pointer, path) < 0)
         {
             throw LastError("virDomainRestore", $"'{path}'");
@@ -167,6 +177,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public void RestoreDomainPaused(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        using var span = LibvirtTracing.Start("virDomainRestoreFlags", Uri, path);
         if (LibvirtNative.virDomainRestoreFlags(Pointer, path, null, 4) >= 0)
         {
             return;
@@ -270,6 +281,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(source);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var span = LibvirtTracing.Start("virStorageVolCreateXMLFrom", Uri, $"{pool}/{name}");
         using var poolHandle = LookupPool(pool);
         var existing = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), name);
         if (existing != 0)
@@ -305,6 +317,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(format);
+        using var span = LibvirtTracing.Start("virStorageVolCreateXML", Uri, $"{pool}/{name}");
         if (FindVolume(pool, name) is { } existing)
         {
             return existing;
@@ -334,6 +347,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(cpuXml);
         ObjectDisposedException.ThrowIf(_handle.IsClosed, this);
+        using var span = LibvirtTracing.Start("virConnectCompareHypervisorCPU", Uri, null);
         var result = LibvirtNative.virConnectCompareHypervisorCPU(Pointer, null, architecture, machine, domainType, cpuXml, 0);
         if (result >= 0)
         {
@@ -356,6 +370,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
     public bool DeleteVolume(string pool, string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        using var span = LibvirtTracing.Start("virStorageVolDelete", Uri, $"{pool}/{name}");
         using var poolHandle = LookupPool(pool);
         var pointer = LibvirtNative.virStorageVolLookupByName(poolHandle.DangerousGetHandle(), name);
         if (pointer == 0)
@@ -405,6 +420,7 @@ public sealed unsafe class LibvirtConnection : IDisposable
 
     private void OnDomain(string name, Func<nint, int> call, string operation)
     {
+        using var span = LibvirtTracing.Start(operation, Uri, name);
         using var domain = Lookup(name);
         if (call(domain.DangerousGetHandle()) < 0)
         {
@@ -458,7 +474,9 @@ public sealed unsafe class LibvirtConnection : IDisposable
         var code = error is null ? LibvirtErrorCode.InternalError : (LibvirtErrorCode)error->Code;
         var message = (error is null ? null : Marshal.PtrToStringUTF8(error->Message)) ?? "failed without an error from libvirt";
         LibvirtNative.virResetLastError();
-        return LibvirtException.From(operation, code, subject is null ? message : $"{subject}: {message}");
+        var exception = LibvirtException.From(operation, code, subject is null ? message : $"{subject}: {message}");
+        LibvirtTracing.Failed(exception);
+        return exception;
     }
 
     [UnmanagedCallersOnly]

@@ -7,6 +7,7 @@ using Serverless.RelayAgent.Handlers;
 using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Migration;
 using Serverless.RelayAgent.Snmp;
+using Serverless.RelayAgent.Telemetry;
 using Serverless.RelayAgent.Uplink;
 using Serverless.Snmp;
 
@@ -48,6 +49,7 @@ public static class AgentHost
         }
 
         builder.Services.AddSystemd();
+        builder.Services.AddAgentTelemetry(builder.Configuration);
         builder.Services.AddOptions<RelayAgentOptions>().BindConfiguration(RelayAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(
             builder.Configuration.GetValue($"{RelayAgentOptions.SectionName}:ShutdownGraceSeconds", 10) + 5));

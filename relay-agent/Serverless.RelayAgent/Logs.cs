@@ -18,8 +18,8 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Cannot open session {AgentGroup} on queue {QueueName}: {Reason}. Retrying in {DelaySeconds} s")]
     public static partial void ChannelFailed(ILogger logger, Exception exception, string agentGroup, string queueName, string reason, double delaySeconds);
 
-    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Command {CommandId} ({Kind}) {Status} in {ElapsedMs} ms")]
-    public static partial void CommandExecuted(ILogger logger, string commandId, string kind, string status, double elapsedMs);
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Information, Message = "Command {CommandId} ({Kind}) {Status} in {ElapsedMs} ms, trace {TraceId}")]
+    public static partial void CommandExecuted(ILogger logger, string commandId, string kind, string status, double elapsedMs, string traceId);
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Command {CommandId} repeated: answering with the recorded result ({Status})")]
     public static partial void CommandReplayed(ILogger logger, string commandId, string status);

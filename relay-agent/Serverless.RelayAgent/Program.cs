@@ -26,6 +26,9 @@ const string Usage = """
     Images:NAME (pool/volume of an image's base volume), Network (optional), StateDirectory (where migrations keep
     saved state; default $STATE_DIRECTORY/migrations, else /var/lib/relay-agent/migrations).
 
+    Telemetry: OTEL_EXPORTER_OTLP_ENDPOINT (and the other standard OTEL_* variables) exports traces, metrics
+    and logs over OTLP; unset, nothing is exported.
+
     Secrets can also come from files in $CREDENTIALS_DIRECTORY (systemd LoadCredential=), one per setting,
     named like the environment variable (RelayAgent__Snmp__Credentials__lb__Community).
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -92,12 +93,36 @@ public sealed partial class SnmpClient : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(target);
         ObjectDisposedException.ThrowIf(_closing.IsCancellationRequested, this);
-        return target switch
+        return SnmpTracing.Wanted ? SendTracedAsync(target, request, cancellationToken) : SendUntracedAsync(target, request, cancellationToken);
+    }
+
+    private Task<Pdu> SendUntracedAsync(SnmpTarget target, Pdu request, CancellationToken cancellationToken) => target switch
+    {
+        CommunityTarget community => SendCommunityAsync(community, request, cancellationToken),
+        UsmTarget usm => SendUsmAsync(usm, request, cancellationToken),
+        _ => throw new ArgumentException($"Unknown target kind {target.GetType().Name}.", nameof(target)),
+    };
+
+    // Async so that the span is current only within this request, not in the caller's context after it returns.
+    private async Task<Pdu> SendTracedAsync(SnmpTarget target, Pdu request, CancellationToken cancellationToken)
+    {
+        using var activity = SnmpTracing.Start(target, request);
+        try
         {
-            CommunityTarget community => SendCommunityAsync(community, request, cancellationToken),
-            UsmTarget usm => SendUsmAsync(usm, request, cancellationToken),
-            _ => throw new ArgumentException($"Unknown target kind {target.GetType().Name}.", nameof(target)),
-        };
+            var response = await SendUntracedAsync(target, request, cancellationToken);
+            if (response.ErrorStatus != ErrorStatus.NoError)
+            {
+                activity?.SetStatus(ActivityStatusCode.Error, $"{response.ErrorStatus} at index {response.ErrorIndex}");
+            }
+
+            return response;
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetTag("error.type", exception.GetType().Name);
+            throw;
+        }
     }
 
     private async Task<Pdu> SendCommunityAsync(CommunityTarget target, Pdu request, CancellationToken cancellationToken)

@@ -9,7 +9,7 @@ namespace Serverless.IntegrationTests;
 /// The whole command channel on one machine: Azurite, the Service Bus emulator (as its own process), and the local
 /// Functions host sending commands through it. Tests start relay agents against it as they need them.
 /// </summary>
-public sealed class CommandChannelFixture : IAsyncLifetime
+public class CommandChannelFixture : IAsyncLifetime
 {
     public const string TenantId = "default";
     public const string QueueName = "commands-default";
@@ -45,6 +45,12 @@ public sealed class CommandChannelFixture : IAsyncLifetime
     /// <summary>The connection string an agent gets: Listen on its tenant's queue only.</summary>
     public string AgentConnectionString => ServiceBus.ConnectionStringFor(AgentKeyName, AgentKey, QueueName);
 
+    /// <summary>Settings a derived fixture adds to the host's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraHostSettings() => new Dictionary<string, string>();
+
+    /// <summary>Environment a derived fixture adds to every agent's.</summary>
+    protected virtual IReadOnlyDictionary<string, string> ExtraAgentEnvironment() => new Dictionary<string, string>();
+
     public async Task InitializeAsync()
     {
         Azurite = await AzuriteProcess.StartAsync();
@@ -66,7 +72,7 @@ public sealed class CommandChannelFixture : IAsyncLifetime
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
             // Test-driver steps take milliseconds: a migration step whose agent is gone falls back within seconds.
             ["Migrations__StepTimeoutSeconds"] = $"{MigrationStepTimeoutSeconds}",
-        });
+        }.Concat(ExtraHostSettings()).ToDictionary());
     }
 
     /// <summary>Creates the zone (if needed), issues a credential and starts an agent of the zone's group.</summary>
@@ -79,10 +85,11 @@ public sealed class CommandChannelFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var credential = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         return await RelayAgentProcess.StartAsync(new RelayAgentSettings(
-            agentId, zone, TenantId, AgentConnectionString, QueueName, Host.BaseAddress, credential, Environment: environment));
+            agentId, zone, TenantId, AgentConnectionString, QueueName, Host.BaseAddress, credential,
+            Environment: ExtraAgentEnvironment().Concat(environment ?? new Dictionary<string, string>()).ToDictionary()));
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (Host is not null)
         {

@@ -1,6 +1,7 @@
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Telemetry;
 using Serverless.ControlPlane.Validation;
 
 namespace Serverless.ControlPlane.Agents;
@@ -22,6 +23,7 @@ public sealed class AgentTelemetryService(IAgentTelemetryStore store, Connectivi
         var now = clock.GetUtcNow();
         await store.RecordHeartbeatAsync(agent.TenantId, heartbeat, now, cancellationToken);
         await connectivity.MarkHeardAsync(agent.TenantId, agent.AgentGroup, now, cancellationToken);
+        ControlPlaneTelemetry.HeartbeatTaken(agent.AgentGroup);
         return true;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Serverless.ControlPlane.Telemetry;
 
 namespace Serverless.ControlPlane.Agents;
 
@@ -40,6 +41,7 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
                 var changed = new AgentGroupConnectivity(group.Key.TenantId, group.Key.AgentGroup, status, lastHeard, now);
                 await groups.UpsertAsync(changed, cancellationToken);
                 changes.Add(changed);
+                ControlPlaneTelemetry.GroupStatusChanged(status.ToString());
             }
         }
 

@@ -3,6 +3,7 @@ using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Results;
+using Serverless.ControlPlane.Telemetry;
 using Serverless.ControlPlane.Validation;
 
 namespace Serverless.ControlPlane.Commands;
@@ -98,7 +99,13 @@ public sealed class CommandService(
             await notify(result, cancellationToken);
         }
 
-        return await results.TryAddAsync(result, cancellationToken) ? ResultAcceptance.Accepted : ResultAcceptance.Duplicate;
+        if (!await results.TryAddAsync(result, cancellationToken))
+        {
+            return ResultAcceptance.Duplicate;
+        }
+
+        ControlPlaneTelemetry.CommandCompleted(result);
+        return ResultAcceptance.Accepted;
     }
 
     private static List<FieldError> Validate(CommandResult result)

@@ -7,6 +7,7 @@ using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Instances;
 using Serverless.ControlPlane.Registration;
+using Serverless.ControlPlane.Telemetry;
 using Serverless.ControlPlane.Zones;
 
 namespace Serverless.ControlPlane.Pools;
@@ -126,6 +127,10 @@ public sealed class PoolEvaluationService(
         }
 
         var result = decision with { Changes = applied };
+        var active = pool.Members.Count(m => applied.LastOrDefault(c => c.MemberId == m.MemberId) is { } change
+            ? change.To == MemberState.Active
+            : statuses.GetValueOrDefault(m.MemberId)?.State == MemberState.Active);
+        ControlPlaneTelemetry.PoolEvaluated(pool.PoolId, applied, active);
         if (applied.Count > 0)
         {
             await runtime.AddEventAsync(new PoolEvent(pool.TenantId, pool.PoolId, now, "decision", decision.Reason, decision.Load, applied), cancellationToken);

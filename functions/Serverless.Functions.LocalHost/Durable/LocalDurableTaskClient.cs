@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using DurableTask.Core;
 using DurableTask.Core.History;
 using DurableTask.Core.Query;
+using DurableTask.Core.Tracing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using CoreFailureDetails = DurableTask.Core.FailureDetails;
@@ -49,13 +51,31 @@ internal sealed class LocalDurableTaskClient : DurableTaskClient
             ScheduledStartTime = options?.StartAt?.UtcDateTime,
             Tags = options?.Tags?.ToDictionary(StringComparer.Ordinal),
         };
+
+        // DTFx's tracing: the orchestration's span continues the caller's trace (an HTTP request) from the context kept in
+        // its started event, as the Functions host's durable extension does with distributed tracing V2.
+        using var activity = LocalHostTelemetry.Source.StartActivity($"create_orchestration:{orchestratorName.Name}", ActivityKind.Producer);
+        activity?.SetTag("durabletask.type", "orchestration");
+        activity?.SetTag("durabletask.task.name", orchestratorName.Name);
+        activity?.SetTag("durabletask.task.instance_id", instance.InstanceId);
+        started.ParentTraceContext = TraceContextOf(activity);
         await _client.CreateTaskOrchestrationAsync(new TaskMessage { OrchestrationInstance = instance, Event = started }, DedupeStatuses)
             .WaitAsync(cancellation);
         return instance.InstanceId;
     }
 
-    public override Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default) =>
-        SendAsync(instanceId, new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName }, cancellation);
+    public override async Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default)
+    {
+        var raised = new EventRaisedEvent(-1, _converter.Serialize(eventPayload)) { Name = eventName };
+        using var activity = LocalHostTelemetry.Source.StartActivity($"orchestration_event:{eventName}", ActivityKind.Producer);
+        activity?.SetTag("durabletask.type", "event");
+        activity?.SetTag("durabletask.event.target_instance_id", instanceId);
+        raised.ParentTraceContext = TraceContextOf(activity);
+        await SendAsync(instanceId, raised, cancellation);
+    }
+
+    private static DistributedTraceContext? TraceContextOf(Activity? activity) =>
+        (activity ?? Activity.Current) is { IdFormat: ActivityIdFormat.W3C, Id: { } id } context ? new DistributedTraceContext(id, context.TraceStateString) : null;
 
     public override Task TerminateInstanceAsync(string instanceId, TerminateInstanceOptions? options = null, CancellationToken cancellation = default) =>
         _client.ForceTerminateTaskOrchestrationAsync(instanceId, _converter.Serialize(options?.Output)).WaitAsync(cancellation);

@@ -17,6 +17,11 @@ internal sealed class TimerRunner(IServiceScopeFactory scopes, IHostApplicationL
         var gate = _gates.GetOrAdd(function.Name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
         var started = Stopwatch.GetTimestamp();
+
+        // A tick is the root of the traces of what it does (a pool's commands), as a timer invocation is in Azure.
+        using var activity = LocalHostTelemetry.Source.StartActivity($"timer {function.Name}", ActivityKind.Internal);
+        activity?.SetTag("faas.trigger", "timer");
+        activity?.SetTag("faas.name", function.Name);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -28,6 +33,7 @@ internal sealed class TimerRunner(IServiceScopeFactory scopes, IHostApplicationL
         {
             // A failing run is logged like the Functions host does; the schedule goes on.
             Logs.TimerFailed(logger, ex, function.Name);
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
             invocations.Failed(function, Stopwatch.GetElapsedTime(started));
         }
         finally

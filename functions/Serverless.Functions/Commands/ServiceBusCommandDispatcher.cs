@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.Extensions.Configuration;
@@ -7,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
+using Serverless.ControlPlane.Telemetry;
 
 namespace Serverless.Functions.Commands;
 
@@ -26,6 +28,17 @@ public sealed class ServiceBusCommandDispatcher(
     public async Task SendAsync(CommandEnvelope command, CancellationToken cancellationToken)
     {
         var queue = options.Value.QueueNameFor(command.TenantId);
+
+        // The send is the trace's producer span (messaging conventions); the agent's consumer span continues from it.
+        using var activity = ControlPlaneTelemetry.Source.StartActivity($"send {queue}", ActivityKind.Producer);
+        activity?.SetTag("messaging.system", "servicebus");
+        activity?.SetTag("messaging.operation.type", "send");
+        activity?.SetTag("messaging.operation.name", "send");
+        activity?.SetTag("messaging.destination.name", queue);
+        activity?.SetTag("messaging.message.id", command.CommandId);
+        activity?.SetTag("messaging.message.conversation_id", command.AgentGroup);
+        activity?.SetTag("command.kind", command.Kind);
+        command = command with { Trace = ControlPlaneTelemetry.ContextOf(activity ?? Activity.Current) ?? command.Trace };
         var sender = _senders.GetOrAdd(queue, name => _client.Value.CreateSender(name));
         var timeToLive = command.Deadline - clock.GetUtcNow();
         var message = new ServiceBusMessage(JsonSerializer.SerializeToUtf8Bytes(command, ContractsJsonContext.Default.CommandEnvelope))
@@ -42,7 +55,18 @@ public sealed class ServiceBusCommandDispatcher(
             message.ApplicationProperties["traceparent"] = trace.TraceParent;
         }
 
-        await sender.SendMessageAsync(message, cancellationToken);
+        try
+        {
+            await sender.SendMessageAsync(message, cancellationToken);
+        }
+        catch (Exception exception) when (activity is not null)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity.SetTag("error.type", exception.GetType().FullName);
+            throw;
+        }
+
+        ControlPlaneTelemetry.CommandSent(command.Kind);
         Logs.CommandSent(logger, command.CommandId, command.Kind, command.TenantId, command.AgentGroup, queue);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Telemetry;
 using Serverless.RelayAgent.Uplink;
 
 namespace Serverless.RelayAgent.Execution;
@@ -25,8 +26,6 @@ public sealed class CommandExecutor(
     TimeProvider clock,
     ILogger<CommandExecutor> logger)
 {
-    private static readonly ActivitySource Source = new("Serverless.RelayAgent");
-
     /// <summary>
     /// Handles the message. The returned settlement (posting the result until acknowledged, then completing the message)
     /// is still in flight: the result is already in the session's ledger, so a crash before it ends only redelivers the
@@ -43,7 +42,7 @@ public sealed class CommandExecutor(
             return new HandledMessage(true, receiver.DeadLetterMessageAsync(message, "InvalidCommand", refusal, CancellationToken.None));
         }
 
-        using var activity = StartActivity(command);
+        using var activity = StartActivity(command, message);
         var result = await DecideAsync(receiver, ledger, command, receivedAt, stopping);
         if (result is null)
         {
@@ -60,13 +59,17 @@ public sealed class CommandExecutor(
     /// </summary>
     private async Task PostThenCompleteAsync(ServiceBusSessionReceiver receiver, ServiceBusReceivedMessage message, CommandResult result, CancellationToken stopping)
     {
-        try
+        using (var report = AgentTelemetry.Source.StartActivity($"report {result.Kind}", ActivityKind.Internal))
         {
-            await uplink.PostResultAsync(result, stopping);
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            return;
+            report?.SetTag("command.id", result.CommandId);
+            try
+            {
+                await uplink.PostResultAsync(result, stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
         }
 
         await receiver.CompleteMessageAsync(message, CancellationToken.None);
@@ -106,6 +109,8 @@ public sealed class CommandExecutor(
         using var grace = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         using var graceTimer = stopping.Register(() => grace.CancelAfter(TimeSpan.FromSeconds(options.Value.ShutdownGraceSeconds)));
         CommandResult result;
+        using var execution = AgentTelemetry.Source.StartActivity($"execute {command.Kind}", ActivityKind.Internal);
+        execution?.SetTag("command.kind", command.Kind);
         try
         {
             var output = await handlers.ExecuteAsync(command, CancellationToken.None).WaitAsync(grace.Token);
@@ -126,8 +131,17 @@ public sealed class CommandExecutor(
             result = Fail(command, receivedAt, startedAt, CommandStatus.Failed, new CommandError(CommandErrorKind.Internal, $"{exception.GetType().Name}: {exception.Message}"));
         }
 
+        if (result.Error is { } error)
+        {
+            execution?.SetStatus(ActivityStatusCode.Error, error.Message);
+            execution?.SetTag("error.type", error.Kind.ToString());
+        }
+
+        execution?.SetTag("command.outcome", result.Status.ToString());
+        execution?.Stop();
         status.CommandExecuted(result.Timings.CompletedAt);
-        Logs.CommandExecuted(logger, command.CommandId, command.Kind, result.Status.ToString(), (result.Timings.CompletedAt - startedAt).TotalMilliseconds);
+        AgentTelemetry.CommandExecuted(result);
+        Logs.CommandExecuted(logger, command.CommandId, command.Kind, result.Status.ToString(), (result.Timings.CompletedAt - startedAt).TotalMilliseconds, AgentTelemetry.TraceIdOf(command));
         await RecordAsync(receiver, ledger, command, startedAt, result);
         return result;
     }
@@ -169,12 +183,20 @@ public sealed class CommandExecutor(
         new(SchemaVersions.Current, command.CommandId, command.TenantId, command.AgentGroup, options.Value.AgentId, command.Kind, commandStatus, output, error,
             new CommandTimings(receivedAt, startedAt, clock.GetUtcNow()), command.Correlation, command.Trace);
 
-    private static Activity? StartActivity(CommandEnvelope command)
+    /// <summary>The consumer span (messaging conventions), a child of the control plane's send span the command carries.</summary>
+    private Activity? StartActivity(CommandEnvelope command, ServiceBusReceivedMessage message)
     {
         ActivityContext.TryParse(command.Trace?.TraceParent, command.Trace?.TraceState, out var parent);
-        var activity = Source.StartActivity($"command {command.Kind}", ActivityKind.Consumer, parent);
-        activity?.SetTag("command.id", command.CommandId);
+        var activity = AgentTelemetry.Source.StartActivity($"process {options.Value.QueueName}", ActivityKind.Consumer, parent);
+        activity?.SetTag("messaging.system", "servicebus");
+        activity?.SetTag("messaging.operation.type", "process");
+        activity?.SetTag("messaging.operation.name", "process");
+        activity?.SetTag("messaging.destination.name", options.Value.QueueName);
+        activity?.SetTag("messaging.message.id", message.MessageId);
+        activity?.SetTag("messaging.message.conversation_id", message.SessionId);
+        activity?.SetTag("messaging.servicebus.message.delivery_count", message.DeliveryCount);
         activity?.SetTag("command.kind", command.Kind);
+        activity?.SetTag("agent.id", options.Value.AgentId);
         return activity;
     }
 }

@@ -3,6 +3,7 @@ using Serverless.Contracts.Agents;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Snmp;
 using Serverless.RelayAgent.Handlers;
+using Serverless.RelayAgent.Telemetry;
 using Serverless.Snmp;
 
 namespace Serverless.RelayAgent.Snmp;
@@ -46,6 +47,7 @@ public sealed class MetricsPoller(SnmpClient client, SnmpDevices devices, Device
 
     public async Task<MetricsPollOutput> PollAsync(MetricsPollPlan plan, CancellationToken cancellationToken)
     {
+        var started = clock.GetTimestamp();
         var perDevice = new (List<MetricSample> Samples, List<MetricsPollFailure> Failures)[plan.Devices.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, plan.Devices.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.PollParallelism, CancellationToken = cancellationToken },
@@ -60,6 +62,7 @@ public sealed class MetricsPoller(SnmpClient client, SnmpDevices devices, Device
             failures.AddRange(deviceFailures);
         }
 
+        AgentTelemetry.SnmpPolled(clock.GetElapsedTime(started), plan.Devices.Count);
         return new MetricsPollOutput(samples, failures);
     }
 
