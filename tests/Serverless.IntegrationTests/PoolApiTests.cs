@@ -61,6 +61,27 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
         await Eventually.GetAsync(async () => (await GetAsync(client, $"api/v1/pools/{pool}")).GetProperty("members")[0].GetProperty("state").GetString() == "active" ? "active" : null,
             TimeSpan.FromSeconds(30), "lb-a active");
 
+        // Its agent polls it once active: the readings it posted come back for a chart, with the policy's thresholds.
+        var connections = (double)appliance.Members()[0].Connections;
+        var metrics = await Eventually.GetAsync<JsonElement?>(async () =>
+        {
+            var current = await GetAsync(client, $"api/v1/pools/{pool}/metrics?minutes=5");
+            return current.GetProperty("members")[0].GetProperty("readings").GetArrayLength() > 0 ? current : null;
+        }, TimeSpan.FromSeconds(30), "lb-a's readings");
+        Assert.Equal(("connections.active", 100, 40), (metrics!.Value.GetProperty("metric").GetString(), metrics.Value.GetProperty("activateAbove").GetDouble(), metrics.Value.GetProperty("deactivateBelow").GetDouble()));
+        Assert.Equal(["lb-a", "lb-b", "vm-a"], metrics.Value.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+        Assert.All(metrics.Value.GetProperty("members")[0].GetProperty("readings").EnumerateArray(), r => Assert.Equal(connections, r.GetProperty("value").GetDouble()));
+        using (var badWindow = await client.GetAsync(new Uri($"api/v1/pools/{pool}/metrics?minutes=0", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, badWindow.StatusCode);
+            Assert.True((await Api.ReadJsonAsync(badWindow)).GetProperty("errors").TryGetProperty("minutes", out _));
+        }
+
+        using (var unknown = await client.GetAsync(new Uri("api/v1/pools/no-such-pool/metrics", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        }
+
         using (var blocked = await client.DeleteAsync(new Uri($"api/v1/resources/{lb}", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.Conflict, blocked.StatusCode);

@@ -55,6 +55,34 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         return new PoolView(pool, statuses, latest);
     }
 
+    /// <summary>The default and the longest window of <see cref="ReadMetricsAsync"/>, in minutes (readings are kept an hour by default).</summary>
+    public const int DefaultMetricsMinutes = 15;
+
+    public const int MaxMetricsMinutes = 24 * 60;
+
+    /// <summary>What the members' agents posted of the policy's metric in the last <paramref name="minutes"/>, for a chart against the thresholds.</summary>
+    public async Task<Outcome<PoolMetrics>> ReadMetricsAsync(string tenantId, string poolId, int? minutes, CancellationToken cancellationToken)
+    {
+        if (minutes is < 1 or > MaxMetricsMinutes)
+        {
+            return DomainError.Invalid([new FieldError("minutes", $"must be 1 to {MaxMetricsMinutes}.")]);
+        }
+
+        var pool = await pools.GetAsync(tenantId, poolId, cancellationToken);
+        if (pool is null)
+        {
+            return DomainError.NotFound("pool", poolId);
+        }
+
+        var since = clock.GetUtcNow().AddMinutes(-(minutes ?? DefaultMetricsMinutes));
+        var windows = await metrics.ReadAsync(
+            tenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(poolId, m.MemberId))], pool.Policy.Metric, since, cancellationToken);
+        return new PoolMetrics(pool, since, pool.Members.ToDictionary(
+            m => m.MemberId,
+            m => windows.GetValueOrDefault(PoolCommandCorrelation.MemberKey(poolId, m.MemberId)) ?? [],
+            StringComparer.Ordinal));
+    }
+
     /// <summary>The pool's decision log, newest first, a page at a time.</summary>
     public async Task<Outcome<Page<PoolEvent>>> ListEventsAsync(string tenantId, string poolId, int? pageSize, string? continuationToken, CancellationToken cancellationToken)
     {

@@ -53,6 +53,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(PoolResponse))]
 [JsonSerializable(typeof(PoolListResponse))]
 [JsonSerializable(typeof(PoolEventListResponse))]
+[JsonSerializable(typeof(PoolMetricsResponse))]
 [JsonSerializable(typeof(RemovedAgentGroupResponse))]
 [JsonSerializable(typeof(IssueTenantKeyRequest))]
 [JsonSerializable(typeof(TenantKeyResponse))]

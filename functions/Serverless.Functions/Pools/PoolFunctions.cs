@@ -113,6 +113,27 @@ public sealed class PoolFunctions(PoolService pools, RequestTenant tenant)
         return outcome.Succeeded ? TypedResults.NoContent() : ApiResults.Problem(outcome.Error);
     }
 
+    [Function(FunctionNames.GetPoolMetrics)]
+    [ApiOperation("The readings the members' agents posted of the policy's metric, oldest first, with the policy's thresholds.", Response = typeof(PoolMetricsResponse), Problems = [400, 404], Query = ["minutes:integer:How far back, 1 to 1440 minutes (15)."])]
+    public async Task<IResult> GetMetricsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/pools/{poolId}/metrics")] HttpRequest request,
+        string poolId,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetInt(request, "minutes", out var minutes, out var problem))
+        {
+            return problem;
+        }
+
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var outcome = await pools.ReadMetricsAsync(tenantId, poolId, minutes, cancellationToken);
+        return outcome.Succeeded ? TypedResults.Ok(PoolMetricsResponse.From(outcome.Value)) : ApiResults.Problem(outcome.Error);
+    }
+
     [Function(FunctionNames.ListPoolEvents)]
     [ApiOperation("The pool's decision log, newest first: why each member changed, and what agents answered.", Response = typeof(PoolEventListResponse), Problems = [400, 404], Query = [PageQuery, TokenQuery])]
     public async Task<IResult> ListEventsAsync(
