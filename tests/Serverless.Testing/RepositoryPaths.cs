@@ -15,6 +15,9 @@ public static class RepositoryPaths
     public static string ServiceBusEmulatorAssembly =>
         Path.Combine(Root, "tests", "Serverless.ServiceBusEmulator", "bin", Configuration, "net10.0", "Serverless.ServiceBusEmulator.dll");
 
+    public static string CliAssembly =>
+        Path.Combine(Root, "cli", "Serverless.Cli", "bin", Configuration, "net10.0", "hybrid.dll");
+
     public static string RelayAgentAssembly =>
         Path.Combine(Root, "relay-agent", "Serverless.RelayAgent", "bin", Configuration, "net10.0", "Serverless.RelayAgent.dll");
 
