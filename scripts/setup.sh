@@ -54,9 +54,17 @@ if [ -e /dev/kvm ] && ! { command -v libvirtd && command -v virsh && command -v 
         libvirt-daemon libvirt-daemon-driver-qemu qemu-system-x86 qemu-utils libvirt-clients >/dev/null
 fi
 
-# Azurite, pinned in package.json/package-lock.json, into ./node_modules (git-ignored).
+# A real browser for the web console's tests (driven by puppeteer-core from npm; Playwright's own download cannot work here).
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "setup: installing chromium (apt-get) for the console tests" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+
+# Azurite, Chart.js (built into the console) and puppeteer-core, pinned in package.json/package-lock.json, into
+# ./node_modules (git-ignored).
 if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-    echo "setup: npm ci (Azurite)" >&2
+    echo "setup: npm ci (Azurite, Chart.js, puppeteer-core)" >&2
     npm ci --no-audit --no-fund --loglevel=error >&2
 fi
 

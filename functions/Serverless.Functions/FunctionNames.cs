@@ -67,6 +67,7 @@ public static class FunctionNames
     public const string DeletePool = "DeletePool";
     public const string ListPoolEvents = "ListPoolEvents";
     public const string GetPoolMetrics = "GetPoolMetrics";
+    public const string Console = "Console";
     public const string EvaluatePools = "EvaluatePools";
     public const string PoolEvaluationOrchestrator = "PoolEvaluationOrchestrator";
     public const string EvaluatePoolPartition = "EvaluatePoolPartition";
