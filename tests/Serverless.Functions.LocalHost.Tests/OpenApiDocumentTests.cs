@@ -24,7 +24,7 @@ public sealed class OpenApiDocumentTests
 
         foreach (var (name, method, route, operation) in OpenApiDocumentBuilder.HttpFunctions(Functions))
         {
-            var described = document["paths"]?["/api/" + route]?[method];
+            var described = document["paths"]?[OpenApiDocumentBuilder.PathOf(route)]?[method];
             Assert.True(described is not null, $"{name}: {method} /api/{route} is missing");
             Assert.Equal(name, described["operationId"]!.GetValue<string>());
             if (operation!.Request is { } request)

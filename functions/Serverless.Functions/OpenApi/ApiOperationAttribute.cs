@@ -15,6 +15,9 @@ public sealed class ApiOperationAttribute(string summary) : Attribute
     /// <summary>The JSON body of its success answer, if any.</summary>
     public Type? Response { get; set; }
 
+    /// <summary>The media type of a success answer that is not JSON (the console's files), described as text.</summary>
+    public string? ContentType { get; set; }
+
     /// <summary>The success status: 200, 201 or 202.</summary>
     public int Status { get; set; } = 200;
 

@@ -27,6 +27,9 @@ public static class OpenApiDocumentBuilder
         from verb in trigger.Methods ?? []
         select (function.Name, verb.ToLowerInvariant(), trigger.Route ?? function.Name, method.GetCustomAttribute<ApiOperationAttribute>());
 
+    /// <summary>The document's path of a function route: a catch-all segment (<c>{*path}</c>) is a plain path parameter there.</summary>
+    public static string PathOf(string route) => "/api/" + route.Replace("{*", "{", StringComparison.Ordinal);
+
     public static JsonObject Build(Assembly assembly, string version)
     {
         var schemas = new JsonObject { [ProblemSchema] = Problem() };
@@ -38,7 +41,7 @@ public static class OpenApiDocumentBuilder
                 throw new InvalidOperationException($"HTTP function {name} has no [ApiOperation]; describe it for the OpenAPI document.");
             }
 
-            var path = "/api/" + route;
+            var path = PathOf(route);
             var item = paths[path] as JsonObject ?? new JsonObject();
             paths[path] = item;
             item[method] = Operation(name, route, operation, schemas);
@@ -78,7 +81,7 @@ public static class OpenApiDocumentBuilder
         var parameters = new JsonArray();
         foreach (var segment in route.Split('/').Where(s => s.StartsWith('{') && s.EndsWith('}')))
         {
-            parameters.Add(new JsonObject { ["name"] = segment[1..^1], ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
+            parameters.Add(new JsonObject { ["name"] = segment[1..^1].TrimStart('*'), ["in"] = "path", ["required"] = true, ["schema"] = new JsonObject { ["type"] = "string" } });
         }
 
         foreach (var query in operation.Query)
@@ -136,7 +139,11 @@ public static class OpenApiDocumentBuilder
     private static JsonObject Success(ApiOperationAttribute operation, JsonObject schemas)
     {
         var success = new JsonObject { ["description"] = operation.Status == 202 ? "Accepted: follow the operation at Location." : "Success." };
-        if (operation.Response is { } response)
+        if (operation.ContentType is { } contentType)
+        {
+            success["content"] = new JsonObject { [contentType] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } } };
+        }
+        else if (operation.Response is { } response)
         {
             success["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(response, schemas) } };
         }

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Serverless.Functions.Http;
+using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.WebConsole;
 
@@ -24,6 +25,7 @@ public sealed class ConsoleFunctions
     private static readonly FrozenDictionary<string, byte[]> Files = Load();
 
     [Function(FunctionNames.Console)]
+    [ApiOperation("The web console's files (HTML, JavaScript, CSS); the path is empty for its page.", ContentType = "text/html", Caller = ApiCaller.Anyone, Problems = [404])]
     public static IResult Serve(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*path}")] HttpRequest request,
         string? path)
