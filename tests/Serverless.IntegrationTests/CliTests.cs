@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using Serverless.Testing;
 
@@ -18,16 +17,14 @@ public sealed class CliTests(CommandChannelFixture fixture) : IDisposable
     public void Dispose() => RepositoryPaths.DeleteScratchFolder(_folder);
 
     [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Config_ThenZonesList_AsATableAndAsJson_AndErrorsAreOneLineWithTheirExitCode()
     {
         using var client = fixture.Host.CreateClient();
         await Api.CreateZoneAsync(client, "cli-site");
         var configured = await RunAsync(["config", "set", "--url", fixture.Host.BaseAddress.ToString(), "--key", LocalHostProcess.FunctionKey], withEnvironment: false);
         Assert.Equal(0, configured.ExitCode);
-        if (OperatingSystem.IsLinux())
-        {
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ConfigPath));
-        }
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(ConfigPath));
 
         var shown = await RunAsync(["config", "show"], withEnvironment: false);
         Assert.DoesNotContain(LocalHostProcess.FunctionKey, shown.Output, StringComparison.Ordinal);
@@ -61,23 +58,9 @@ public sealed class CliTests(CommandChannelFixture fixture) : IDisposable
     public async Task PoolsShow_DrawsEachMembersReadings_AndPoolsListCountsTheActive()
     {
         await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
-        await using var agent = await fixture.StartAgentAsync("agent-cli-lb", "cli-lb", new Dictionary<string, string>
-        {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
         using var client = fixture.Host.CreateClient();
-        var lb = await Api.RegisteredAsync(client, "cli-lb", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-        var pool = "cli-" + Guid.NewGuid().ToString("N")[..6];
-        using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
-            {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1"}],
-             "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
-                       "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
-            """)))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
+        var (agent, pool) = await LoadBalancerPools.CreateAsync(fixture, client, appliance, "cli-lb");
+        await using var _ = agent;
         try
         {
             var shown = await Eventually.GetAsync<CliRun>(async () =>

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -17,24 +16,10 @@ public sealed class ConsoleTests(CommandChannelFixture fixture)
     {
         await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
         appliance.SteerLoad(1, 60, 20);
-        await using var agent = await fixture.StartAgentAsync("agent-console-lb", "console-lb", new Dictionary<string, string>
-        {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "2",
-        });
         using var client = fixture.Host.CreateClient();
-        var lb = await Api.RegisteredAsync(client, "console-lb", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-        var pool = "console-" + Guid.NewGuid().ToString("N")[..6];
-        using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
-            {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1"}],
-             "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
-                       "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
-            """)))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
-
+        var (agent, pool) = await LoadBalancerPools.CreateAsync(
+            fixture, client, appliance, "console-lb", new Dictionary<string, string> { ["RelayAgent__HeartbeatIntervalSeconds"] = "2" });
+        await using var _ = agent;
         try
         {
             await Eventually.GetAsync(async () =>

@@ -86,21 +86,8 @@ public sealed class TracingTests(TracingFixture fixture)
         await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
         appliance.SetAdminState(1, 2);
         using var client = fixture.Host.CreateClient();
-        await using var agent = await fixture.StartAgentAsync("agent-trace-lb", "trace-lb", new Dictionary<string, string>
-        {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
-        var lb = await Api.RegisteredAsync(client, "trace-lb", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-        var pool = "trace-" + Guid.NewGuid().ToString("N")[..6];
-        using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
-            {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1"}],
-             "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
-                       "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
-            """)))
-        {
-            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
-        }
+        var (agent, pool) = await LoadBalancerPools.CreateAsync(fixture, client, appliance, "trace-lb");
+        await using var _ = agent;
 
         await using (var snmp = new SnmpClient())
         {

@@ -47,11 +47,8 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         }
 
         var statuses = await pools.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
-        var windows = await metrics.ReadAsync(
-            tenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(poolId, m.MemberId))], pool.Policy.Metric, clock.GetUtcNow().AddMinutes(-10), cancellationToken);
-        var latest = pool.Members
-            .Where(m => windows.TryGetValue(PoolCommandCorrelation.MemberKey(poolId, m.MemberId), out var w) && w.Count > 0)
-            .ToDictionary(m => m.MemberId, m => windows[PoolCommandCorrelation.MemberKey(poolId, m.MemberId)][^1], StringComparer.Ordinal);
+        var readings = await ReadingsAsync(pool, clock.GetUtcNow().AddMinutes(-10), cancellationToken);
+        var latest = readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
         return new PoolView(pool, statuses, latest);
     }
 
@@ -75,12 +72,18 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         }
 
         var since = clock.GetUtcNow().AddMinutes(-(minutes ?? DefaultMetricsMinutes));
+        return new PoolMetrics(pool, since, await ReadingsAsync(pool, since, cancellationToken));
+    }
+
+    /// <summary>Each member's readings of the policy's metric since <paramref name="since"/>, by member id; none is an empty list.</summary>
+    private async Task<IReadOnlyDictionary<string, IReadOnlyList<MetricPoint>>> ReadingsAsync(PoolDefinition pool, DateTimeOffset since, CancellationToken cancellationToken)
+    {
         var windows = await metrics.ReadAsync(
-            tenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(poolId, m.MemberId))], pool.Policy.Metric, since, cancellationToken);
-        return new PoolMetrics(pool, since, pool.Members.ToDictionary(
+            pool.TenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId))], pool.Policy.Metric, since, cancellationToken);
+        return pool.Members.ToDictionary(
             m => m.MemberId,
-            m => windows.GetValueOrDefault(PoolCommandCorrelation.MemberKey(poolId, m.MemberId)) ?? [],
-            StringComparer.Ordinal));
+            m => windows.GetValueOrDefault(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId)) ?? [],
+            StringComparer.Ordinal);
     }
 
     /// <summary>The pool's decision log, newest first, a page at a time.</summary>

@@ -6,11 +6,10 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Operations;
+using Serverless.ControlPlane.Telemetry;
 using Serverless.ControlPlane.Validation;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
-
-using TraceContext = Serverless.Contracts.Commands.TraceContext;
 using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Zones;
@@ -52,14 +51,10 @@ public sealed class ZonePingFunctions(ZoneService zones, CommandService commands
         var operationId = OperationIds.NewOperationId();
         await durableClient.ScheduleNewOrchestrationInstanceAsync(
             FunctionNames.ZonePingOrchestrator,
-            new ZonePingInput(tenantId, zone.Value.AgentGroup, timeoutSeconds, CurrentTrace()),
+            new ZonePingInput(tenantId, zone.Value.AgentGroup, timeoutSeconds, ControlPlaneTelemetry.ContextOf(Activity.Current)),
             new StartOrchestrationOptions(OperationIds.ToInstanceId(tenantId, operationId)),
             cancellationToken);
         var operationUrl = $"/api/v1/operations/{operationId}";
         return TypedResults.Accepted(operationUrl, new PingAcceptedResponse(operationId, zone.Value.Name, zone.Value.AgentGroup, operationUrl));
     }
-
-    /// <summary>The request's W3C trace context, carried into the orchestration, the command and the agent.</summary>
-    private static TraceContext? CurrentTrace() =>
-        Activity.Current is { IdFormat: ActivityIdFormat.W3C } activity ? new TraceContext(activity.Id!, activity.TraceStateString) : null;
 }

@@ -1,0 +1,43 @@
+using System.Net;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// A pool of one member on a simulated load balancer (snmpd) in a client zone of its own, served by an agent holding
+/// the appliance's v2c credential: minimum and maximum one active, so the evaluator puts lb-1 in service at once and
+/// the agent then polls it. What the tracing, CLI and console tests look at.
+/// </summary>
+internal static class LoadBalancerPools
+{
+    public const string Member = "lb-1";
+
+    /// <summary>Starts the zone's agent, registers the appliance and creates the pool; the caller disposes the agent.</summary>
+    public static async Task<(RelayAgentProcess Agent, string Pool)> CreateAsync(
+        CommandChannelFixture fixture, HttpClient client, LoadBalancerAppliance appliance, string zone, IReadOnlyDictionary<string, string>? agentEnvironment = null)
+    {
+        var environment = new Dictionary<string, string>(agentEnvironment ?? new Dictionary<string, string>())
+        {
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+        };
+        var agent = await fixture.StartAgentAsync($"agent-{zone}", zone, environment);
+        try
+        {
+            var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+            var pool = $"{zone}-{Guid.NewGuid().ToString("N")[..6]}";
+            using var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+                {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1"}],
+                 "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
+                           "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
+                """));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            return (agent, pool);
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+    }
+}
