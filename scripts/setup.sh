@@ -37,6 +37,14 @@ if ! ldconfig -p 2>/dev/null | grep 'libvirt\.so\.0 ' >/dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libvirt0 >/dev/null
 fi
 
+# clang: the relay agent ships as a native file (relay-agent/packaging/publish.sh), and .NET's ahead-of-time compiler
+# links it with clang; the packaging tests publish it.
+if ! command -v clang >/dev/null 2>&1; then
+    echo "setup: installing clang (apt-get) for the relay agent's native build" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang >/dev/null
+fi
+
 # systemd-analyze: the packaging tests verify the relay agent's unit with it (the package only adds tools when
 # systemd is not the init, as in containers).
 if ! command -v systemd-analyze >/dev/null 2>&1; then

@@ -50,7 +50,8 @@ public static class AgentHost
 
         builder.Services.AddSystemd();
         builder.Services.AddAgentTelemetry(builder.Configuration);
-        builder.Services.AddOptions<RelayAgentOptions>().BindConfiguration(RelayAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<RelayAgentOptions>().BindConfiguration(RelayAgentOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RelayAgentOptions>, RelayAgentOptionsRules>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(
             builder.Configuration.GetValue($"{RelayAgentOptions.SectionName}:ShutdownGraceSeconds", 10) + 5));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -65,7 +66,8 @@ public static class AgentHost
             });
         });
         builder.Services.AddHttpClient<UplinkClient>((services, client) => UplinkClient.Configure(client, services.GetRequiredService<IOptions<RelayAgentOptions>>().Value));
-        builder.Services.AddOptions<SnmpAgentOptions>().BindConfiguration(SnmpAgentOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<SnmpAgentOptions>().BindConfiguration(SnmpAgentOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SnmpAgentOptions>, SnmpAgentOptionsRanges>();
         builder.Services.AddSingleton<IValidateOptions<SnmpAgentOptions>, SnmpAgentOptionsValidator>();
         builder.Services.AddSingleton(services =>
         {

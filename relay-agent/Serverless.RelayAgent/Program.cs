@@ -1,17 +1,18 @@
 using Microsoft.Extensions.Options;
 using Serverless.RelayAgent;
 using Serverless.RelayAgent.Checks;
+using Serverless.RelayAgent.Configuration;
 using Serverless.RelayAgent.Handlers;
 using Serverless.Snmp.Profiles;
 
 const string Usage = """
     Relay agent: holds its agent group's Service Bus session, executes commands, reports over HTTPS.
 
-    Usage: Serverless.RelayAgent [--config FILE]
-           Serverless.RelayAgent snmp get|getnext|walk|bulkwalk|set ...   (check a device; "snmp" alone for help)
-           Serverless.RelayAgent enrol --url URL --code CODE --agent-id ID [--config FILE]   (exchange an enrolment code)
-           Serverless.RelayAgent config set|unset [--config FILE] KEY[=VALUE] ...   (change the configuration file)
-           Serverless.RelayAgent check [--config FILE] [--snmp ADDRESS=CREDENTIAL ...]   (test everything the agent needs)
+    Usage: relay-agent [--config FILE]
+           relay-agent snmp get|getnext|walk|bulkwalk|set ...   (check a device; "snmp" alone for help)
+           relay-agent enrol --url URL --code CODE --agent-id ID [--config FILE]   (exchange an enrolment code)
+           relay-agent config set|unset [--config FILE] KEY[=VALUE] ...   (change the configuration file)
+           relay-agent check [--config FILE] [--snmp ADDRESS=CREDENTIAL ...]   (test everything the agent needs)
 
       --config FILE   JSON configuration with a "RelayAgent" section; environment variables such as
                       RelayAgent__Credential override it (use them for secrets)
@@ -96,7 +97,7 @@ try
 }
 catch (OptionsValidationException exception)
 {
-    Console.Error.WriteLine($"error: the relay agent's configuration is invalid:\n  {string.Join("\n  ", exception.Failures)}");
+    Console.Error.WriteLine($"error: the relay agent's configuration is invalid:\n  {string.Join("\n  ", exception.Failures.Select(OptionsFailures.Describe))}");
     return 2;
 }
 catch (DeviceProfileException exception)

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.RelayAgent;
 
@@ -56,3 +57,7 @@ public sealed class RelayAgentOptions
     /// <summary>Optional file that gets one line per command actually executed (not per replayed result).</summary>
     public string? JournalPath { get; set; }
 }
+
+/// <summary>The rules above, checked by generated code rather than reflection, so they hold in the native build too.</summary>
+[OptionsValidator]
+internal sealed partial class RelayAgentOptionsRules : IValidateOptions<RelayAgentOptions>;

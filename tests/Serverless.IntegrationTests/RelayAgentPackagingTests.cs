@@ -6,7 +6,7 @@ using Serverless.Testing;
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// The relay agent as operators get it: publish.sh's self-contained single file, installed by install.sh into a staging
+/// The relay agent as operators get it: publish.sh's native file, installed by install.sh into a staging
 /// root (enrolment with a one-time code, libvirt URIs, the unit and its drop-in), verified by systemd-analyze, started
 /// from the installed file with the installed configuration, executing a command for the local system; then removed.
 /// </summary>
@@ -69,6 +69,33 @@ public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, Publ
         {
             RepositoryPaths.DeleteScratchFolder(stage);
         }
+    }
+
+    [Fact]
+    public async Task ReleaseFolder_HoldsOneNativeFile_ThatRunsTheOperatorCommandsWithoutDotnet()
+    {
+        var agent = Path.Combine(published.Folder, "relay-agent");
+        var sections = ElfFile.SectionNames(agent);
+        Assert.Contains("__managedcode", sections);
+        Assert.Empty(Directory.GetFiles(published.Folder, "*.dll"));
+
+        // Run with an empty environment (no DOTNET_ROOT, no .NET settings): the file needs nothing of .NET on the host.
+        const string Table = "1.3.6.1.4.1.8072.9999.7";
+        await using var snmpd = await SnmpdProcess.StartAsync(string.Join('\n', Enumerable.Range(1, 300).Select(i => $"override .{Table}.1.{i} integer {i * 3}"))
+            + "\ncreateUser nativeuser SHA-256 \"native-auth-pass\" AES \"native-priv-pass\"\nrouser nativeuser priv");
+        var address = $"127.0.0.1:{snmpd.EndPoint.Port}";
+        var walk = await RunNativeAsync(agent, "snmp", "bulkwalk", "-c", SnmpdProcess.ReadCommunity, address, Table);
+        Assert.True(walk.ExitCode == 0, walk.Output);
+        Assert.Equal(Enumerable.Range(1, 300).Select(i => $".{Table}.1.{i} = INTEGER: {i * 3}"), walk.Output.Trim().Split('\n'));
+
+        // SNMPv3 authPriv: SHA-256 and AES through the native file's cryptography.
+        var get = await RunNativeAsync(agent, "snmp", "get", "-v", "3", "-u", "nativeuser", "-l", "authPriv", "-a", "SHA-256", "-A", "native-auth-pass", "-x", "AES", "-X", "native-priv-pass", address, $"{Table}.1.7");
+        Assert.True(get.ExitCode == 0, get.Output);
+        Assert.Equal($".{Table}.1.7 = INTEGER: 21", get.Output.Trim());
+
+        var help = await RunNativeAsync(agent, "--help");
+        Assert.True(help.ExitCode == 0, help.Output);
+        Assert.Contains("Usage: relay-agent [--config FILE]", help.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -143,6 +170,13 @@ public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, Publ
         await using var install = ChildProcess.Start("bash", [Path.Combine(published.Folder, "install.sh"), "--root", stage, .. arguments], new Dictionary<string, string?>(), stage);
         Assert.True(await install.WaitForExitAsync(TimeSpan.FromSeconds(120)), $"install.sh did not finish:\n{install.Output}");
         return (install.ExitCode, install.Output);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunNativeAsync(string agent, params string[] arguments)
+    {
+        await using var process = ChildProcess.Start("env", ["-i", "PATH=/usr/bin:/bin", agent, .. arguments], new Dictionary<string, string?>(), Path.GetTempPath());
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"relay-agent {string.Join(' ', arguments)} did not finish:\n{process.Output}");
+        return (process.ExitCode, process.Output);
     }
 
     private static void CopyDirectory(string source, string target)

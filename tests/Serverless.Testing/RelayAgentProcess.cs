@@ -36,9 +36,10 @@ public sealed class RelayAgentProcess : IAsyncDisposable
     /// <summary>Starts the agent and waits until it either holds its group's session or stands by for it.</summary>
     public static async Task<RelayAgentProcess> StartAsync(RelayAgentSettings settings)
     {
-        if (!File.Exists(RepositoryPaths.RelayAgentAssembly))
+        var program = settings.Executable ?? RepositoryPaths.RelayAgentAssembly;
+        if (!File.Exists(program))
         {
-            throw new InvalidOperationException($"{RepositoryPaths.RelayAgentAssembly} is missing; build the solution first.");
+            throw new InvalidOperationException($"{program} is missing; {(settings.Executable is null ? "build the solution" : "publish the agent")} first.");
         }
 
         var folder = RepositoryPaths.NewScratchFolder($"agent-{settings.AgentId}");
@@ -63,7 +64,9 @@ public sealed class RelayAgentProcess : IAsyncDisposable
             environment[name] = value;
         }
 
-        var process = ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly], environment, folder);
+        var process = settings.Executable is { } executable
+            ? ChildProcess.Start(executable, [], environment, folder)
+            : ChildProcess.Start("dotnet", [RepositoryPaths.RelayAgentAssembly], environment, folder);
         var agent = new RelayAgentProcess(process, folder, journal, settings);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!process.Output.Contains("Holding session", StringComparison.Ordinal) && !process.Output.Contains("standing by", StringComparison.Ordinal))

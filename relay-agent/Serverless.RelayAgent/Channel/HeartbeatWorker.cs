@@ -14,8 +14,11 @@ public sealed class HeartbeatWorker(UplinkClient uplink, AgentStatus status, IOp
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var agent = options.Value;
+        CancellationToken roleChanged;
         do
         {
+            // Taken before the role is read: a change while this heartbeat is on its way still wakes the wait below.
+            roleChanged = status.RoleChanged;
             var heartbeat = new AgentHeartbeat(
                 SchemaVersions.Current, agent.AgentId, agent.AgentGroup, clock.GetUtcNow(), AgentStatus.Version, Environment.MachineName,
                 status.StartedAt, status.Role, status.CommandsExecuted, status.LastCommandAt);
@@ -28,13 +31,13 @@ public sealed class HeartbeatWorker(UplinkClient uplink, AgentStatus status, IOp
                 return;
             }
         }
-        while (await WaitAsync(TimeSpan.FromSeconds(agent.HeartbeatIntervalSeconds), stoppingToken));
+        while (await WaitAsync(TimeSpan.FromSeconds(agent.HeartbeatIntervalSeconds), roleChanged, stoppingToken));
     }
 
     /// <summary>Waits for the interval or a role change; false when the agent is stopping.</summary>
-    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken stoppingToken)
+    private async Task<bool> WaitAsync(TimeSpan interval, CancellationToken roleChanged, CancellationToken stoppingToken)
     {
-        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, status.RoleChanged);
+        using var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, roleChanged);
         try
         {
             await Task.Delay(interval, clock, wake.Token);

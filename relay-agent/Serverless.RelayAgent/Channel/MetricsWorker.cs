@@ -11,7 +11,8 @@ namespace Serverless.RelayAgent.Channel;
 /// <summary>
 /// Polls every due metric subscription and posts its samples to the uplink in batches of at most
 /// <see cref="MetricBatch.MaxSamples"/>. Each subscription polls on its own task, so a slow device delays only its own
-/// subscription; a poll still running when the next is due is skipped rather than stacked.
+/// subscription; a poll still running when the next is due is skipped rather than stacked. Between polls it sleeps until
+/// the next one is due or the subscriptions change: an agent with nothing subscribed never wakes for it.
 /// </summary>
 public sealed class MetricsWorker(
     MetricsSubscriptions subscriptions,
@@ -21,8 +22,6 @@ public sealed class MetricsWorker(
     TimeProvider clock,
     ILogger<MetricsWorker> logger) : BackgroundService
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
-
     private readonly HashSet<string> _running = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -30,6 +29,8 @@ public sealed class MetricsWorker(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            // Taken before the due ones, so a subscription added meanwhile still wakes the wait below.
+            var changed = subscriptions.Changed;
             foreach (var subscription in subscriptions.TakeDue())
             {
                 lock (_gate)
@@ -43,9 +44,13 @@ public sealed class MetricsWorker(
                 _ = PollAsync(subscription, stoppingToken);
             }
 
+            var wait = subscriptions.NextDueAt is { } dueAt ? TimeSpan.FromTicks(Math.Max(0, (dueAt - clock.GetUtcNow()).Ticks)) : Timeout.InfiniteTimeSpan;
             try
             {
-                await Task.Delay(Tick, clock, stoppingToken);
+                await changed.WaitAsync(wait, clock, stoppingToken);
+            }
+            catch (TimeoutException)
+            {
             }
             catch (OperationCanceledException)
             {

@@ -1,5 +1,5 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
+using Serverless.RelayAgent.Configuration;
 using Serverless.RelayAgent.Libvirt;
 using Serverless.RelayAgent.Snmp;
 using Serverless.RelayAgent.Uplink;
@@ -12,7 +12,7 @@ namespace Serverless.RelayAgent.Checks;
 /// <c>relay-agent check</c>: tests everything the agent needs with the configuration the service would run with, one
 /// line per check and a fix for each failure. Exit 0 when all pass, 1 when one fails, 2 on a usage mistake.
 /// </summary>
-public static partial class CheckCommand
+public static class CheckCommand
 {
     public const string Usage = """
         Usage: relay-agent check [--config FILE] [--snmp ADDRESS=CREDENTIAL ...] [--timeout SECONDS]
@@ -139,18 +139,11 @@ public static partial class CheckCommand
         }
         catch (OptionsValidationException exception)
         {
-            problem = CheckOutcome.Failed(name, $"invalid: {string.Join(" ", exception.Failures.Select(Condense))}",
+            problem = CheckOutcome.Failed(name, $"invalid: {string.Join(" ", exception.Failures.Select(OptionsFailures.Describe))}",
                 "set the named settings in the config file or as environment variables (RelayAgent__Name), then check again.");
             return null;
         }
     }
-
-    /// <summary>"DataAnnotation validation failed for 'X' members: 'AgentId' with the error: 'The AgentId field is required.'." → "AgentId: The AgentId field is required."</summary>
-    private static string Condense(string failure) =>
-        DataAnnotationFailure().Match(failure) is { Success: true } match ? $"{match.Groups["member"].Value}: {match.Groups["error"].Value}" : failure;
-
-    [GeneratedRegex("members: '(?<member>[^']+)' with the error: '(?<error>.*)'\\.?$")]
-    private static partial Regex DataAnnotationFailure();
 
     private static CheckOutcome? ValidateProfiles(IServiceProvider services)
     {

@@ -129,7 +129,7 @@ public static class ControlPlaneCheck
     {
         try
         {
-            return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
+            return await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.JsonElement, cancellationToken);
         }
         catch (Exception exception) when (exception is JsonException or NotSupportedException)
         {

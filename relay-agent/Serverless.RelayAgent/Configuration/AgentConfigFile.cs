@@ -27,8 +27,10 @@ public static class AgentConfigFile
 
         File.Delete(temporary);
         await using (var file = new FileStream(temporary, fileOptions))
+        await using (var writer = new Utf8JsonWriter(file, new JsonWriterOptions { Indented = true }))
         {
-            await JsonSerializer.SerializeAsync(file, root, new JsonSerializerOptions { WriteIndented = true }, cancellationToken);
+            root.WriteTo(writer);
+            await writer.FlushAsync(cancellationToken);
         }
 
         File.Move(temporary, path, overwrite: true);

@@ -52,8 +52,8 @@ public static class EnrolCommand
         JsonElement answer;
         try
         {
-            using var response = await http.PostAsJsonAsync("api/v1/agent/enrol", new { code, agentId });
-            answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+            using var response = await http.PostAsJsonAsync("api/v1/agent/enrol", new EnrolmentRequest(code, agentId), AgentJsonContext.Default.EnrolmentRequest);
+            answer = await response.Content.ReadFromJsonAsync(AgentJsonContext.Default.JsonElement);
             if (!response.IsSuccessStatusCode)
             {
                 await error.WriteLineAsync($"enrol: refused ({(int)response.StatusCode}): {Describe(answer)}");

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Serverless.RelayAgent.Snmp;
 
@@ -29,3 +30,7 @@ public sealed class SnmpAgentOptions
     [Range(1, 1024)]
     public int PollParallelism { get; set; } = 64;
 }
+
+/// <summary>The ranges above, checked by generated code rather than reflection, so they hold in the native build too.</summary>
+[OptionsValidator]
+internal sealed partial class SnmpAgentOptionsRanges : IValidateOptions<SnmpAgentOptions>;
