@@ -54,7 +54,17 @@ if (args is ["check", ..])
 
 if (args is ["snmp", ..])
 {
-    return await Serverless.RelayAgent.Snmp.SnmpCommand.RunAsync(args[1..], Console.Out, Console.Error);
+    // One-shot, and nothing else here uses a socket: completions may run on the socket engine's own thread, which
+    // saves a thread hop per request (most of a long walk's cost). Read once, when the first socket is made.
+    Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
+    if (!Console.IsOutputRedirected)
+    {
+        return await Serverless.RelayAgent.Snmp.SnmpCommand.RunAsync(args[1..], Console.Out, Console.Error);
+    }
+
+    // A walk prints a line per value: piped, it is written in blocks (as C's stdio does), not a syscall per line.
+    await using var piped = new StreamWriter(Console.OpenStandardOutput(), new System.Text.UTF8Encoding(false), 64 * 1024);
+    return await Serverless.RelayAgent.Snmp.SnmpCommand.RunAsync(args[1..], piped, Console.Error);
 }
 
 string? configFile = null;
