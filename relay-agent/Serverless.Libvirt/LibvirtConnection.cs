@@ -114,6 +114,44 @@ public sealed unsafe class LibvirtConnection : IDisposable
         return Describe(domain);
     }
 
+    /// <summary>
+    /// The domain's IP addresses as <paramref name="source"/> knows them: the host's DHCP leases (a NIC on a libvirt
+    /// network), the guest agent, or the host's ARP table. Empty when the source knows none.
+    /// </summary>
+    public unsafe IReadOnlyList<DomainAddress> GetDomainAddresses(string name, DomainAddressSource source)
+    {
+        using var domain = Lookup(name);
+        using var span = LibvirtTracing.Start("virDomainInterfaceAddresses", Uri, name);
+        var count = Check(LibvirtNative.virDomainInterfaceAddresses(domain.DangerousGetHandle(), out var interfaces, (uint)source, 0), "virDomainInterfaceAddresses");
+
+        var addresses = new List<DomainAddress>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var nic = interfaces[i];
+                for (var a = 0; a < nic->AddressCount; a++)
+                {
+                    var address = nic->Addresses[a];
+                    addresses.Add(new DomainAddress(
+                        Marshal.PtrToStringUTF8(nic->Name) ?? string.Empty, Marshal.PtrToStringUTF8(nic->HardwareAddress),
+                        System.Net.IPAddress.Parse(Marshal.PtrToStringUTF8(address.Address)!), (int)address.Prefix));
+                }
+            }
+        }
+        finally
+        {
+            for (var i = 0; i < count; i++)
+            {
+                LibvirtNative.virDomainInterfaceFree(interfaces[i]);
+            }
+
+            LibvirtNative.free((nint)interfaces);
+        }
+
+        return addresses;
+    }
+
     public string GetDomainXml(string name)
     {
         using var domain = Lookup(name);

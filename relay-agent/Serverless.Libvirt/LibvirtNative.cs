@@ -157,6 +157,12 @@ internal static unsafe partial class LibvirtNative
     public static partial nint virDomainGetXMLDesc(nint domain, uint flags);
 
     [LibraryImport(Library)]
+    public static partial int virDomainInterfaceAddresses(nint domain, out InterfaceStruct** interfaces, uint source, uint flags);
+
+    [LibraryImport(Library)]
+    public static partial void virDomainInterfaceFree(InterfaceStruct* iface);
+
+    [LibraryImport(Library)]
     public static partial int virDomainFree(nint domain);
 
     [LibraryImport(Library)]
@@ -170,6 +176,25 @@ internal static unsafe partial class LibvirtNative
 
     [LibraryImport("libc")]
     public static partial void free(nint pointer);
+
+    /// <summary>virDomainInterface: one of a domain's NICs and the addresses a source reports for it.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct InterfaceStruct
+    {
+        public nint Name;
+        public nint HardwareAddress;
+        public uint AddressCount;
+        public IpAddressStruct* Addresses;
+    }
+
+    /// <summary>virDomainIPAddress: type 0 is IPv4, 1 IPv6.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct IpAddressStruct
+    {
+        public int Type;
+        public nint Address;
+        public uint Prefix;
+    }
 
     /// <summary>virNodeInfo: memory in KiB.</summary>
     [StructLayout(LayoutKind.Sequential)]

@@ -109,6 +109,7 @@ public static class AgentHost
         builder.Services.AddSingleton<ICommandHandler, InstanceRestoreHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceRevertHandler>();
         builder.Services.AddSingleton<ICommandHandler, InstanceReleaseHandler>();
+        builder.Services.AddSingleton<ICommandHandler, HealthCheckHandler>();
         foreach (var kind in new[] { CommandKinds.RebootInstance, CommandKinds.SuspendInstance, CommandKinds.ResumeInstance })
         {
             builder.Services.AddSingleton<ICommandHandler>(services => ActivatorUtilities.CreateInstance<InstanceActionHandler>(services, kind));

@@ -105,6 +105,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5223, Level = LogLevel.Information, Message = "Reverted instance {Name} on {Uri} from migration {MigrationId}: running again from its saved state")]
     public static partial void InstanceReverted(ILogger logger, string uri, string name, string migrationId);
 
+    [LoggerMessage(EventId = 5225, Level = LogLevel.Information, Message = "Health check of instance {Name}: {Address}:{Port} accepted a connection after {Attempts} attempts, {Milliseconds} ms")]
+    public static partial void HealthCheckPassed(ILogger logger, string name, string address, int port, int attempts, long milliseconds);
+
+    [LoggerMessage(EventId = 5226, Level = LogLevel.Warning, Message = "Health check of instance {Name}: {Address}:{Port} accepted no connection in {Attempts} attempts: {Reason}")]
+    public static partial void HealthCheckFailed(ILogger logger, string name, string address, int port, int attempts, string reason);
+
     [LoggerMessage(EventId = 5224, Level = LogLevel.Information, Message = "Released the source of instance {Name} on {Uri} after migration {MigrationId}: {Done}")]
     public static partial void InstanceReleased(ILogger logger, string uri, string name, string migrationId, string done);
 }

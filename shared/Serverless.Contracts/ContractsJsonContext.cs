@@ -49,6 +49,8 @@ namespace Serverless.Contracts;
 [JsonSerializable(typeof(InstanceDescribeOutput))]
 [JsonSerializable(typeof(RestoreCheckPayload))]
 [JsonSerializable(typeof(RestoreCheckOutput))]
+[JsonSerializable(typeof(HealthCheckPayload))]
+[JsonSerializable(typeof(HealthCheckOutput))]
 [JsonSerializable(typeof(InstanceSavePayload))]
 [JsonSerializable(typeof(InstanceSaveOutput))]
 [JsonSerializable(typeof(InstanceUploadPayload))]

@@ -54,6 +54,32 @@ public sealed class MigrationServiceTests
         Assert.Contains(outcome.Error.Fields, f => f.Message.StartsWith("test migrations are not available yet", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(null, null, 30, "healthCheck.port")]
+    [InlineData(70_000, null, null, "healthCheck.port")]
+    [InlineData(22, "web 1!", null, "healthCheck.address")]
+    [InlineData(22, "", null, "healthCheck.address")]
+    [InlineData(22, null, 0, "healthCheck.timeoutSeconds")]
+    [InlineData(22, null, 601, "healthCheck.timeoutSeconds")]
+    public async Task Prepare_ABadHealthCheck_NamesTheField(int? port, string? address, int? timeoutSeconds, string field)
+    {
+        await RunningAsync("web-1");
+
+        var outcome = await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("cloud-1", null, null, null, new MigrationHealthCheck(port, address, timeoutSeconds)), CancellationToken.None);
+
+        Assert.Equal(field, Assert.Single(outcome.Error!.Fields).Field);
+    }
+
+    [Fact]
+    public async Task Prepare_AHealthCheck_GoesIntoThePlan_WithItsDefaultTimeout()
+    {
+        await RunningAsync("web-1");
+
+        var plan = (await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("cloud-1", null, null, null, new MigrationHealthCheck(22, null, null)), CancellationToken.None)).Value!;
+
+        Assert.Equal(new MigrationHealthCheck(22, null, MigrationService.DefaultHealthCheckSeconds), plan.HealthCheck);
+    }
+
     [Fact]
     public async Task Prepare_TheZonesOnlyMigrationHostIsFull_AndAnotherIsNotForMigration_NamesBoth_AndRecordsNothing()
     {

@@ -116,6 +116,37 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
     }
 
     [Fact]
+    public async Task Migrate_WithAHealthCheck_CommitsWhenThePortAccepts_AndFallsBackWhenItDoesNot()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-e");
+        await LaunchAsync(client, "mig-e-1", site.ClientZone);
+        await LaunchAsync(client, "mig-e-2", site.ClientZone);
+
+        // The target's agent connects; test-driver guests have no network, so the check names an address of this machine.
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var open = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = await MigrationCalls.WaitForEndAsync(client,
+            await MigrateAsync(client, "mig-e-1", $$$"""{"targetZone":"{{{site.ProviderZone}}}","healthCheck":{"address":"127.0.0.1","port":{{{open}}},"timeoutSeconds":10}}"""), Deadline);
+        Assert.True(accepted.GetProperty("status").GetString() == "succeeded", accepted.ToString());
+        Assert.True(listener.Pending(), "the target's agent never connected to the health check's port");
+
+        listener.Stop();
+        var refused = await MigrationCalls.WaitForEndAsync(client,
+            await MigrateAsync(client, "mig-e-2", $$$"""{"targetZone":"{{{site.ProviderZone}}}","healthCheck":{"address":"127.0.0.1","port":{{{open}}},"timeoutSeconds":2}}"""), Deadline);
+
+        Assert.True(refused.GetProperty("status").GetString() == "rolledBack", refused.ToString());
+        var reason = refused.GetProperty("reason").GetString()!;
+        Assert.StartsWith("the health check at the target failed:", reason, StringComparison.Ordinal);
+        Assert.Contains($"127.0.0.1:{open} accepted no TCP connection in 2 s", reason, StringComparison.Ordinal);
+        Assert.Contains("connection refused", reason, StringComparison.Ordinal);
+        Assert.Equal((site.ClientHost, "running"), ((await InstanceCalls.GetAsync(client, "mig-e-2")).GetProperty("host").GetString(), (await InstanceCalls.GetAsync(client, "mig-e-2")).GetProperty("state").GetString()));
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["mig-e-2:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["mig-e-1:running"]);
+    }
+
+    [Fact]
     public async Task Migrate_WhenItCannotGo_IsRefusedNamingEveryReason_AndTheSourceIsUntouched()
     {
         using var client = fixture.Host.CreateClient();
@@ -123,11 +154,11 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         await LaunchAsync(client, "mig-d-1", site.ClientZone);
 
         using (var invalid = await client.PostAsync(new Uri("api/v1/instances/mig-d-1/migrations", UriKind.Relative),
-            Api.Json($$"""{"targetZone":"{{site.ProviderZone}}","targetHost":"{{site.ProviderHost}}","mode":"sideways","retainHours":500}""")))
+            Api.Json($$$"""{"targetZone":"{{{site.ProviderZone}}}","targetHost":"{{{site.ProviderHost}}}","mode":"sideways","retainHours":500,"healthCheck":{"port":0,"address":"no such host!","timeoutSeconds":601}}""")))
         {
             Assert.Equal(HttpStatusCode.BadRequest, invalid.StatusCode);
             var fields = (await Api.ReadJsonAsync(invalid)).GetProperty("errors").EnumerateObject().Select(e => e.Name).Order(StringComparer.Ordinal);
-            Assert.Equal(["mode", "retainHours", "targetZone"], fields);
+            Assert.Equal(["healthCheck.address", "healthCheck.port", "healthCheck.timeoutSeconds", "mode", "retainHours", "targetZone"], fields);
         }
 
         var notForMigration = await RefusalAsync(client, "mig-d-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""");

@@ -186,4 +186,15 @@ public sealed class LibvirtConnectionTests : IDisposable
           <os><type arch='i686'>hvm</type></os>
         </domain>
         """;
+
+    [Fact]
+    public void GetDomainAddresses_ReadsEachNicsAddresses_FromTheDriver()
+    {
+        using var connection = LibvirtConnection.Open("test:///default");
+
+        var leased = Assert.Single(connection.GetDomainAddresses("test", DomainAddressSource.Lease));
+
+        Assert.Equal(("testnet0", "aa:bb:cc:dd:ee:ff", "192.168.122.3", 24), (leased.Interface, leased.HardwareAddress, leased.Address.ToString(), leased.Prefix));
+        Assert.Throws<DomainNotFoundException>(() => connection.GetDomainAddresses("no-such-domain", DomainAddressSource.Lease));
+    }
 }

@@ -8,4 +8,5 @@ namespace Serverless.ControlPlane.Migrations;
 /// <param name="TargetHost">The one host to move to.</param>
 /// <param name="Mode"><c>cutover</c> (the default).</param>
 /// <param name="RetainHours">Keep the state and disk blobs this long after a cutover (0 to 168; 0, the default, deletes them at once).</param>
-public sealed record MigrateInstanceRequest(string? TargetZone, string? TargetHost, string? Mode, int? RetainHours);
+/// <param name="HealthCheck">A TCP port that must accept a connection at the target before the migration commits.</param>
+public sealed record MigrateInstanceRequest(string? TargetZone, string? TargetHost, string? Mode, int? RetainHours, MigrationHealthCheck? HealthCheck = null);

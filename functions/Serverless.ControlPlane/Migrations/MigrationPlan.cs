@@ -23,4 +23,5 @@ public sealed record MigrationPlan(
     string TargetUri,
     TransferTuning Tuning,
     int StepTimeoutSeconds,
-    int RetainHours);
+    int RetainHours,
+    MigrationHealthCheck? HealthCheck = null);

@@ -33,6 +33,11 @@ public sealed class MigrationService(
 {
     public const string MigrationCategory = "migration";
     public const int MaxRetainHours = 168;
+
+    /// <summary>The longest a health check may keep trying, and how long it tries unless told.</summary>
+    public const int MaxHealthCheckSeconds = 600;
+
+    public const int DefaultHealthCheckSeconds = 60;
     private const int WriteAttempts = 8;
 
     /// <summary>
@@ -68,6 +73,24 @@ public sealed class MigrationService(
         if (request.RetainHours is not (null or (>= 0 and <= MaxRetainHours)))
         {
             errors.Add(new FieldError("retainHours", $"must be 0 to {MaxRetainHours}."));
+        }
+
+        if (request.HealthCheck is { } check)
+        {
+            if (check.Port is not (>= 1 and <= 65535))
+            {
+                errors.Add(new FieldError("healthCheck.port", "required: a TCP port, 1 to 65535."));
+            }
+
+            if (check.Address is { } address && (address.Length is 0 or > 253 || Uri.CheckHostName(address) == UriHostNameType.Unknown))
+            {
+                errors.Add(new FieldError("healthCheck.address", "must be an IP address or a host name."));
+            }
+
+            if (check.TimeoutSeconds is not (null or (>= 1 and <= MaxHealthCheckSeconds)))
+            {
+                errors.Add(new FieldError("healthCheck.timeoutSeconds", $"must be 1 to {MaxHealthCheckSeconds}."));
+            }
         }
 
         if (errors.Count > 0)
@@ -153,7 +176,8 @@ public sealed class MigrationService(
         return new MigrationPlan(
             tenantId, id, name, instance.InstanceId, instance.Image, instance.VirtualCpus, instance.MemoryMiB, instance.AntiAffinityGroup, instance.SpreadGroup,
             instance.Zone!, instance.HostId!, instance.HostUri!, instance.Volume,
-            target.Zone, target.ResourceId, target.Endpoint, Tuning(), options.Value.StepTimeoutSeconds, record.RetainHours);
+            target.Zone, target.ResourceId, target.Endpoint, Tuning(), options.Value.StepTimeoutSeconds, record.RetainHours,
+            request.HealthCheck is { } health ? health with { TimeoutSeconds = health.TimeoutSeconds ?? DefaultHealthCheckSeconds } : null);
     }
 
     /// <summary>

@@ -17,7 +17,7 @@ namespace Serverless.Functions.Migrations;
 /// Quiesce-migrate, in phases: preflight (reserve the target; the source describes the domain, the target says whether it
 /// can restore it) → quiesce (pause at the source) → save (memory to a state file; the source stops) → upload (the state,
 /// and the disk when it is a file, to Blob Storage) → restore (the target downloads, checks, restores paused) → verify
-/// (the target resumes it and reports it running) → commit (the record moves) → clean up (the saved source and the blobs
+/// (the target resumes it and reports it running, and when asked its TCP port accepts a connection) → commit (the record moves) → clean up (the saved source and the blobs
 /// go). A refusal in preflight touches nothing. Any failure before commit falls back: what was made at the target is
 /// removed and the source is restored from its own state file and runs again. So at every moment exactly one copy runs,
 /// or the instance is saved at its source. Every command id comes from the orchestration, so a host killed at any step
@@ -126,6 +126,18 @@ public static class MigrationOrchestrator
         if (Output(verified, contracts.InstanceActionOutput) is not { State: InstanceState.Running })
         {
             return await FallBackAsync(context, plan, true, targetVolume, $"the restored instance did not run at the target: {CommandResults.Describe(verified)}");
+        }
+
+        if (plan.HealthCheck is { Port: { } port } health)
+        {
+            var timeout = health.TimeoutSeconds ?? MigrationService.DefaultHealthCheckSeconds;
+            var healthy = await SendAsync(context, plan, "health", plan.TargetZone, CommandKinds.CheckInstanceHealth,
+                JsonSerializer.SerializeToElement(new HealthCheckPayload(plan.TargetUri, plan.Instance, health.Address, port, timeout), contracts.HealthCheckPayload),
+                plan.StepTimeoutSeconds + timeout);
+            if (healthy.Status != CommandStatus.Succeeded)
+            {
+                return await FallBackAsync(context, plan, true, targetVolume, $"the health check at the target failed: {CommandResults.Describe(healthy)}");
+            }
         }
 
         await context.CallActivityAsync(FunctionNames.CommitMigration, new MigrationCommit(plan, targetVolume), RecordingRetry.Options);

@@ -69,6 +69,9 @@ public static class CommandKinds
     /// <summary>Asks a migration's target whether it can restore a domain (<see cref="Migrations.RestoreCheckPayload"/>).</summary>
     public const string CheckRestore = "instance.restoreCheck";
 
+    /// <summary>Connects to a migrated instance's TCP port at its target (<see cref="Migrations.HealthCheckPayload"/>).</summary>
+    public const string CheckInstanceHealth = "instance.healthCheck";
+
     /// <summary>Saves a quiesced domain's memory to a state file (<see cref="Migrations.InstanceSavePayload"/>).</summary>
     public const string SaveInstance = "instance.save";
 
