@@ -250,6 +250,29 @@ public sealed class HttpApiTests(LocalSystemFixture system)
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
+    [Theory]
+    [InlineData("template:\n  schemaVersion: 1\n  tiers:\n    - { name: web, zone: z, size: { vcpus: 1, memoryMiB: 512 }, image: u }\n", "$.tiers[0].count")]
+    [InlineData("template:\n  schemaVersion: 1\n  tiers: &t []\n  pools: *t\n", "template.pools")]
+    [InlineData("template: [1, 2\n", "body")]
+    public async Task PostStackPlan_AsYaml_IsReadLikeJson_AndItsErrorsNameTheSamePaths(string yaml, string field)
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.PostAsync(new Uri("api/v1/stacks/shop/plans", UriKind.Relative), new StringContent(yaml, System.Text.Encoding.UTF8, "application/yaml"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, (await Api.ReadJsonAsync(response)).GetProperty("errors").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Post_YamlWhereOnlyJsonIsTaken_Returns415Problem()
+    {
+        using var client = system.Host.CreateClient();
+        using var response = await client.PostAsync(new Uri("api/v1/zones", UriKind.Relative), new StringContent("name: a\nkind: client\n", System.Text.Encoding.UTF8, "application/yaml"));
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Contains("application/json", (await Api.ReadJsonAsync(response)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Post_WrongMediaType_Returns415Problem()
     {

@@ -58,7 +58,11 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         Assert.Equal(["shop-app-1", "shop-app-2"], stack.GetProperty("outputs").GetProperty("apps").EnumerateArray().Select(e => e.GetString()));
 
         // The applied template plans only no-ops, and a plan made before that rollout is refused as stale.
-        var again = await PlanAsync(client, "shop", Template(site, bad: false));
+        // The same template written as YAML: the same template to the planner, so nothing to do.
+        using var yaml = await client.PostAsync(new Uri("api/v1/stacks/shop/plans", UriKind.Relative),
+            new StringContent(YamlTemplate(site), System.Text.Encoding.UTF8, "application/yaml"));
+        Assert.True(yaml.StatusCode == HttpStatusCode.Created, await yaml.Content.ReadAsStringAsync());
+        var again = await Api.ReadJsonAsync(yaml);
         Assert.All(again.GetProperty("actions").EnumerateArray(), a => Assert.Equal("noOp", a.GetProperty("action").GetString()));
         using (var stale = await ApplyAsync(client, "shop", plan))
         {
@@ -218,6 +222,56 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
              "appliances":[{"name":"lb","appliance":"{{{site.Appliance}}}","members":["1","2"],"set":[{"oid":"1.3.6.1.4.1.8072.9999.1.1.{member}","type":"i","value":"1"}],"dependsOn":["web"]}{{{badStep}}}],
              "pools":[{"name":"apps","pool":"{{{site.Pool}}}","tier":"app"}],
              "outputs":{"apps":{"tier":"app","attribute":"names"} } }
+            """;
+    }
+
+    /// <summary><see cref="Template"/> (without the failing step) as a YAML request body, block style.</summary>
+    private static string YamlTemplate(Site site)
+    {
+        var zone = site.Pool[..^5];
+        return $$"""
+            # the shop, as in Template()
+            template:
+              schemaVersion: 1
+              parameters:
+                image: { type: string, default: "{{TestDriverNode.Image}}" }
+                apps:
+                  type: integer
+                  default: 2
+              tiers:
+                - name: db
+                  count: 1
+                  zone: {{zone}}-dc
+                  size: { vcpus: 1, memoryMiB: 256 }
+                  image: ${image}
+                - name: app
+                  count: ${apps}
+                  zoneSelector:
+                    kind: provider
+                    zones: [{{zone}}-cloud]
+                  size: { vcpus: 1, memoryMiB: 256 }
+                  image: ${image}
+                  placement: { spread: true }
+                  dependsOn: [db]
+                - name: web
+                  count: 1
+                  zone: {{zone}}-dc
+                  size: { vcpus: 1, memoryMiB: 256 }
+                  image: ${image}
+                  dependsOn: [app]
+              appliances:
+                - name: lb
+                  appliance: {{site.Appliance}}
+                  members: ["1", "2"]
+                  set:
+                    - oid: "1.3.6.1.4.1.8072.9999.1.1.{member}"
+                      type: i
+                      value: "1"
+                  dependsOn: [web]
+              pools:
+                - { name: apps, pool: {{site.Pool}}, tier: app }
+              outputs:
+                apps: { tier: app, attribute: names }
             """;
     }
 

@@ -7,16 +7,18 @@ namespace Serverless.Functions.Http;
 /// <summary>
 /// Reads a JSON request body within <see cref="ApiLimits.MaxRequestBodyBytes"/> and turns every way it can be wrong
 /// (media type, size, syntax, duplicate keys, types, unknown fields) into a problem response that names the field.
+/// Where <c>acceptYaml</c> says so, an <c>application/yaml</c> body is read as the JSON it stands for (<see cref="YamlBody"/>).
 /// </summary>
 public static class JsonRequestReader
 {
-    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Body, IResult? Problem)> ReadAsync<T>(HttpRequest request, CancellationToken cancellationToken, bool acceptYaml = false)
         where T : class
     {
-        if (request.ContentType is not { } contentType || !IsJson(contentType))
+        var yaml = acceptYaml && request.ContentType is { } type && IsYaml(type);
+        if (!yaml && (request.ContentType is not { } contentType || !IsJson(contentType)))
         {
             return (null, TypedResults.Problem(
-                "Send the body as application/json.",
+                acceptYaml ? "Send the body as application/json or application/yaml." : "Send the body as application/json.",
                 statusCode: StatusCodes.Status415UnsupportedMediaType,
                 title: "Unsupported media type.",
                 type: ProblemTypes.UnsupportedMediaType));
@@ -46,6 +48,17 @@ public static class JsonRequestReader
         }
 
         var json = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (yaml)
+        {
+            var (converted, error) = YamlBody.ToJson(json);
+            if (error is not null)
+            {
+                return (null, ApiResults.Invalid("The request body is not valid YAML for this operation.", $"{error.Field}: {error.Message}", [error], ProblemTypes.MalformedJson));
+            }
+
+            json = converted;
+        }
+
         if (JsonDuplicateKeys.Find(json) is { } duplicate)
         {
             return (null, Duplicate(duplicate.Path, duplicate.Key));
@@ -81,6 +94,11 @@ public static class JsonRequestReader
         $"{field}: '{key}' appears more than once in one object; send each field once.",
         [new FieldError(field, $"'{key}' appears more than once in one object; send each field once.")],
         ProblemTypes.MalformedJson);
+
+    private static bool IsYaml(string contentType) =>
+        contentType.StartsWith("application/yaml", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("application/x-yaml", StringComparison.OrdinalIgnoreCase)
+        || contentType.StartsWith("text/yaml", StringComparison.OrdinalIgnoreCase);
 
     private static bool IsJson(string contentType) =>
         contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)

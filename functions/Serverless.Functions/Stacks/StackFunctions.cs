@@ -16,7 +16,7 @@ namespace Serverless.Functions.Stacks;
 public sealed class StackFunctions(StackService stacks, RequestTenant tenant)
 {
     [Function(FunctionNames.PlanStack)]
-    [ApiOperation("Plan a template against the stack (created on its first plan): every item's action (create, update, replace, delete, no-op) with its zone and host, by the code the rollout runs. Nothing changes until the plan is applied.",
+    [ApiOperation("Plan a template against the stack (created on its first plan): every item's action (create, update, replace, delete, no-op) with its zone and host, by the code the rollout runs. Nothing changes until the plan is applied. The body may be YAML (application/yaml) of the same shape.",
         Request = typeof(StackPlanRequest), Response = typeof(StackPlanResponse), Status = 201, Problems = [400])]
     public async Task<IResult> PlanAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/stacks/{name}/plans")] HttpRequest request,
@@ -28,7 +28,7 @@ public sealed class StackFunctions(StackService stacks, RequestTenant tenant)
             return denied;
         }
 
-        var (body, problem) = await JsonRequestReader.ReadAsync<StackPlanRequest>(request, cancellationToken);
+        var (body, problem) = await JsonRequestReader.ReadAsync<StackPlanRequest>(request, cancellationToken, acceptYaml: true);
         if (problem is not null)
         {
             return problem;
