@@ -19,9 +19,8 @@ public sealed class SessionWorker(
     TimeProvider clock,
     ILogger<SessionWorker> logger) : BackgroundService
 {
-    // Long: a stop or a lost lock cancels the wait, and prefetched messages arrive without it ending, so it only bounds
-    // how often an idle agent wakes for nothing (its lock renewals and heartbeats wake it anyway).
-    private static readonly TimeSpan ReceiveWait = TimeSpan.FromMinutes(1);
+    // Long: a stop or a lost lock cancels the wait, so it only bounds how often an idle agent polls.
+    private static readonly TimeSpan ReceiveWait = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxFailureDelay = TimeSpan.FromSeconds(30);
 
     // Commands whose results are still being posted while the next ones execute; beyond this the agent waits for one,
