@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Azure.Messaging.ServiceBus;
 using Microsoft.AspNetCore.Builder;
@@ -52,19 +51,8 @@ try
     var jit = RepositoryPaths.RelayAgentAssembly;
     Console.WriteLine($"native: {native} ({new FileInfo(native).Length / 1024.0 / 1024:0.0} MB); JIT: dotnet {jit}");
 
-    var overrides = new StringBuilder("dontLogTCPWrappersConnects yes\n");
-    for (var i = 1; i <= rows; i++)
-    {
-        overrides.Append(CultureInfo.InvariantCulture, $"override .{Table}.1.{i} integer {i * 7 % 1000}\n");
-    }
-
-    // A second column for the polling parts (members 1-5,000), outside the walked one.
-    for (var i = 1; i <= 5000; i++)
-    {
-        overrides.Append(CultureInfo.InvariantCulture, $"override .{Table}.2.{i} integer {i % 100}\n");
-    }
-
-    await using var snmpd = await SnmpdProcess.StartAsync(overrides.ToString());
+    // Column 1 is walked; column 2 (members 1-5,000) is for the polling parts.
+    await using var snmpd = await SnmpdProcess.StartAsync(GaugeTable.Overrides(Table, rows, 5000));
     var address = $"127.0.0.1:{snmpd.EndPoint.Port}";
 
     // 1. One-shot bulk walk.
@@ -102,16 +90,7 @@ try
     await using var sender = serviceBus.CreateSender(Queue);
     var agentConnection = emulator.ConnectionStringFor("agents", AgentKey, Queue);
     await using var uplink = await Uplink.StartAsync();
-    var profiles = Directory.CreateDirectory(Path.Combine(scratch, "profiles")).FullName;
-    await File.WriteAllTextAsync(Path.Combine(profiles, "bench-member.json"), $$"""
-        { "schemaVersion": 1, "name": "bench-member", "description": "Two gauges per member, served by snmpd overrides.",
-          "verify": { "read": [ "{{Table}}.1.{member}" ] },
-          "activate": [ { "oid": "{{Table}}.3.{member}", "type": "i", "value": "1" } ],
-          "deactivate": [ { "oid": "{{Table}}.3.{member}", "type": "i", "value": "2" } ],
-          "load": [
-            { "metric": "connections.active", "oid": "{{Table}}.1.{member}", "kind": "gauge" },
-            { "metric": "cpu.percent", "oid": "{{Table}}.2.{member}", "kind": "gauge" } ] }
-        """);
+    var profiles = await GaugeTable.WriteProfileAsync(scratch, Table);
     var agentEnvironment = new Dictionary<string, string>
     {
         ["RelayAgent__Snmp__ProfilesPath"] = profiles,
@@ -172,7 +151,7 @@ try
         foreach (var ((name, agent), start) in idle.Zip(before))
         {
             var cpu = ProcessStat.CpuMilliseconds(agent.ProcessId) - start.Cpu;
-            Console.WriteLine(Invariant($"   {name,-7} RSS {Status(agent.ProcessId, "VmRSS"):0.0} MB (peak {Status(agent.ProcessId, "VmHWM"):0.0} MB)  CPU {cpu / watch.Elapsed.TotalMilliseconds * 100:0.000} % of one core  ({uplink.SamplesFrom(agent.Settings.AgentId) - start.Samples} samples posted)"));
+            Console.WriteLine(Invariant($"   {name,-7} RSS {ProcessStat.MemoryMiB(agent.ProcessId):0.0} MB (peak {ProcessStat.MemoryMiB(agent.ProcessId, "VmHWM"):0.0} MB)  CPU {cpu / watch.Elapsed.TotalMilliseconds * 100:0.000} % of one core  ({uplink.SamplesFrom(agent.Settings.AgentId) - start.Samples} samples posted)"));
         }
     }
     finally
@@ -206,7 +185,7 @@ try
         await Task.Delay(TimeSpan.FromSeconds(30));
         var cpu = (ProcessStat.CpuMilliseconds(agent.ProcessId) - cpuBefore) / 1000;
         var samples = uplink.SamplesFrom(id) - samplesBefore;
-        Console.WriteLine(Invariant($"   {name,-7} {samples} values in {watch.Elapsed.TotalSeconds:0.0} s, CPU {cpu:0.00} s = {samples / cpu:0} OIDs per CPU-second (RSS {Status(agent.ProcessId, "VmRSS"):0} MB)"));
+        Console.WriteLine(Invariant($"   {name,-7} {samples} values in {watch.Elapsed.TotalSeconds:0.0} s, CPU {cpu:0.00} s = {samples / cpu:0} OIDs per CPU-second (RSS {ProcessStat.MemoryMiB(agent.ProcessId):0} MB)"));
     }
 
     return 0;
@@ -238,7 +217,7 @@ static (double Cpu, double Wall) RunOnce(string program, string[] arguments, int
     }
 
     start.Environment["MIBS"] = string.Empty;
-    var cpuBefore = ChildrenCpuSeconds();
+    var cpuBefore = ProcessStat.ReapedChildrenCpuMilliseconds();
     var watch = Stopwatch.StartNew();
     using var process = Process.Start(start)!;
     var error = process.StandardError.ReadToEndAsync();
@@ -255,14 +234,7 @@ static (double Cpu, double Wall) RunOnce(string program, string[] arguments, int
         throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: exit {process.ExitCode}, {lines} lines: {error.Result}");
     }
 
-    return (ChildrenCpuSeconds() - cpuBefore, wall);
-}
-
-static double ChildrenCpuSeconds()
-{
-    var stat = File.ReadAllText("/proc/self/stat");
-    var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-    return (long.Parse(fields[13], CultureInfo.InvariantCulture) + long.Parse(fields[14], CultureInfo.InvariantCulture)) / 100.0;
+    return ((ProcessStat.ReapedChildrenCpuMilliseconds() - cpuBefore) / 1000, wall);
 }
 
 static async Task<long> Within(Task<long> arrival, RelayAgentProcess agent, string what)
@@ -280,7 +252,7 @@ static async Task<long> Within(Task<long> arrival, RelayAgentProcess agent, stri
 static string SubscribePayload(string id, int intervalSeconds, int firstMember, int members, string address)
 {
     var targets = string.Join(",", Enumerable.Range(firstMember, members).Select(i =>
-        $$$"""{"resourceId":"m{{{i}}}","snmp":{"device":{"address":"{{{address}}}","credential":"bench"},"profile":"bench-member","index":"{{{i}}}"}}"""));
+        $$$"""{"resourceId":"m{{{i}}}","snmp":{"device":{"address":"{{{address}}}","credential":"bench"},"profile":"{{{GaugeTable.Profile}}}","index":"{{{i}}}"}}"""));
     return $$"""{"subscriptionId":"{{id}}","intervalSeconds":{{intervalSeconds}},"leaseSeconds":86400,"targets":[{{targets}}]}""";
 }
 
@@ -299,12 +271,6 @@ static double Median(IEnumerable<double> values)
 {
     var sorted = values.Order().ToArray();
     return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-}
-
-static double Status(int pid, string field)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
-    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
 
 static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

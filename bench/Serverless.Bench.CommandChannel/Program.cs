@@ -149,7 +149,7 @@ if (args.Length < 3 || args[2] != "--latency-only")
     await processor.StopProcessingAsync();
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"emulator throughput, {sessions} sessions x {perSession} messages of 256 B: send {sendRate:0} msg/s (batches of 100), receive+complete {receiveRate:0} msg/s (session processor, prefetch 100)"));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"emulator RSS after the run: {RssMb(emulator.ProcessId):0} MB"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"emulator RSS after the run: {ProcessStat.MemoryMiB(emulator.ProcessId):0} MB"));
 }
 
 // 4. Agent idle cost: 30 s holding its session with nothing to do.
@@ -164,7 +164,7 @@ if (args.Length < 3 || args[2] != "--latency-only")
     await Task.Delay(TimeSpan.FromSeconds(30));
     var cpuMs = ProcessStat.CpuMilliseconds(agent.ProcessId) - cpuBefore;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"agent idle: RSS {RssMb(agent.ProcessId):0} MB, CPU {cpuMs / watch.Elapsed.TotalMilliseconds * 100:0.00} % of one core over {watch.Elapsed.TotalSeconds:0} s"));
+        $"agent idle: RSS {ProcessStat.MemoryMiB(agent.ProcessId):0} MB, CPU {cpuMs / watch.Elapsed.TotalMilliseconds * 100:0.00} % of one core over {watch.Elapsed.TotalSeconds:0} s"));
 }
 
 static CommandEnvelope Command(string group, string id)
@@ -181,12 +181,6 @@ static void Print(string what, List<double> timings)
     timings.Sort();
     double P(double p) => timings[Math.Min(timings.Count - 1, (int)Math.Ceiling(p * timings.Count) - 1)];
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {timings[^1]:0.0} ms"));
-}
-
-static double RssMb(int pid)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
 }
 
 static async Task<Uplink> StartUplinkAsync(ConcurrentDictionary<string, TaskCompletionSource<long>> arrivals)

@@ -87,7 +87,7 @@ foreach (var (setting, polling) in pollings.Index())
 
     timings.Sort();
     agentTimings.Sort();
-    var rssMb = ReadRssMb(host.ProcessId);
+    var rssMb = ProcessStat.MemoryMiB(host.ProcessId);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{polling,-13} | {startupMs,11} | {rssMb,6:0} | {Percentile(timings, 0.50),6:0} | {Percentile(timings, 0.99),6:0} | {timings[^1],6:0} | {Percentile(agentTimings, 0.50),12:0.0}"));
     breakdowns.Add((polling, await HopBreakdown.MedianAsync(new TableClient(azurite.ConnectionString, $"{host.HubName}History"), instances)));
@@ -101,12 +101,6 @@ foreach (var (polling, parts) in breakdowns)
 }
 
 static double Percentile(List<double> sorted, double p) => sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];
-
-static double ReadRssMb(int pid)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-}
 
 // The agent logs "Command <id> (capabilities.verify) Succeeded in N ms" for each verification; the newest is this
 // run's. Its console logger writes asynchronously, so wait for the line.

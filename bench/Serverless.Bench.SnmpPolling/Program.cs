@@ -1,10 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Serverless.Bench.SnmpPolling;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.RelayAgent.Handlers;
@@ -33,13 +31,7 @@ const string Column = "1.3.6.1.4.1.8072.9999.2";
 const int OidsPerRequest = 48;
 var oidsPerPoll = members * 2;
 
-var overrides = new StringBuilder("dontLogTCPWrappersConnects yes\n");
-for (var i = 1; i <= members; i++)
-{
-    overrides.Append(CultureInfo.InvariantCulture, $"override .{Column}.1.{i} integer {i * 7 % 1000}\noverride .{Column}.2.{i} integer {i % 100}\n");
-}
-
-await using var snmpd = await SnmpdProcess.StartAsync(overrides.ToString());
+await using var snmpd = await SnmpdProcess.StartAsync(GaugeTable.Overrides(Column, members, members));
 var address = $"127.0.0.1:{snmpd.EndPoint.Port}";
 var scratch = RepositoryPaths.NewScratchFolder("bench-polling");
 try
@@ -80,16 +72,7 @@ finally
 
 async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> MeasureAgentAsync()
 {
-    var profiles = Directory.CreateDirectory(Path.Combine(scratch, "profiles")).FullName;
-    await File.WriteAllTextAsync(Path.Combine(profiles, "bench-member.json"), $$"""
-        { "schemaVersion": 1, "name": "bench-member", "description": "Two gauges per member, served by snmpd overrides.",
-          "verify": { "read": [ "{{Column}}.1.{member}" ] },
-          "activate": [ { "oid": "{{Column}}.3.{member}", "type": "i", "value": "1" } ],
-          "deactivate": [ { "oid": "{{Column}}.3.{member}", "type": "i", "value": "2" } ],
-          "load": [
-            { "metric": "connections.active", "oid": "{{Column}}.1.{member}", "kind": "gauge" },
-            { "metric": "cpu.percent", "oid": "{{Column}}.2.{member}", "kind": "gauge" } ] }
-        """);
+    var profiles = await GaugeTable.WriteProfileAsync(scratch, Column);
     var options = Options.Create(new SnmpAgentOptions
     {
         ProfilesPath = profiles,
@@ -101,7 +84,7 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
     using var noHosts = new LibvirtHosts(Options.Create(new LibvirtAgentOptions()));
     var handler = new MetricsPollHandler(new MemberMetrics(poller, new InstanceMetrics(noHosts, TimeProvider.System)), NullLogger<MetricsPollHandler>.Instance);
     var targets = string.Join(",", Enumerable.Range(1, members).Select(i =>
-        $$$"""{"resourceId":"m{{{i}}}","snmp":{"device":{"address":"{{{address}}}","credential":"bench"},"profile":"bench-member","index":"{{{i}}}"}}"""));
+        $$$"""{"resourceId":"m{{{i}}}","snmp":{"device":{"address":"{{{address}}}","credential":"bench"},"profile":"{{{GaugeTable.Profile}}}","index":"{{{i}}}"}}"""));
     var command = new CommandEnvelope(SchemaVersions.Current, "bench", "bench", "bench", CommandKinds.PollMetrics,
         JsonDocument.Parse($$"""{"targets":[{{targets}}]}""").RootElement, DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1), "bench", new CommandCorrelation(null, null), null);
     var plan = poller.Prepare(command.Payload.Deserialize(ContractsJsonContext.Default.MetricsPollPayload)!.Targets);
@@ -131,7 +114,7 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
             await poll();
         }
 
-        var cpu = CpuClock.Own();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var wall = Stopwatch.StartNew();
         long oids = 0;
         for (var i = 0; i < polls; i++)
@@ -139,7 +122,7 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
             oids += await poll();
         }
 
-        results.Add((name, oids, CpuClock.Own() - cpu, wall.Elapsed));
+        results.Add((name, oids, Process.GetCurrentProcess().TotalProcessorTime - cpu, wall.Elapsed));
     }
 
     return results;
@@ -148,7 +131,7 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
 (string, long, TimeSpan, TimeSpan) Measure(string poller, int rounds, Func<long> poll)
 {
     poll();
-    var cpu = CpuClock.Children();
+    var cpu = TimeSpan.FromMilliseconds(ProcessStat.ReapedChildrenCpuMilliseconds());
     var wall = Stopwatch.StartNew();
     long oids = 0;
     for (var i = 0; i < rounds; i++)
@@ -156,7 +139,7 @@ async Task<List<(string Poller, long Oids, TimeSpan Cpu, TimeSpan Wall)>> Measur
         oids += poll();
     }
 
-    return (poller, oids, CpuClock.Children() - cpu, wall.Elapsed);
+    return (poller, oids, TimeSpan.FromMilliseconds(ProcessStat.ReapedChildrenCpuMilliseconds()) - cpu, wall.Elapsed);
 }
 
 long SnmpGetPoll()
@@ -233,7 +216,7 @@ async Task<(string, long, TimeSpan, TimeSpan)?> MeasureExporterAsync()
         await ScrapeAsync();
     }
 
-    var cpu = CpuClock.Of(exporter.Id);
+    var cpu = TimeSpan.FromMilliseconds(ProcessStat.CpuMilliseconds(exporter.Id));
     var wall = Stopwatch.StartNew();
     long oids = 0;
     for (var i = 0; i < polls; i++)
@@ -241,5 +224,5 @@ async Task<(string, long, TimeSpan, TimeSpan)?> MeasureExporterAsync()
         oids += await ScrapeAsync();
     }
 
-    return ("prometheus-snmp-exporter (walk, 48 reps)", oids, CpuClock.Of(exporter.Id) - cpu, wall.Elapsed);
+    return ("prometheus-snmp-exporter (walk, 48 reps)", oids, TimeSpan.FromMilliseconds(ProcessStat.CpuMilliseconds(exporter.Id)) - cpu, wall.Elapsed);
 }

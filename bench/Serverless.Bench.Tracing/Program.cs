@@ -48,7 +48,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"  exported: {receiver.Spans.Count} spans ({(double)receiver.Spans.Count / (pings + 10):0.0} per ping), {receiver.Logs.Count} log records"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"  RSS after the run: local host off {RssMb(off.Host.ProcessId):0} MB / on {RssMb(on.Host.ProcessId):0} MB; agent off {RssMb(off.Agent.ProcessId):0} MB / on {RssMb(on.Agent.ProcessId):0} MB"));
+    $"  RSS after the run: local host off {ProcessStat.MemoryMiB(off.Host.ProcessId):0} MB / on {ProcessStat.MemoryMiB(on.Host.ProcessId):0} MB; agent off {ProcessStat.MemoryMiB(off.Agent.ProcessId):0} MB / on {ProcessStat.MemoryMiB(on.Agent.ProcessId):0} MB"));
 
 async Task<BenchSystem> SystemAsync(string zone, IReadOnlyDictionary<string, string> hostEnvironment, IReadOnlyDictionary<string, string>? agentEnvironment = null)
 {
@@ -95,12 +95,6 @@ static (double P50, double P99) Percentiles(List<double> timings)
 }
 
 static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
-
-static double RssMb(int pid)
-{
-    var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
-    return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-}
 
 internal sealed record BenchSystem(string Zone, LocalHostProcess Host, RelayAgentProcess Agent, HttpClient Client) : IAsyncDisposable
 {

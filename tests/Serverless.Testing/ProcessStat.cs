@@ -2,14 +2,20 @@ using System.Globalization;
 
 namespace Serverless.Testing;
 
-/// <summary>Another process's figures from <c>/proc/PID/stat</c>, for the benches and the orphan watchdog.</summary>
+/// <summary>A process's figures from <c>/proc</c>, for the benches and the orphan watchdog.</summary>
 public static class ProcessStat
 {
     /// <summary>User + system CPU time in milliseconds (utime + stime, in clock ticks of 10 ms).</summary>
-    public static double CpuMilliseconds(int pid)
+    public static double CpuMilliseconds(int pid) => Ticks(Fields(Id(pid)), 11, 12);
+
+    /// <summary>User + system CPU time of the children this process has waited for (cutime + cstime), in milliseconds.</summary>
+    public static double ReapedChildrenCpuMilliseconds() => Ticks(Fields("self"), 13, 14);
+
+    /// <summary>A memory line of <c>/proc/PID/status</c> in MiB: <c>VmRSS</c> (resident now) or <c>VmHWM</c> (its peak).</summary>
+    public static double MemoryMiB(int pid, string field = "VmRSS")
     {
-        var fields = Fields(pid);
-        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) * 10.0;
+        var line = File.ReadLines($"/proc/{Id(pid)}/status").First(l => l.StartsWith(field + ":", StringComparison.Ordinal));
+        return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
     }
 
     /// <summary>The start time (clock ticks since boot); with the pid, it names one process for good. Null when none runs.</summary>
@@ -17,7 +23,7 @@ public static class ProcessStat
     {
         try
         {
-            return Fields(pid)[19];
+            return Fields(Id(pid))[19];
         }
         catch (IOException)
         {
@@ -25,10 +31,15 @@ public static class ProcessStat
         }
     }
 
+    private static string Id(int pid) => pid.ToString(CultureInfo.InvariantCulture);
+
+    private static double Ticks(string[] fields, int first, int second) =>
+        (long.Parse(fields[first], CultureInfo.InvariantCulture) + long.Parse(fields[second], CultureInfo.InvariantCulture)) * 10.0;
+
     // The fields after the command name, which may hold spaces and parentheses: the first is field 3 (state).
-    private static string[] Fields(int pid)
+    private static string[] Fields(string process)
     {
-        var stat = File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/stat");
+        var stat = File.ReadAllText($"/proc/{process}/stat");
         return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 }
