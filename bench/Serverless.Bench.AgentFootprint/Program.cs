@@ -25,7 +25,7 @@ const string Usage = """
     Every part is real: snmpd, the Service Bus emulator, an uplink in this process standing in for the control plane.
     Needs the Debian packages snmpd, snmp and clang (scripts/bench-agent-footprint.sh installs them).
 
-    Usage: Serverless.Bench.AgentFootprint [ROWS=20000] [ROUNDS=10] [IDLE=300] [--native FILE]
+    Usage: Serverless.Bench.AgentFootprint [ROWS=20000, at least 5000] [ROUNDS=10] [IDLE=300] [--native FILE]
     """;
 
 if (args is ["--help" or "-h"])
@@ -38,6 +38,13 @@ var positional = args.TakeWhile(a => !a.StartsWith("--", StringComparison.Ordina
 var rows = positional.Length > 0 ? int.Parse(positional[0], CultureInfo.InvariantCulture) : 20_000;
 var rounds = positional.Length > 1 ? int.Parse(positional[1], CultureInfo.InvariantCulture) : 10;
 var idleSeconds = positional.Length > 2 ? int.Parse(positional[2], CultureInfo.InvariantCulture) : 300;
+if (rows < 5000)
+{
+    // The polling parts read members 1-5,000 from the walked column too.
+    Console.Error.WriteLine($"ROWS must be at least 5000, not {rows}.\n\n{Usage}");
+    return 2;
+}
+
 var nativeIndex = Array.IndexOf(args, "--native");
 const string Table = "1.3.6.1.4.1.8072.9999.5";
 const string Queue = "commands-default";
