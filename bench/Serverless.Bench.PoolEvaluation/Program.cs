@@ -119,6 +119,9 @@ internal sealed class CountingDispatcher : ICommandDispatcher, ICommandLog, ICom
 
     public Task RecordAsync(CommandRecord command, CancellationToken cancellationToken) => Task.CompletedTask;
 
+    public Task<IReadOnlyList<CommandRecord>> ListForInstanceAsync(string tenantId, string instanceId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CommandRecord>>([]);
+
     public Task<CommandResult?> GetAsync(string tenantId, string commandId, CancellationToken cancellationToken) => Task.FromResult<CommandResult?>(null);
 
     public Task<bool> TryAddAsync(CommandResult result, CancellationToken cancellationToken) => Task.FromResult(true);

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
@@ -51,6 +52,7 @@ public static class AppServiceCollectionExtensions
         AddValidatedOptions<PoolOptions>(services, PoolOptions.SectionName);
         AddValidatedOptions<PlacementOptions>(services, PlacementOptions.SectionName);
         AddValidatedOptions<MigrationOptions>(services, MigrationOptions.SectionName);
+        AddValidatedOptions<OperationOptions>(services, OperationOptions.SectionName);
 
         services.AddSingleton(_ => new TableProvider(StorageConnection.CreateTableServiceClient(configuration)));
         services.AddSingleton<IZoneStore, TableZoneStore>();
@@ -96,6 +98,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<AgentGroupService>();
         services.AddSingleton<TenantKeyService>();
         services.AddSingleton<AgentTelemetryService>();
+        services.AddSingleton<OperationStallService>();
         return services;
     }
 

@@ -9,6 +9,7 @@ public static class FunctionNames
     public const string GetZone = "GetZone";
     public const string ListZones = "ListZones";
     public const string GetOperation = "GetOperation";
+    public const string ListOperations = "ListOperations";
     public const string RegisterResource = "RegisterResource";
     public const string GetResource = "GetResource";
     public const string RegistrationOrchestrator = "RegistrationOrchestrator";

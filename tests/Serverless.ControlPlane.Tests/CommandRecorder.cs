@@ -5,7 +5,7 @@ using Serverless.ControlPlane.Commands;
 namespace Serverless.ControlPlane.Tests;
 
 /// <summary>Stands in for the queue, the command log and the result store: records what was sent, in order.</summary>
-internal sealed class CommandRecorder : ICommandDispatcher, ICommandLog, ICommandResultStore
+public sealed class CommandRecorder : ICommandDispatcher, ICommandLog, ICommandResultStore
 {
     private readonly Lock _gate = new();
 
@@ -26,14 +26,29 @@ internal sealed class CommandRecorder : ICommandDispatcher, ICommandLog, IComman
         return Task.CompletedTask;
     }
 
+    public List<CommandRecord> Logged { get; } = [];
+
     public Task RecordAsync(CommandRecord command, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Events.Add($"log {command.CommandId}");
+            if (!Logged.Any(c => c.CommandId == command.CommandId))
+            {
+                Logged.Add(command);
+            }
         }
 
         return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<CommandRecord>> ListForInstanceAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<CommandRecord>>(
+                [.. Logged.Where(c => c.TenantId == tenantId && (c.CorrelationInstanceId == instanceId || c.ParentInstanceId == instanceId)).OrderBy(c => c.IssuedAt)]);
+        }
     }
 
     public Task<CommandResult?> GetAsync(string tenantId, string commandId, CancellationToken cancellationToken) =>

@@ -33,6 +33,27 @@ public sealed class CommandCallsTests
     }
 
     [Fact]
+    public async Task AChildOrchestrationsCommand_NamesItsParent_ForTheCommandLog()
+    {
+        var requests = new List<CommandRequest>();
+        foreach (var parent in new[] { null, new ParentOrchestrationInstance("StackOrchestrator", "default.stack") })
+        {
+            var context = Context();
+            context.ParentInstance = parent;
+            context.Activities[FunctionNames.SendCommand] = input =>
+            {
+                requests.Add((CommandRequest)input!);
+                return Task.FromResult<object?>(Result(CommandStatus.Succeeded));
+            };
+
+            await Send(context, timeoutSeconds: 30);
+        }
+
+        Assert.Equal([null, "default.stack"], requests.Select(r => r.ParentInstanceId));
+        Assert.Equal(requests[0].CommandId, requests[1].CommandId);
+    }
+
+    [Fact]
     public async Task ResultEvent_EndsTheWait_AfterOneSend()
     {
         var context = Context();

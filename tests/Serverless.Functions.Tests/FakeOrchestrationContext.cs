@@ -32,7 +32,10 @@ public sealed class FakeOrchestrationContext(string instanceId, object? input, D
 
     public override string InstanceId => instanceId;
 
-    public override ParentOrchestrationInstance? Parent => null;
+    /// <summary>The orchestration that started this one as a child; none unless the test says.</summary>
+    public ParentOrchestrationInstance? ParentInstance { get; set; }
+
+    public override ParentOrchestrationInstance? Parent => ParentInstance;
 
     public override DateTime CurrentUtcDateTime => _now;
 

@@ -31,6 +31,9 @@ public class CommandChannelFixture : IAsyncLifetime
     /// <summary>How long a migration step may take here (production: 120 s).</summary>
     public const int MigrationStepTimeoutSeconds = 15;
 
+    /// <summary>Time without progress after which an operation shows as stuck here (production: 120 s).</summary>
+    public const int StalledAfterSeconds = 5;
+
     /// <summary>Short, so that failover after a lost session happens within seconds.</summary>
     public const int LockDurationSeconds = 5;
 
@@ -72,6 +75,7 @@ public class CommandChannelFixture : IAsyncLifetime
             ["Connectivity__DisconnectedAfterSeconds"] = $"{DisconnectedAfterSeconds}",
             // Test-driver steps take milliseconds: a migration step whose agent is gone falls back within seconds.
             ["Migrations__StepTimeoutSeconds"] = $"{MigrationStepTimeoutSeconds}",
+            ["Operations__StalledAfterSeconds"] = $"{StalledAfterSeconds}",
         }.Concat(ExtraHostSettings()).ToDictionary());
     }
 

@@ -55,7 +55,7 @@ public sealed class CommandService(
             request.Trace);
         await log.RecordAsync(
             new CommandRecord(command.TenantId, command.CommandId, command.Kind, command.AgentGroup, command.AgentGroup, command.IssuedAt,
-                command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty),
+                command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty, request.ParentInstanceId),
             cancellationToken);
         await dispatcher.SendAsync(command, cancellationToken);
         return null;

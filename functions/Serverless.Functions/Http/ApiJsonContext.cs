@@ -33,6 +33,7 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(ResourceListResponse))]
 [JsonSerializable(typeof(ResourceInstancesResponse))]
 [JsonSerializable(typeof(OperationResponse))]
+[JsonSerializable(typeof(OperationListResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(CommandResult))]
 [JsonSerializable(typeof(AgentHeartbeat))]

@@ -2,16 +2,24 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Serverless.ControlPlane.Operations;
+using Serverless.ControlPlane.Validation;
 using Serverless.Functions.Http;
 using Serverless.Functions.OpenApi;
 
 namespace Serverless.Functions.Operations;
 
-/// <summary><c>GET /api/v1/operations/{operationId}</c>: status, progress, result or error of any long-running operation.</summary>
-public sealed class OperationFunctions(RequestTenant tenant)
+/// <summary>
+/// <c>GET /api/v1/operations[/{operationId}]</c>: status, progress, result or error of long-running operations, and for
+/// one that has made no progress for two minutes what it is waiting on.
+/// </summary>
+public sealed class OperationFunctions(RequestTenant tenant, OperationStallService stalls)
 {
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 200;
+
     [Function(FunctionNames.GetOperation)]
-    [ApiOperation("Read a long-running operation: status, progress, result or error.", Response = typeof(OperationResponse), Problems = [404])]
+    [ApiOperation("Read a long-running operation: status, progress, result or error, and `stuck` when it has made no progress for 2 minutes.",
+        Response = typeof(OperationResponse), Problems = [404])]
     public async Task<IResult> GetAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/operations/{operationId}")] HttpRequest request,
         string operationId,
@@ -32,6 +40,87 @@ public sealed class OperationFunctions(RequestTenant tenant)
         var instance = await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken);
         return instance is null
             ? ApiResults.NotFound("operation", operationId)
-            : TypedResults.Ok(OperationResponse.From(operationId, instance));
+            : TypedResults.Ok(OperationResponse.From(operationId, instance, await StallOfAsync(tenantId, instance, cancellationToken)));
+    }
+
+    [Function(FunctionNames.ListOperations)]
+    [ApiOperation("List the tenant's operations (in id order, results left out), optionally only those in the given statuses; each one stalled says what it waits on.",
+        Response = typeof(OperationListResponse), Problems = [400],
+        Query = ["status:string:Only these statuses, comma-separated (pending, running, succeeded, failed, canceled).", "pageSize:integer:Items per page, 1 to 200 (50).",
+            "continuationToken:string:The token of the previous page."])]
+    public async Task<IResult> ListAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/operations")] HttpRequest request,
+        [DurableClient] DurableTaskClient durableClient,
+        CancellationToken cancellationToken)
+    {
+        if (!QueryParameters.TryGetInt(request, "pageSize", out var pageSize, out var problem))
+        {
+            return problem;
+        }
+
+        var errors = new List<FieldError>();
+        if (pageSize is < 1 or > MaxPageSize)
+        {
+            errors.Add(new FieldError("pageSize", $"must be 1 to {MaxPageSize}."));
+        }
+
+        var statuses = ParseStatuses(request.Query["status"].ToString(), errors);
+        if (errors.Count > 0)
+        {
+            return ApiResults.Invalid("The query is not valid.", "See errors.", errors);
+        }
+
+        if ((await tenant.ResolveAsync(request, cancellationToken)).IsDenied(out var tenantId, out var denied))
+        {
+            return denied;
+        }
+
+        var query = new OrchestrationQuery
+        {
+            // The dot ends the tenant: tenant "a" does not see tenant "ab"'s operations.
+            InstanceIdPrefix = OperationIds.ToInstanceId(tenantId, string.Empty),
+            Statuses = statuses,
+            PageSize = pageSize ?? DefaultPageSize,
+            ContinuationToken = request.Query["continuationToken"].FirstOrDefault(),
+            FetchInputsAndOutputs = false,
+        };
+        await foreach (var page in durableClient.GetAllInstancesAsync(query).AsPages(query.ContinuationToken, query.PageSize).WithCancellation(cancellationToken))
+        {
+            var stuck = await Task.WhenAll(page.Values.Select(i => StallOfAsync(tenantId, i, cancellationToken)));
+            var items = page.Values.Select((instance, i) => OperationResponse.From(OperationIds.FromInstanceId(instance.InstanceId), instance, stuck[i])).ToList();
+            return TypedResults.Ok(new OperationListResponse(items, page.ContinuationToken));
+        }
+
+        return TypedResults.Ok(new OperationListResponse([], null));
+    }
+
+    private Task<OperationStall?> StallOfAsync(string tenantId, OrchestrationMetadata instance, CancellationToken cancellationToken) =>
+        stalls.CheckAsync(tenantId, instance.InstanceId, OperationResponse.ToStatus(instance.RuntimeStatus), instance.CreatedAt, cancellationToken);
+
+    /// <summary>The API's status words to the durable runtime statuses they stand for; null when none are asked for.</summary>
+    private static List<OrchestrationRuntimeStatus>? ParseStatuses(string raw, List<FieldError> errors)
+    {
+        if (string.IsNullOrEmpty(raw))
+        {
+            return null;
+        }
+
+        var runtime = new List<OrchestrationRuntimeStatus>();
+        foreach (var word in raw.Split(',', StringSplitOptions.TrimEntries))
+        {
+            switch (word)
+            {
+                case "pending": runtime.Add(OrchestrationRuntimeStatus.Pending); break;
+                case "running": runtime.AddRange([OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended]); break;
+                case "succeeded": runtime.Add(OrchestrationRuntimeStatus.Completed); break;
+                case "failed": runtime.Add(OrchestrationRuntimeStatus.Failed); break;
+                case "canceled": runtime.Add(OrchestrationRuntimeStatus.Terminated); break;
+                default:
+                    errors.Add(new FieldError("status", $"'{word}' is not one of: pending, running, succeeded, failed, canceled."));
+                    return null;
+            }
+        }
+
+        return runtime;
     }
 }

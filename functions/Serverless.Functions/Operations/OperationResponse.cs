@@ -4,7 +4,10 @@ using Serverless.ControlPlane.Operations;
 
 namespace Serverless.Functions.Operations;
 
-/// <summary>A long-running operation as the API shows it: the durable instance in the API's words.</summary>
+/// <summary>
+/// A long-running operation as the API shows it: the durable instance in the API's words, and, when it has made no
+/// progress for two minutes, <see cref="Stuck"/>: since when and what it waits on.
+/// </summary>
 public sealed record OperationResponse(
     string Id,
     string Name,
@@ -13,9 +16,10 @@ public sealed record OperationResponse(
     DateTimeOffset LastUpdatedAt,
     JsonElement? Progress,
     JsonElement? Result,
-    OperationErrorResponse? Error)
+    OperationErrorResponse? Error,
+    OperationStall? Stuck)
 {
-    public static OperationResponse From(string operationId, OrchestrationMetadata instance) => new(
+    public static OperationResponse From(string operationId, OrchestrationMetadata instance, OperationStall? stuck) => new(
         operationId,
         instance.Name,
         ToStatus(instance.RuntimeStatus),
@@ -23,7 +27,8 @@ public sealed record OperationResponse(
         instance.LastUpdatedAt,
         Parse(instance.SerializedCustomStatus),
         instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? Parse(instance.SerializedOutput) : null,
-        instance.FailureDetails is { } failure ? new OperationErrorResponse(failure.ErrorType, failure.ErrorMessage) : null);
+        instance.FailureDetails is { } failure ? new OperationErrorResponse(failure.ErrorType, failure.ErrorMessage) : null,
+        stuck);
 
     public static OperationStatus ToStatus(OrchestrationRuntimeStatus status) => status switch
     {
