@@ -1,16 +1,35 @@
 using System.Diagnostics;
+using System.Net;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// The web console in headless Chromium against the running local system: a real appliance polled by a real agent,
-/// its pool's page drawing those readings. The browser is driven by <c>Console/console.test.mjs</c> (puppeteer-core
-/// with Debian's chromium); its screenshots are kept under <c>.local/test-results/console</c>.
+/// The web console in headless Chromium against the running local system: a real appliance polled by a real agent, its
+/// pool's page drawing those readings; and the pages of resources, instances, stacks, migrations and operations, with
+/// actions taken in the browser (stop an instance, migrate one, roll a failed stack back) checked on the hosts through
+/// their agents. The browser is driven by the scripts in <c>Console/</c> (puppeteer-core with Debian's chromium); their
+/// screenshots are kept under <c>.local/test-results/console</c>.
 /// </summary>
 [Collection(CommandChannelCollection.Name)]
-public sealed class ConsoleTests(CommandChannelFixture fixture)
+public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private readonly string _folder = RepositoryPaths.NewScratchFolder("console");
+    private readonly List<RelayAgentProcess> _agents = [];
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
     [Fact]
     public async Task Console_SignsIn_ListsZonesAndPools_AndThePoolChartShowsTheReadingsTheAgentPosted()
     {
@@ -29,35 +48,125 @@ public sealed class ConsoleTests(CommandChannelFixture fixture)
                 return readings.GetArrayLength() > 0 && readings.EnumerateArray().All(r => r.GetProperty("value").GetDouble() == 60) ? "readings" : null;
             }, TimeSpan.FromSeconds(40), "the agent's first readings of lb-1, 60 connections");
 
-            var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "Serverless.IntegrationTests", "Console", "console.test.mjs"));
-            start.Environment["CONSOLE_URL"] = new Uri(fixture.Host.BaseAddress, "api/console/").ToString();
-            start.Environment["KEY"] = LocalHostProcess.FunctionKey;
-            start.Environment["ZONE"] = "console-lb";
-            start.Environment["POOL"] = pool;
-            start.Environment["MEMBER"] = "lb-1";
-            start.Environment["READING"] = "60";
-            start.Environment["SCREENSHOTS"] = Path.Combine(RepositoryPaths.Root, ".local", "test-results", "console");
-            using var browser = Process.Start(start)!;
-            var output = browser.StandardOutput.ReadToEndAsync();
-            var error = browser.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            try
+            await RunBrowserAsync("console.test.mjs", new Dictionary<string, string>
             {
-                await browser.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                browser.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            Assert.True(browser.ExitCode == 0, $"the console test failed:\n{await output}\n{await error}");
-            Assert.Contains("console: ok", await output, StringComparison.Ordinal);
+                ["ZONE"] = "console-lb",
+                ["POOL"] = pool,
+                ["MEMBER"] = "lb-1",
+                ["READING"] = "60",
+            });
         }
         finally
         {
             using var deleted = await client.DeleteAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
         }
+    }
+
+    [Fact]
+    public async Task Console_ShowsResourcesInstancesStacksMigrationsAndStuckOperations_AndItsActionsTakeEffectOnTheHosts()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
+        using var client = fixture.Host.CreateClient();
+        var (dc, cloud) = ("con-dc", "con-cloud");
+        var dcUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, dc)).FullName);
+        var cloudUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, cloud)).FullName);
+        await Api.CreateZoneAsync(client, dc, "client");
+        await Api.CreateZoneAsync(client, cloud, "provider");
+        _agents.Add(await fixture.StartAgentAsync("agent-con-dc", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = dcUri,
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+        }));
+        _agents.Add(await fixture.StartAgentAsync("agent-con-cloud", cloud, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = cloudUri }));
+        var dcHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{dcUri}}","serviceCategories":["compute","migration"]}""");
+        var cloudHost = await Api.RegisteredAsync(client, cloud, $$"""{"kind":"virtualizationHost","endpoint":"{{cloudUri}}","serviceCategories":["compute","migration"]}""");
+        var lb = await Api.RegisteredAsync(client, dc, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        var (rejected, _) = await Api.RegisterAndWaitAsync(client, dc,
+            $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb-typo"}""");
+        await LaunchAsync(client, "con-web", dc);
+        await LaunchAsync(client, "con-mover", dc);
+
+        // A stack kept where it failed: its instance stays until the console rolls it back.
+        var template = $$$"""
+            {"template":{"schemaVersion":1,"onFailure":"keep",
+             "tiers":[{"name":"web","count":1,"zone":"{{{dc}}}","size":{"vcpus":1,"memoryMiB":256},"image":"{{{TestDriverNode.Image}}}"}],
+             "appliances":[{"name":"bad","appliance":"{{{lb}}}","members":["1"],"set":[{"oid":"1.3.6.1.4.1.8072.9999.1.2.{member}","type":"u","value":"5"}],"dependsOn":["web"]}]}}
+            """;
+        using (var planned = await client.PostAsync(new Uri("api/v1/stacks/con-shop/plans", UriKind.Relative), Api.Json(template)))
+        {
+            Assert.True(planned.StatusCode == HttpStatusCode.Created, await planned.Content.ReadAsStringAsync());
+            var planId = (await Api.ReadJsonAsync(planned)).GetProperty("planId").GetString();
+            using var applied = await client.PostAsync(new Uri($"api/v1/stacks/con-shop/plans/{planId}/apply", UriKind.Relative), null);
+            Assert.True(applied.StatusCode == HttpStatusCode.Accepted, await applied.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.GetAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri("api/v1/stacks/con-shop", UriKind.Relative));
+            return (await Api.ReadJsonAsync(response)).GetProperty("status").GetString() == "failed" ? "failed" : null;
+        }, Deadline, "the stack to fail at its appliance step");
+        await HostDomains.WaitForAsync(client, dcHost, ["con-mover:running", "con-shop-web-1:running", "con-web:running"]);
+
+        // An operation nobody answers: a ping to a zone without agents, waiting longer than the browser takes.
+        await Api.CreateZoneAsync(client, "con-silent");
+        var stuck = await Api.PingAsync(client, "con-silent", timeoutSeconds: 300);
+        await Api.WaitForOperationAsync(client, stuck, o => o.TryGetProperty("stuck", out _), TimeSpan.FromSeconds(30), "the ping to show as stuck");
+
+        await RunBrowserAsync("workflows.test.mjs", new Dictionary<string, string>
+        {
+            ["HOST"] = dcHost,
+            ["REJECTED"] = rejected,
+            ["INSTANCE"] = "con-web",
+            ["MOVER"] = "con-mover",
+            ["TARGET_ZONE"] = cloud,
+            ["STACK"] = "con-shop",
+            ["STUCK"] = stuck,
+            ["SILENT_ZONE"] = "con-silent",
+        });
+
+        // What the browser did, seen on the hosts: con-web stopped, con-mover moved, the stack's instance terminated.
+        await HostDomains.WaitForAsync(client, dcHost, ["con-web:shutOff"]);
+        await HostDomains.WaitForAsync(client, cloudHost, ["con-mover:running"]);
+        using var stack = await client.GetAsync(new Uri("api/v1/stacks/con-shop", UriKind.Relative));
+        Assert.Equal("rolledBack", (await Api.ReadJsonAsync(stack)).GetProperty("status").GetString());
+    }
+
+    private static async Task LaunchAsync(HttpClient client, string name, string zone)
+    {
+        using var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"{{name}}","zone":"{{zone}}","size":{"vcpus":1,"memoryMiB":256},"image":"{{TestDriverNode.Image}}"}"""));
+        Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
+        await InstanceCalls.WaitAsync(client, launched, Deadline);
+    }
+
+    private async Task RunBrowserAsync(string script, Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "Serverless.IntegrationTests", "Console", script));
+        start.Environment["CONSOLE_URL"] = new Uri(fixture.Host.BaseAddress, "api/console/").ToString();
+        start.Environment["KEY"] = LocalHostProcess.FunctionKey;
+        start.Environment["SCREENSHOTS"] = Path.Combine(RepositoryPaths.Root, ".local", "test-results", "console");
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var browser = Process.Start(start)!;
+        var output = browser.StandardOutput.ReadToEndAsync();
+        var error = browser.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
+        try
+        {
+            await browser.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            browser.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the console test {script} did not end within 180 s:\n{await output}\n{await error}");
+        }
+
+        Assert.True(browser.ExitCode == 0, $"the console test {script} failed:\n{await output}\n{await error}");
+        Assert.Contains("console: ok", await output, StringComparison.Ordinal);
     }
 }
