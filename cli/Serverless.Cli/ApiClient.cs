@@ -39,14 +39,20 @@ public sealed class ApiClient : IDisposable
 
     public Task<JsonElement> PostAsync(string path, string? json, CancellationToken cancellationToken) => SendAsync(HttpMethod.Post, path, json, cancellationToken);
 
+    /// <summary>Posts a body of the given media type (a stack template as <c>application/yaml</c>).</summary>
+    public Task<JsonElement> PostAsync(string path, string body, string mediaType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, body, cancellationToken, mediaType);
+
+    public Task<JsonElement> DeleteAsync(string path, CancellationToken cancellationToken) => SendAsync(HttpMethod.Delete, path, null, cancellationToken);
+
     public void Dispose() => _http.Dispose();
 
-    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, CancellationToken cancellationToken)
+    private async Task<JsonElement> SendAsync(HttpMethod method, string path, string? content, CancellationToken cancellationToken, string mediaType = "application/json")
     {
         using var request = new HttpRequestMessage(method, new Uri($"api/v1/{path}", UriKind.Relative));
-        if (json is not null)
+        if (content is not null)
         {
-            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+            request.Content = new StringContent(content, Encoding.UTF8, mediaType);
         }
 
         HttpResponseMessage response;

@@ -5,7 +5,7 @@ public static class ExitCodes
 {
     public const int Ok = 0;
 
-    /// <summary>The operation watched ended failed or canceled.</summary>
+    /// <summary>What was waited on ended failed, canceled, or not as asked (a stack rolled back, a resource rejected).</summary>
     public const int OperationFailed = 1;
 
     /// <summary>The command line or the configuration is wrong.</summary>

@@ -156,6 +156,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Migrations__Concurrency: '8'
       Migrations__StepTimeoutSeconds: '120'
       Migrations__SasLifetimeMinutes: '60'
+      Operations__StalledAfterSeconds: '120'
       Tenancy__Mode: tenancyMode
       Tenancy__DefaultTenantId: defaultTenantId
       ServiceBusConnection__fullyQualifiedNamespace: serviceBusNamespace

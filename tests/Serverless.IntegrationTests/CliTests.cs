@@ -6,15 +6,194 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// The tenant CLI (<c>hybrid</c>) against the running local system: its tables and its <c>--output json</c>, a pool's
-/// sparkline from the readings its agent posted, an operation watched to its end (on a pseudo-terminal, with live
-/// progress), and its one-line errors and exit codes.
+/// sparkline from the readings its agent posted, operations watched to their end (on a pseudo-terminal, with live
+/// progress), resources registered, instances launched and acted on, a stack planned as a diff and applied with
+/// progress per tier, a migration with its progress bar — each checked on the hosts through their agents — and its
+/// one-line errors and exit codes.
 /// </summary>
 [Collection(CommandChannelCollection.Name)]
-public sealed class CliTests(CommandChannelFixture fixture) : IDisposable
+public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
 {
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     private readonly string _folder = RepositoryPaths.NewScratchFolder("cli");
+    private readonly List<RelayAgentProcess> _agents = [];
 
-    public void Dispose() => RepositoryPaths.DeleteScratchFolder(_folder);
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var agent in _agents)
+        {
+            await agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
+    [Fact]
+    public async Task ResourcesRegister_Wait_EndsRegisteredOrRejected_AndInstancesLaunchActBatchAndTerminate()
+    {
+        using var client = fixture.Host.CreateClient();
+        var (zone, _) = await SiteAsync(client, "cli-i", registerHosts: false);
+        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, "cli-i-host")).FullName);
+        _agents.Add(await fixture.StartAgentAsync("agent-cli-i-host", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri }));
+
+        var registered = await RunAsync(["resources", "register", "--name", "cli-i-host", "--zone", zone, "--kind", "virtualizationHost", "--endpoint", uri, "--service", "compute", "--wait"]);
+        Assert.True(registered.ExitCode == 0, registered.Output + registered.Error);
+        Assert.Contains(registered.Output.Split('\n'), l => l.Contains("state", StringComparison.Ordinal) && l.Contains("registered", StringComparison.Ordinal));
+        Assert.Contains(registered.Output.Split('\n'), l => l.Contains("libvirt.images", StringComparison.Ordinal) && l.Contains(TestDriverNode.Image, StringComparison.Ordinal));
+
+        await Api.CreateZoneAsync(client, "cli-i-empty");
+        var rejected = await RunAsync(["resources", "register", "--name", "cli-i-nobody", "--zone", "cli-i-empty", "--kind", "virtualizationHost", "--endpoint", "test:///default", "--verification-timeout", "5", "--wait"]);
+        Assert.True(rejected.ExitCode == 1, rejected.Output + rejected.Error);
+        Assert.Contains("did not answer the capability verification within 5 seconds", rejected.Output, StringComparison.Ordinal);
+        var resources = await RunAsync(["resources", "list"]);
+        Assert.Contains(resources.Output.Split('\n'), l => l.Contains("cli-i-nobody", StringComparison.Ordinal) && l.Contains("rejected", StringComparison.Ordinal));
+
+        var launched = await RunAsync(["instances", "launch", "--name", "cli-i-1", "--zone", zone, "--image", TestDriverNode.Image, "--memory", "256", "--tag", "tier=web", "--wait"]);
+        Assert.True(launched.ExitCode == 0, launched.Output + launched.Error);
+        Assert.Contains("InstanceLaunchOrchestrator: succeeded", launched.Output, StringComparison.Ordinal);
+        var listed = await RunAsync(["instances", "list", "--tag", "tier=web"]);
+        Assert.Contains(listed.Output.Split('\n'), l => l.Contains("cli-i-1", StringComparison.Ordinal) && l.Contains("running", StringComparison.Ordinal));
+        await HostDomains.WaitForAsync(client, "cli-i-host", ["cli-i-1:running"]);
+
+        Assert.Equal(0, (await RunAsync(["instances", "stop", "cli-i-1", "--wait"])).ExitCode);
+        await HostDomains.WaitForAsync(client, "cli-i-host", ["cli-i-1:shutOff"]);
+        var again = await RunAsync(["instances", "stop", "cli-i-1"]);
+        Assert.Equal("cli-i-1 is already stopped: nothing to do", again.Output.Trim());
+
+        var batch = await RunAsync(["instances", "batch", "start", "--tag", "tier=web", "--max-concurrency", "2", "--wait"]);
+        Assert.True(batch.ExitCode == 0, batch.Output + batch.Error);
+        await HostDomains.WaitForAsync(client, "cli-i-host", ["cli-i-1:running"]);
+
+        var terminated = await RunAsync(["instances", "terminate", "cli-i-1", "--wait", "-o", "json"]);
+        Assert.Equal(0, terminated.ExitCode);
+        using (var operation = JsonDocument.Parse(terminated.Output))
+        {
+            Assert.Equal("succeeded", operation.RootElement.GetProperty("status").GetString());
+        }
+
+        await HostDomains.WaitForAsync(client, "cli-i-host", []);
+        var unknownTag = await RunAsync(["instances", "launch", "--name", "x", "--zone", zone, "--image", "i", "--tag", "novalue"]);
+        Assert.Equal(2, unknownTag.ExitCode);
+        Assert.Equal("error: --tag 'novalue' is not key=value.", unknownTag.Error.Trim());
+    }
+
+    [Fact]
+    public async Task StacksPlan_PrintsADiff_ApplyWait_FollowsEachTier_AndDeleteUndoesIt()
+    {
+        using var client = fixture.Host.CreateClient();
+        var (zone, host) = await SiteAsync(client, "cli-s");
+        var template = Path.Combine(_folder, "shop.yaml");
+        await File.WriteAllTextAsync(template, $$"""
+            # two tiers in one zone, the second after the first
+            schemaVersion: 1
+            parameters:
+              webs: { type: integer, default: 1 }
+            tiers:
+              - name: db
+                count: 1
+                zone: {{zone}}
+                size: { vcpus: 1, memoryMiB: 256 }
+                image: {{TestDriverNode.Image}}
+              - name: web
+                count: ${webs}
+                zone: {{zone}}
+                size: { vcpus: 1, memoryMiB: 256 }
+                image: {{TestDriverNode.Image}}
+                dependsOn: [db]
+            """);
+
+        var plan = await RunAsync(["stacks", "plan", "cli-shop", "--file", template, "--param", "webs=2"]);
+        Assert.True(plan.ExitCode == 0, plan.Output + plan.Error);
+        Assert.Contains(plan.Output.Split('\n'), l => l.StartsWith($"+ create   instance:web:2 in {zone} on {host}: ", StringComparison.Ordinal));
+        Assert.Contains("3 to create, 0 to update, 0 to replace, 0 to delete, 0 unchanged", plan.Output, StringComparison.Ordinal);
+
+        var applied = await RunAsync(["stacks", "apply", "cli-shop", "--file", template, "--param", "webs=2", "--wait"]);
+        Assert.True(applied.ExitCode == 0, applied.Output + applied.Error);
+        var progress = applied.Output.Split('\n').Where(l => l.StartsWith("cli-shop: rollingOut; ", StringComparison.Ordinal)).ToList();
+        Assert.Contains(progress, l => l.Contains("instance db: ", StringComparison.Ordinal) && l.Contains("instance web: ", StringComparison.Ordinal));
+        Assert.Contains("stack cli-shop: succeeded", applied.Output, StringComparison.Ordinal);
+        await HostDomains.WaitForAsync(client, host, ["cli-shop-db-1:running", "cli-shop-web-1:running", "cli-shop-web-2:running"]);
+
+        var replan = await RunAsync(["stacks", "plan", "cli-shop", "--file", template, "--param", "webs=2"]);
+        Assert.All(replan.Output.Split('\n').Where(l => l.Contains("instance:", StringComparison.Ordinal)), l => Assert.StartsWith("= noOp", l, StringComparison.Ordinal));
+        var shown = await RunAsync(["stacks", "show", "cli-shop", "-o", "json"]);
+        using (var stack = JsonDocument.Parse(shown.Output))
+        {
+            Assert.Equal(3, stack.RootElement.GetProperty("items").GetArrayLength());
+        }
+
+        var events = await RunAsync(["stacks", "events", "cli-shop"]);
+        Assert.Contains(events.Output.Split('\n'), l => l.Contains("instance:web:2", StringComparison.Ordinal) && l.Contains("apply:done", StringComparison.Ordinal));
+
+        var deleted = await RunAsync(["stacks", "delete", "cli-shop", "--wait"]);
+        Assert.True(deleted.ExitCode == 0, deleted.Output + deleted.Error);
+        await HostDomains.WaitForAsync(client, host, []);
+
+        var badParam = await RunAsync(["stacks", "plan", "cli-shop", "--file", template, "--param", "webs"]);
+        Assert.Equal(2, badParam.ExitCode);
+        var refused = await RunAsync(["stacks", "plan", "cli-shop", "--file", template, "--param", "webs=\"two\""]);
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("parameters.webs", refused.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MigrationsStart_Wait_OnATerminal_DrawsItsProgress_AndTheInstanceRunsAtTheTarget()
+    {
+        using var client = fixture.Host.CreateClient();
+        var (zone, host) = await SiteAsync(client, "cli-m");
+        var (cloud, cloudHost) = await SiteAsync(client, "cli-m-cloud", kind: "provider");
+        Assert.Equal(0, (await RunAsync(["instances", "launch", "--name", "cli-m-1", "--zone", zone, "--image", TestDriverNode.Image, "--memory", "256", "--wait"])).ExitCode);
+
+        var moved = await RunAsync(
+            ["-qefc", $"dotnet {RepositoryPaths.CliAssembly} migrations start cli-m-1 --target-zone {cloud} --wait", "/dev/null"],
+            environment: new Dictionary<string, string> { ["TERM"] = "xterm-256color", ["COLUMNS"] = "160" },
+            program: "script");
+        var screen = System.Text.RegularExpressions.Regex.Replace(moved.Output, @"\x1B(\[[0-9;?]*[A-Za-z]|[=>])", string.Empty);
+        Assert.True(moved.ExitCode == 0, $"exit {moved.ExitCode}: {screen}");
+        Assert.Contains("cli-m-1: ", screen, StringComparison.Ordinal);
+        Assert.Contains("100%", screen, StringComparison.Ordinal);
+        Assert.Contains("cleanUp", screen, StringComparison.Ordinal);
+        await HostDomains.WaitForAsync(client, host, []);
+        await HostDomains.WaitForAsync(client, cloudHost, ["cli-m-1:running"]);
+
+        var listed = await RunAsync(["migrations", "list", "--instance", "cli-m-1"]);
+        Assert.Contains(listed.Output.Split('\n'), l => l.Contains("cli-m-1", StringComparison.Ordinal) && l.Contains("succeeded", StringComparison.Ordinal));
+        var refused = await RunAsync(["migrations", "start", "cli-m-1", "--target-zone", zone.Replace("cli-m", "nowhere", StringComparison.Ordinal)]);
+        Assert.Equal(3, refused.ExitCode);
+    }
+
+    [Fact]
+    public async Task OperationsList_ShowsWhatAStuckOperationWaitsOn()
+    {
+        using var client = fixture.Host.CreateClient();
+        await Api.CreateZoneAsync(client, "cli-stall");
+        var stuck = await Api.PingAsync(client, "cli-stall", timeoutSeconds: 120);
+        await Api.WaitForOperationAsync(client, stuck, o => o.TryGetProperty("stuck", out _), TimeSpan.FromSeconds(30), "the ping to show as stuck");
+
+        var listed = await RunAsync(["operations", "list", "--status", "running"]);
+        Assert.Equal(0, listed.ExitCode);
+        Assert.Contains(listed.Output.Split('\n'), l => l.Contains(stuck, StringComparison.Ordinal) && l.Contains("waiting on agent group cli-stall", StringComparison.Ordinal));
+        var bad = await RunAsync(["operations", "list", "--status", "stuck"]);
+        Assert.Equal(3, bad.ExitCode);
+        Assert.Contains("status: 'stuck' is not one of", bad.Error, StringComparison.Ordinal);
+    }
+
+    /// <summary>A zone with an agent and (unless told) one registered test-driver host for compute and migration.</summary>
+    private async Task<(string Zone, string Host)> SiteAsync(HttpClient client, string zone, bool registerHosts = true, string kind = "client")
+    {
+        await Api.CreateZoneAsync(client, zone, kind);
+        if (!registerHosts)
+        {
+            return (zone, string.Empty);
+        }
+
+        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
+        _agents.Add(await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri }));
+        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute","migration"]}""");
+        return (zone, host);
+    }
 
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
