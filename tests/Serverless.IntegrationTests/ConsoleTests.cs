@@ -132,6 +132,47 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         Assert.Equal("rolledBack", (await Api.ReadJsonAsync(stack)).GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task ConsoleFiles_AreSentBrotliOrGzipWhenTheBrowserAcceptsIt_AndDecompressToTheSameBytes()
+    {
+        using var http = new HttpClient { BaseAddress = fixture.Host.BaseAddress };
+        async Task<(string? Encoding, byte[] Body)> GetAsync(string? acceptEncoding)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "api/console/chart.umd.min.js");
+            if (acceptEncoding is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+            }
+
+            using var response = await http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Contains("Accept-Encoding", response.Headers.Vary);
+            return (response.Content.Headers.ContentEncoding.SingleOrDefault(), await response.Content.ReadAsByteArrayAsync());
+        }
+
+        static byte[] Decompress(byte[] body, Func<Stream, Stream> decompressor)
+        {
+            using var output = new MemoryStream();
+            using (var reading = decompressor(new MemoryStream(body)))
+            {
+                reading.CopyTo(output);
+            }
+
+            return output.ToArray();
+        }
+
+        var (plainEncoding, plain) = await GetAsync(null);
+        var (brEncoding, br) = await GetAsync("gzip, deflate, br");
+        var (gzipEncoding, gzip) = await GetAsync("br;q=0, gzip");
+        var (identityEncoding, identity) = await GetAsync("identity");
+
+        Assert.Equal((null, "br", "gzip", null), (plainEncoding, brEncoding, gzipEncoding, identityEncoding));
+        Assert.Equal(plain, identity);
+        Assert.Equal(plain, Decompress(br, s => new System.IO.Compression.BrotliStream(s, System.IO.Compression.CompressionMode.Decompress)));
+        Assert.Equal(plain, Decompress(gzip, s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress)));
+        Assert.True(br.Length < plain.Length / 3, $"Brotli: {br.Length} of {plain.Length} bytes");
+    }
+
     private static async Task LaunchAsync(HttpClient client, string name, string zone)
     {
         using var launched = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(

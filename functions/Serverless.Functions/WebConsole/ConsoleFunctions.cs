@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.IO.Compression;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
@@ -9,7 +10,8 @@ namespace Serverless.Functions.WebConsole;
 
 /// <summary>
 /// <c>/api/console/</c>: the web console's static files, built into the app. They are public; the pages call the API
-/// with the credential the user signs in with, so nothing here needs a key.
+/// with the credential the user signs in with, so nothing here needs a key. Each file is compressed once at start
+/// (Brotli and gzip) and sent compressed to a browser that accepts it: Chart.js is 210 KB as it is, 61 KB in Brotli.
 /// </summary>
 public sealed class ConsoleFunctions
 {
@@ -22,7 +24,7 @@ public sealed class ConsoleFunctions
         [".css"] = "text/css; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
 
-    private static readonly FrozenDictionary<string, byte[]> Files = Load();
+    private static readonly FrozenDictionary<string, ConsoleFile> Files = Load();
 
     [Function(FunctionNames.Console)]
     [ApiOperation("The web console's files (HTML, JavaScript, CSS); the path is empty for its page.", ContentType = "text/html", Caller = ApiCaller.Anyone, Problems = [404])]
@@ -31,7 +33,7 @@ public sealed class ConsoleFunctions
         string? path)
     {
         var name = string.IsNullOrEmpty(path) ? "index.html" : path;
-        if (!Files.TryGetValue(name, out var content) || !ContentTypes.TryGetValue(Path.GetExtension(name), out var contentType))
+        if (!Files.TryGetValue(name, out var file) || !ContentTypes.TryGetValue(Path.GetExtension(name), out var contentType))
         {
             return ApiResults.NotFound("console file", name);
         }
@@ -46,15 +48,22 @@ public sealed class ConsoleFunctions
         headers.CacheControl = name == "index.html" ? "no-cache" : "public, max-age=300";
         headers.XContentTypeOptions = "nosniff";
         headers.ContentSecurityPolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
+        headers.Vary = "Accept-Encoding";
+        var (encoding, content) = file.For(request.Headers.AcceptEncoding.ToString());
+        if (encoding is not null)
+        {
+            headers.ContentEncoding = encoding;
+        }
+
         return TypedResults.Bytes(content, contentType);
     }
 
-    private static FrozenDictionary<string, byte[]> Load()
+    private static FrozenDictionary<string, ConsoleFile> Load()
     {
         var assembly = typeof(ConsoleFunctions).Assembly;
         return assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal))
-            .ToFrozenDictionary(n => n[ResourcePrefix.Length..], n => Read(assembly, n), StringComparer.Ordinal);
+            .ToFrozenDictionary(n => n[ResourcePrefix.Length..], n => ConsoleFile.Of(Read(assembly, n)), StringComparer.Ordinal);
     }
 
     private static byte[] Read(Assembly assembly, string name)
@@ -63,5 +72,32 @@ public sealed class ConsoleFunctions
         using var copy = new MemoryStream();
         stream.CopyTo(copy);
         return copy.ToArray();
+    }
+
+    /// <summary>A file as it is and compressed; <see cref="For"/> picks what the browser accepts, Brotli first.</summary>
+    private sealed record ConsoleFile(byte[] Identity, byte[] Brotli, byte[] Gzip)
+    {
+        public static ConsoleFile Of(byte[] content) => new(content, Compress(content, s => new BrotliStream(s, CompressionLevel.SmallestSize)), Compress(content, s => new GZipStream(s, CompressionLevel.SmallestSize)));
+
+        public (string? Encoding, byte[] Content) For(string acceptEncoding)
+        {
+            var accepted = acceptEncoding.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(e => e.Split(';', StringSplitOptions.TrimEntries))
+                .Where(e => !e.Skip(1).Any(p => p.Replace(" ", string.Empty, StringComparison.Ordinal) is "q=0" or "q=0.0" or "q=0.00" or "q=0.000"))
+                .Select(e => e[0].ToLowerInvariant())
+                .ToHashSet(StringComparer.Ordinal);
+            return accepted.Contains("br") ? ("br", Brotli) : accepted.Contains("gzip") ? ("gzip", Gzip) : (null, Identity);
+        }
+
+        private static byte[] Compress(byte[] content, Func<Stream, Stream> compressor)
+        {
+            using var output = new MemoryStream();
+            using (var compressing = compressor(output))
+            {
+                compressing.Write(content);
+            }
+
+            return output.ToArray();
+        }
     }
 }
