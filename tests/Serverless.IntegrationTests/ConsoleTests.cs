@@ -93,19 +93,8 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
              "tiers":[{"name":"web","count":1,"zone":"{{{dc}}}","size":{"vcpus":1,"memoryMiB":256},"image":"{{{TestDriverNode.Image}}}"}],
              "appliances":[{"name":"bad","appliance":"{{{lb}}}","members":["1"],"set":[{"oid":"1.3.6.1.4.1.8072.9999.1.2.{member}","type":"u","value":"5"}],"dependsOn":["web"]}]}}
             """;
-        using (var planned = await client.PostAsync(new Uri("api/v1/stacks/con-shop/plans", UriKind.Relative), Api.Json(template)))
-        {
-            Assert.True(planned.StatusCode == HttpStatusCode.Created, await planned.Content.ReadAsStringAsync());
-            var planId = (await Api.ReadJsonAsync(planned)).GetProperty("planId").GetString();
-            using var applied = await client.PostAsync(new Uri($"api/v1/stacks/con-shop/plans/{planId}/apply", UriKind.Relative), null);
-            Assert.True(applied.StatusCode == HttpStatusCode.Accepted, await applied.Content.ReadAsStringAsync());
-        }
-
-        await Eventually.GetAsync(async () =>
-        {
-            using var response = await client.GetAsync(new Uri("api/v1/stacks/con-shop", UriKind.Relative));
-            return (await Api.ReadJsonAsync(response)).GetProperty("status").GetString() == "failed" ? "failed" : null;
-        }, Deadline, "the stack to fail at its appliance step");
+        await ApplyAsync(client, "con-shop", template);
+        await WaitForStackAsync(client, "con-shop", "failed");
         await HostDomains.WaitForAsync(client, dcHost, ["con-mover:running", "con-shop-web-1:running", "con-web:running"]);
 
         // An operation nobody answers: a ping to a zone without agents, waiting longer than the browser takes.
@@ -130,6 +119,64 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         await HostDomains.WaitForAsync(client, cloudHost, ["con-mover:running"]);
         using var stack = await client.GetAsync(new Uri("api/v1/stacks/con-shop", UriKind.Relative));
         Assert.Equal("rolledBack", (await Api.ReadJsonAsync(stack)).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task Console_ContinuesAFailedRollback_AndTheDeviceGetsItsValueBack()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
+        appliance.SetAdminState(1, 2);
+        using var client = fixture.Host.CreateClient();
+        const string zone = "con-rb";
+        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
+        await Api.CreateZoneAsync(client, zone, "client");
+        _agents.Add(await fixture.StartAgentAsync("agent-con-rb", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = uri,
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+        }));
+        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+        var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+
+        // Puts member 1 in service, then fails on a read-only OID; kept where it failed.
+        var template = $$$"""
+            {"template":{"schemaVersion":1,"onFailure":"keep",
+             "tiers":[{"name":"web","count":1,"zone":"{{{zone}}}","size":{"vcpus":1,"memoryMiB":256},"image":"{{{TestDriverNode.Image}}}"}],
+             "appliances":[
+               {"name":"lb","appliance":"{{{lb}}}","members":["1"],"set":[{"oid":"1.3.6.1.4.1.8072.9999.1.1.{member}","type":"i","value":"1"}],"dependsOn":["web"]},
+               {"name":"bad","appliance":"{{{lb}}}","members":["1"],"set":[{"oid":"1.3.6.1.4.1.8072.9999.1.2.{member}","type":"u","value":"5"}],"dependsOn":["lb"]}]}}
+            """;
+        await ApplyAsync(client, "con-rb", template);
+        await WaitForStackAsync(client, "con-rb", "failed");
+        Assert.Equal(1, appliance.Members()[0].AdminState);
+
+        // The device hangs while the rollback sets member 1 back: that undo fails, the instance's succeeds.
+        await appliance.Snmpd.FreezeAsync();
+        try
+        {
+            using (var rollback = await client.PostAsync(new Uri("api/v1/stacks/con-rb/rollback", UriKind.Relative), null))
+            {
+                Assert.True(rollback.StatusCode == HttpStatusCode.Accepted, await rollback.Content.ReadAsStringAsync());
+            }
+
+            await WaitForStackAsync(client, "con-rb", "rollbackFailed");
+        }
+        finally
+        {
+            await appliance.Snmpd.ThawAsync();
+        }
+
+        await HostDomains.WaitForAsync(client, host, []);
+
+        // A hung device still applies what reached it: after the thaw the rollback's late SET lands. Someone at the
+        // device then puts member 1 back in service, so what continue-rollback writes is seen.
+        await Eventually.TrueAsync(() => appliance.Members()[0].AdminState == 2, TimeSpan.FromSeconds(15), "the late SET to land");
+        appliance.SetAdminState(1, 1);
+
+        await RunBrowserAsync("rollback.test.mjs", new Dictionary<string, string> { ["STACK"] = "con-rb", ["ITEM"] = "appliance:lb" });
+
+        Assert.Equal(2, appliance.Members()[0].AdminState);
     }
 
     [Fact]
@@ -172,6 +219,22 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         Assert.Equal(plain, Decompress(gzip, s => new System.IO.Compression.GZipStream(s, System.IO.Compression.CompressionMode.Decompress)));
         Assert.True(br.Length < plain.Length / 3, $"Brotli: {br.Length} of {plain.Length} bytes");
     }
+
+    private static async Task ApplyAsync(HttpClient client, string stack, string template)
+    {
+        using var planned = await client.PostAsync(new Uri($"api/v1/stacks/{stack}/plans", UriKind.Relative), Api.Json(template));
+        Assert.True(planned.StatusCode == HttpStatusCode.Created, await planned.Content.ReadAsStringAsync());
+        var planId = (await Api.ReadJsonAsync(planned)).GetProperty("planId").GetString();
+        using var applied = await client.PostAsync(new Uri($"api/v1/stacks/{stack}/plans/{planId}/apply", UriKind.Relative), null);
+        Assert.True(applied.StatusCode == HttpStatusCode.Accepted, await applied.Content.ReadAsStringAsync());
+    }
+
+    private static Task WaitForStackAsync(HttpClient client, string stack, string status) =>
+        Eventually.GetAsync(async () =>
+        {
+            using var response = await client.GetAsync(new Uri($"api/v1/stacks/{stack}", UriKind.Relative));
+            return (await Api.ReadJsonAsync(response)).GetProperty("status").GetString() == status ? status : null;
+        }, Deadline, $"the stack {stack} to end {status}");
 
     private static async Task LaunchAsync(HttpClient client, string name, string zone)
     {

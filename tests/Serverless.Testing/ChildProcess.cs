@@ -111,6 +111,13 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
+    /// <summary>Sends a signal (STOP, CONT, …) to exactly this process.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var sent = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await sent.WaitForExitAsync();
+    }
+
     /// <summary>SIGTERM, then SIGKILL if the process has not exited within the grace period.</summary>
     public async Task StopAsync(TimeSpan grace)
     {

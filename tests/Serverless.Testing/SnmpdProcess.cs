@@ -70,6 +70,12 @@ public sealed class SnmpdProcess : IAsyncDisposable
     /// <summary>kill -9 of exactly the process this fixture started.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>SIGSTOP: the device keeps its port but answers nothing until <see cref="ThawAsync"/>, like one that hangs.</summary>
+    public Task FreezeAsync() => _process.SignalAsync("STOP");
+
+    /// <summary>SIGCONT: the frozen device answers again.</summary>
+    public Task ThawAsync() => _process.SignalAsync("CONT");
+
     /// <summary>SIGTERM, on which snmpd writes its persistent state (for example its users' localized keys).</summary>
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(10));
 

@@ -46,6 +46,9 @@ public static class StackOrchestrator
         return outcome;
     }
 
+    /// <summary>The text as a sentence: a full stop unless the last reason brought one.</summary>
+    private static string Sentence(string text) => text.EndsWith('.') ? text : $"{text}.";
+
     private static async Task<(StackStatus, string?)> ApplyAsync(TaskOrchestrationContext context, Journal journal, StackRun run)
     {
         var main = run.Steps.Where(s => s.Action is StackActionKind.Create or StackActionKind.Update or StackActionKind.Replace).ToList();
@@ -56,7 +59,7 @@ public static class StackOrchestrator
             var reason = $"{failures.Count} step(s) failed: {string.Join("; ", failures.Select(f => $"{f.Key}: {f.Reason}"))}";
             if (run.OnFailure == FailureMode.Keep)
             {
-                return (StackStatus.Failed, $"{reason}. Kept as it is: retry, roll back, or apply a new plan.");
+                return (StackStatus.Failed, $"{Sentence(reason)} Kept as it is: retry, roll back, or apply a new plan.");
             }
 
             var (status, undoReason) = await RollbackAsync(context, journal, run, []);
@@ -90,7 +93,7 @@ public static class StackOrchestrator
         var failures = results.Where(r => !r.Succeeded).ToList();
         return failures.Count == 0
             ? (StackStatus.RolledBack, skip.Count == 0 ? null : $"rolled back; kept as retained: {string.Join(", ", skip)}")
-            : (StackStatus.RollbackFailed, $"the rollback failed for {failures.Count} item(s): {string.Join("; ", failures.Select(f => $"{f.Key}: {f.Reason}"))}. Continue-rollback tries them again (skip: [...] keeps them)");
+            : (StackStatus.RollbackFailed, $"{Sentence($"the rollback failed for {failures.Count} item(s): {string.Join("; ", failures.Select(f => $"{f.Key}: {f.Reason}"))}")} Continue-rollback tries them again (skip: [...] keeps them)");
     }
 
     private static async Task<(StackStatus, string?)> DeleteAsync(TaskOrchestrationContext context, Journal journal, StackRun run)
