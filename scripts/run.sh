@@ -102,28 +102,10 @@ start_azurite() {
 
 start_servicebus() {
     mkdir -p "$state/servicebus"
-    cat > "$state/servicebus/Config.json" <<JSON
-{
-  "UserConfig": {
-    "Namespaces": [
-      {
-        "Name": "sbemulatorns",
-        "Queues": [
-          {
-            "Name": "commands-default",
-            "Properties": {
-              "RequiresSession": true, "LockDuration": "PT30S", "MaxDeliveryCount": 10,
-              "RequiresDuplicateDetection": true, "DuplicateDetectionHistoryTimeWindow": "PT10M",
-              "DeadLetteringOnMessageExpiration": true, "DefaultMessageTimeToLive": "P1D"
-            },
-            "SharedAccessPolicies": [ { "KeyName": "agents", "Key": "$SERVICEBUS_AGENT_KEY", "Rights": [ "Listen" ] } ]
-          }
-        ]
-      }
-    ]
-  }
-}
-JSON
+    # The same queue as the tests' and the deployment's: one template, filled in here.
+    sed -e "s/\${QUEUE}/commands-default/" -e "s/\${LOCK_SECONDS}/30/" -e "s/\${AGENT_KEY_NAME}/agents/" \
+        -e "s/\${AGENT_KEY}/$SERVICEBUS_AGENT_KEY/" -e "s/\${OTHER_QUEUES}//" \
+        tests/Serverless.ServiceBusEmulator/tenant-queue.json > "$state/servicebus/Config.json"
     dotnet "$(bin tests/Serverless.ServiceBusEmulator)" --config "$state/servicebus/Config.json" --port "$servicebus_port" &
     started=$!
     wait_for "$servicebus_port"
