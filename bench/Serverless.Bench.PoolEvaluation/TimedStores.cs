@@ -64,4 +64,8 @@ public sealed class TimedStores(IPoolRuntimeStore pools, IMetricWindowStore metr
     Task<IReadOnlyList<AgentGroupConnectivity>> IAgentGroupStore.ListAsync(CancellationToken cancellationToken) => groups.ListAsync(cancellationToken);
 
     Task IAgentGroupStore.UpsertAsync(AgentGroupConnectivity connectivity, CancellationToken cancellationToken) => groups.UpsertAsync(connectivity, cancellationToken);
+
+    Task<ConnectivityWatch?> IAgentGroupStore.GetWatchAsync(CancellationToken cancellationToken) => groups.GetWatchAsync(cancellationToken);
+
+    Task IAgentGroupStore.SetWatchAsync(ConnectivityWatch watch, CancellationToken cancellationToken) => groups.SetWatchAsync(watch, cancellationToken);
 }

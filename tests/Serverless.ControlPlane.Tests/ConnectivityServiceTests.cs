@@ -37,8 +37,7 @@ public sealed class ConnectivityServiceTests
         await HeartbeatAsync("a2");
         Assert.Equal(AgentGroupStatus.Connected, (await _stores.GetAsync("contoso", "dc-1", CancellationToken.None))!.Status);
 
-        _clock.Now = T0.AddSeconds(250);
-        Assert.Empty(await _service.EvaluateAsync(CancellationToken.None));
+        Assert.Empty(await WatchUntilAsync(250));
         _clock.Now = T0.AddSeconds(281);
         var change = Assert.Single(await _service.EvaluateAsync(CancellationToken.None));
         Assert.Equal((AgentGroupStatus.Disconnected, T0.AddSeconds(100)), (change.Status, change.LastHeardAt));
@@ -49,8 +48,57 @@ public sealed class ConnectivityServiceTests
         Assert.Equal(AgentGroupStatus.Connected, (await _stores.GetAsync("contoso", "dc-1", CancellationToken.None))!.Status);
         Assert.Null(await _service.RefusalAsync("contoso", "dc-1", CancellationToken.None));
 
-        _clock.Now = T0.AddHours(25);
-        Assert.Equal(AgentGroupStatus.Expired, Assert.Single(await _service.EvaluateAsync(CancellationToken.None)).Status);
+        Assert.Equal([AgentGroupStatus.Disconnected, AgentGroupStatus.Expired], (await WatchUntilAsync(25 * 3600)).Select(c => c.Status));
+    }
+
+    [Fact]
+    public async Task SilenceWhileTheControlPlaneWasDown_DoesNotDisconnect_UntilTheWindowHasPassedSinceItWatchesAgain()
+    {
+        await HeartbeatAsync("a1");
+        Assert.Empty(await WatchUntilAsync(60));
+
+        // Down for ten minutes: nobody evaluated, and heartbeats could not land.
+        _clock.Now = T0.AddSeconds(660);
+        Assert.Empty(await _service.EvaluateAsync(CancellationToken.None));
+        Assert.Equal(T0.AddSeconds(660), _stores.Watch!.WatchingSince);
+        Assert.Null(await _service.RefusalAsync("contoso", "dc-1", CancellationToken.None));
+
+        // Watching again: the full window from then, and no heartbeat in it disconnects the group.
+        Assert.Empty(await WatchUntilAsync(660 + 150));
+        var changes = await WatchUntilAsync(660 + 210);
+        Assert.Equal((AgentGroupStatus.Disconnected, T0), (Assert.Single(changes).Status, changes[0].LastHeardAt));
+    }
+
+    [Fact]
+    public async Task AGroupFoundSilentBeforeTheGap_StaysDisconnected_AndAGapShorterThanHalfTheWindowGivesNoGrace()
+    {
+        await HeartbeatAsync("a1");
+        Assert.Equal(AgentGroupStatus.Disconnected, Assert.Single(await WatchUntilAsync(240)).Status);
+
+        _clock.Now = T0.AddSeconds(900);
+        Assert.Empty(await _service.EvaluateAsync(CancellationToken.None));
+        Assert.Equal(AgentGroupStatus.Disconnected, (await _stores.GetAsync("contoso", "dc-1", CancellationToken.None))!.Status);
+
+        // 89 s between evaluations is watching without a gap: the grace starts where it started.
+        var watching = _stores.Watch!.WatchingSince;
+        _clock.Now = T0.AddSeconds(989);
+        await _service.EvaluateAsync(CancellationToken.None);
+        Assert.Equal(watching, _stores.Watch!.WatchingSince);
+    }
+
+    /// <summary>Evaluates every 30 s from the last evaluation (or T0) up to <paramref name="seconds"/>, as the timer would.</summary>
+    private async Task<List<AgentGroupConnectivity>> WatchUntilAsync(int seconds)
+    {
+        var changes = new List<AgentGroupConnectivity>();
+        var at = _stores.Watch?.LastEvaluatedAt ?? T0;
+        while (at < T0.AddSeconds(seconds))
+        {
+            at = at.AddSeconds(30) < T0.AddSeconds(seconds) ? at.AddSeconds(30) : T0.AddSeconds(seconds);
+            _clock.Now = at;
+            changes.AddRange(await _service.EvaluateAsync(CancellationToken.None));
+        }
+
+        return changes;
     }
 
     [Fact]

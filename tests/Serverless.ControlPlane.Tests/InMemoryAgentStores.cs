@@ -5,7 +5,7 @@ using Serverless.ControlPlane.Agents;
 namespace Serverless.ControlPlane.Tests;
 
 /// <summary>Heartbeats and group connectivity kept in memory, for the connectivity rules' unit tests.</summary>
-internal sealed class InMemoryAgentStores : IAgentTelemetryStore, IAgentGroupStore
+public sealed class InMemoryAgentStores : IAgentTelemetryStore, IAgentGroupStore
 {
     private readonly ConcurrentDictionary<(string, string), AgentPresence> _presence = new();
     private readonly ConcurrentDictionary<(string, string), AgentGroupConnectivity> _groups = new();
@@ -33,6 +33,16 @@ internal sealed class InMemoryAgentStores : IAgentTelemetryStore, IAgentGroupSto
     public Task UpsertAsync(AgentGroupConnectivity connectivity, CancellationToken cancellationToken)
     {
         _groups[(connectivity.TenantId, connectivity.AgentGroup)] = connectivity;
+        return Task.CompletedTask;
+    }
+
+    public ConnectivityWatch? Watch { get; private set; }
+
+    public Task<ConnectivityWatch?> GetWatchAsync(CancellationToken cancellationToken) => Task.FromResult(Watch);
+
+    public Task SetWatchAsync(ConnectivityWatch watch, CancellationToken cancellationToken)
+    {
+        Watch = watch;
         return Task.CompletedTask;
     }
 }

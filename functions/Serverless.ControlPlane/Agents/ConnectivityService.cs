@@ -6,6 +6,10 @@ namespace Serverless.ControlPlane.Agents;
 /// <summary>
 /// Agent groups' connectivity: a timer evaluates silences into Connected → Disconnected → Expired; a heartbeat
 /// restores Connected at once; commands for a Disconnected or Expired group fail at once instead of at their deadline.
+/// Silence while the control plane itself was not watching does not count against a group: after a gap in the
+/// evaluations longer than half the disconnect window (the app down, or just deployed), a group still recorded as
+/// Connected has the full window again, counted from when watching resumed. The gap is judged from a durable record,
+/// not a process's start, so it holds with many instances. A group already found silent stays so until it is heard.
 /// </summary>
 public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentGroupStore groups, IOptions<ConnectivityOptions> options, TimeProvider clock)
 {
@@ -22,13 +26,20 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
     public async Task<IReadOnlyList<AgentGroupConnectivity>> EvaluateAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var watchingSince = await WatchAsync(now, cancellationToken);
         var recorded = (await groups.ListAsync(cancellationToken)).ToDictionary(g => (g.TenantId, g.AgentGroup));
         var changes = new List<AgentGroupConnectivity>();
         foreach (var group in (await heartbeats.ListPresenceAsync(cancellationToken)).GroupBy(p => (p.TenantId, p.AgentGroup)))
         {
             var lastHeard = group.Max(p => p.ReceivedAt);
-            var status = StatusOf(lastHeard, now, options.Value);
             var known = recorded.TryGetValue(group.Key, out var current);
+            var status = StatusOf(lastHeard > watchingSince ? lastHeard : watchingSince, now, options.Value);
+
+            // The grace of a gap never makes a group look better than it was last found without a heartbeat since.
+            if (known && lastHeard <= current!.LastHeardAt && current.Status is AgentGroupStatus.Disconnected or AgentGroupStatus.Expired && current.Status > status)
+            {
+                status = current.Status;
+            }
 
             // A removed group stays removed until an agent of it is heard from after the removal.
             if (known && current!.Status == AgentGroupStatus.Removed && lastHeard <= current.ChangedAt)
@@ -46,6 +57,16 @@ public sealed class ConnectivityService(IAgentTelemetryStore heartbeats, IAgentG
         }
 
         return changes;
+    }
+
+    /// <summary>Records this evaluation; returns since when the evaluations have run without a gap.</summary>
+    private async Task<DateTimeOffset> WatchAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var watch = await groups.GetWatchAsync(cancellationToken);
+        var allowedGap = TimeSpan.FromSeconds(options.Value.DisconnectedAfterSeconds / 2.0);
+        var since = watch is null || now - watch.LastEvaluatedAt > allowedGap ? now : watch.WatchingSince;
+        await groups.SetWatchAsync(new ConnectivityWatch(now, since), cancellationToken);
+        return since;
     }
 
     /// <summary>A heartbeat arrived: the group is Connected again from now on, without waiting for the timer.</summary>

@@ -3,9 +3,15 @@ using Serverless.ControlPlane.Agents;
 
 namespace Serverless.Functions.Storage;
 
-/// <summary>Agent groups' connectivity in <c>AgentGroups</c>: PartitionKey = tenant, RowKey = group.</summary>
+/// <summary>
+/// Agent groups' connectivity in <c>AgentGroups</c>: PartitionKey = tenant, RowKey = group; the timer's own watch in
+/// the row (<c>~connectivity</c>, <c>watch</c>), a partition no tenant can have.
+/// </summary>
 public sealed class TableAgentGroupStore(TableProvider tables) : IAgentGroupStore
 {
+    private const string WatchPartition = "~connectivity";
+    private const string WatchRow = "watch";
+
     public async Task<AgentGroupConnectivity?> GetAsync(string tenantId, string agentGroup, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.AgentGroups, cancellationToken);
@@ -17,7 +23,7 @@ public sealed class TableAgentGroupStore(TableProvider tables) : IAgentGroupStor
     {
         var table = await tables.GetAsync(TableProvider.AgentGroups, cancellationToken);
         var groups = new List<AgentGroupConnectivity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ne {WatchPartition}"), cancellationToken: cancellationToken))
         {
             groups.Add(FromEntity(e));
         }
@@ -35,6 +41,24 @@ public sealed class TableAgentGroupStore(TableProvider tables) : IAgentGroupStor
                 ["LastHeardAt"] = connectivity.LastHeardAt,
                 ["ChangedAt"] = connectivity.ChangedAt,
             },
+            TableUpdateMode.Replace,
+            cancellationToken);
+    }
+
+    public async Task<ConnectivityWatch?> GetWatchAsync(CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentGroups, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(WatchPartition, WatchRow, cancellationToken: cancellationToken);
+        return response.HasValue
+            ? new ConnectivityWatch(response.Value!.GetDateTimeOffset("LastEvaluatedAt")!.Value, response.Value.GetDateTimeOffset("WatchingSince")!.Value)
+            : null;
+    }
+
+    public async Task SetWatchAsync(ConnectivityWatch watch, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.AgentGroups, cancellationToken);
+        await table.UpsertEntityAsync(
+            new TableEntity(WatchPartition, WatchRow) { ["LastEvaluatedAt"] = watch.LastEvaluatedAt, ["WatchingSince"] = watch.WatchingSince },
             TableUpdateMode.Replace,
             cancellationToken);
     }
