@@ -14,29 +14,20 @@ namespace Serverless.IntegrationTests;
 [Collection(CommandChannelCollection.Name)]
 public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
-    private readonly string _folder = RepositoryPaths.NewScratchFolder("cli");
-    private readonly List<RelayAgentProcess> _agents = [];
+    private readonly TestSites _sites = new(fixture, "cli");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var agent in _agents)
-        {
-            await agent.DisposeAsync();
-        }
-
-        RepositoryPaths.DeleteScratchFolder(_folder);
-    }
+    public async Task DisposeAsync() => await _sites.DisposeAsync();
 
     [Fact]
     public async Task ResourcesRegister_Wait_EndsRegisteredOrRejected_AndInstancesLaunchActBatchAndTerminate()
     {
         using var client = fixture.Host.CreateClient();
-        var (zone, _) = await SiteAsync(client, "cli-i", registerHosts: false);
-        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, "cli-i-host")).FullName);
-        _agents.Add(await fixture.StartAgentAsync("agent-cli-i-host", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri }));
+        const string zone = "cli-i";
+        await Api.CreateZoneAsync(client, zone);
+        var uri = _sites.NewHostUri("cli-i-host");
+        await _sites.StartAgentAsync("agent-cli-i-host", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri });
 
         var registered = await RunAsync(["resources", "register", "--name", "cli-i-host", "--zone", zone, "--kind", "virtualizationHost", "--endpoint", uri, "--service", "compute", "--wait"]);
         Assert.True(registered.ExitCode == 0, registered.Output + registered.Error);
@@ -83,8 +74,9 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
     public async Task StacksPlan_PrintsADiff_ApplyWait_FollowsEachTier_AndDeleteUndoesIt()
     {
         using var client = fixture.Host.CreateClient();
-        var (zone, host) = await SiteAsync(client, "cli-s");
-        var template = Path.Combine(_folder, "shop.yaml");
+        const string zone = "cli-s";
+        var host = await _sites.HostZoneAsync(client, zone);
+        var template = Path.Combine(_sites.Folder, "shop.yaml");
         await File.WriteAllTextAsync(template, $$"""
             # two tiers in one zone, the second after the first
             schemaVersion: 1
@@ -142,8 +134,9 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
     public async Task MigrationsStart_Wait_OnATerminal_DrawsItsProgress_AndTheInstanceRunsAtTheTarget()
     {
         using var client = fixture.Host.CreateClient();
-        var (zone, host) = await SiteAsync(client, "cli-m");
-        var (cloud, cloudHost) = await SiteAsync(client, "cli-m-cloud", kind: "provider");
+        var (zone, cloud) = ("cli-m", "cli-m-cloud");
+        var host = await _sites.HostZoneAsync(client, zone);
+        var cloudHost = await _sites.HostZoneAsync(client, cloud, "provider");
         Assert.Equal(0, (await RunAsync(["instances", "launch", "--name", "cli-m-1", "--zone", zone, "--image", TestDriverNode.Image, "--memory", "256", "--wait"])).ExitCode);
 
         var moved = await RunAsync(
@@ -178,21 +171,6 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
         var bad = await RunAsync(["operations", "list", "--status", "stuck"]);
         Assert.Equal(3, bad.ExitCode);
         Assert.Contains("status: 'stuck' is not one of", bad.Error, StringComparison.Ordinal);
-    }
-
-    /// <summary>A zone with an agent and (unless told) one registered test-driver host for compute and migration.</summary>
-    private async Task<(string Zone, string Host)> SiteAsync(HttpClient client, string zone, bool registerHosts = true, string kind = "client")
-    {
-        await Api.CreateZoneAsync(client, zone, kind);
-        if (!registerHosts)
-        {
-            return (zone, string.Empty);
-        }
-
-        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
-        _agents.Add(await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = uri }));
-        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute","migration"]}""");
-        return (zone, host);
     }
 
     [Fact]
@@ -290,7 +268,7 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
         Assert.Equal("succeeded", document.RootElement.GetProperty("status").GetString());
     }
 
-    private string ConfigPath => Path.Combine(_folder, "config.json");
+    private string ConfigPath => Path.Combine(_sites.Folder, "config.json");
 
     /// <summary>
     /// Runs the CLI with its configuration file in the test's folder; <paramref name="withEnvironment"/> adds the API's

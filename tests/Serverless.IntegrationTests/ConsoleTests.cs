@@ -15,20 +15,11 @@ namespace Serverless.IntegrationTests;
 public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
-    private readonly string _folder = RepositoryPaths.NewScratchFolder("console");
-    private readonly List<RelayAgentProcess> _agents = [];
+    private readonly TestSites _sites = new(fixture, "console");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var agent in _agents)
-        {
-            await agent.DisposeAsync();
-        }
-
-        RepositoryPaths.DeleteScratchFolder(_folder);
-    }
+    public async Task DisposeAsync() => await _sites.DisposeAsync();
 
     [Fact]
     public async Task Console_SignsIn_ListsZonesAndPools_AndThePoolChartShowsTheReadingsTheAgentPosted()
@@ -68,19 +59,13 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         await using var appliance = await LoadBalancerAppliance.StartAsync(members: 1);
         using var client = fixture.Host.CreateClient();
         var (dc, cloud) = ("con-dc", "con-cloud");
-        var dcUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, dc)).FullName);
-        var cloudUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, cloud)).FullName);
-        await Api.CreateZoneAsync(client, dc, "client");
-        await Api.CreateZoneAsync(client, cloud, "provider");
-        _agents.Add(await fixture.StartAgentAsync("agent-con-dc", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        var lbCredential = new Dictionary<string, string>
         {
-            ["RelayAgent__Libvirt__Uris__0"] = dcUri,
             ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
             ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        }));
-        _agents.Add(await fixture.StartAgentAsync("agent-con-cloud", cloud, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = cloudUri }));
-        var dcHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{dcUri}}","serviceCategories":["compute","migration"]}""");
-        var cloudHost = await Api.RegisteredAsync(client, cloud, $$"""{"kind":"virtualizationHost","endpoint":"{{cloudUri}}","serviceCategories":["compute","migration"]}""");
+        };
+        var dcHost = await _sites.HostZoneAsync(client, dc, agentEnvironment: lbCredential);
+        var cloudHost = await _sites.HostZoneAsync(client, cloud, "provider");
         var lb = await Api.RegisteredAsync(client, dc, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
         var (rejected, _) = await Api.RegisterAndWaitAsync(client, dc,
             $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb-typo"}""");
@@ -128,15 +113,11 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         appliance.SetAdminState(1, 2);
         using var client = fixture.Host.CreateClient();
         const string zone = "con-rb";
-        var uri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, zone)).FullName);
-        await Api.CreateZoneAsync(client, zone, "client");
-        _agents.Add(await fixture.StartAgentAsync("agent-con-rb", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        var host = await _sites.HostZoneAsync(client, zone, categories: """["compute"]""", agentEnvironment: new Dictionary<string, string>
         {
-            ["RelayAgent__Libvirt__Uris__0"] = uri,
             ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
             ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        }));
-        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+        });
         var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
 
         // Puts member 1 in service, then fails on a read-only OID; kept where it failed.

@@ -28,7 +28,7 @@ public static class CommandCalls
 
     public static Task<CommandResult> SendAndWaitAsync(
         TaskOrchestrationContext context, string step, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace) =>
-        RunAsync(context, Request(context.InstanceId, step, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), tenantId, agentGroup, kind, payload, timeoutSeconds, trace) with { ParentInstanceId = context.Parent?.InstanceId }, sentAhead: false);
+        RunAsync(context, RequestOf(context, step, tenantId, agentGroup, kind, payload, timeoutSeconds, trace), sentAhead: false);
 
     /// <summary>
     /// Like <see cref="SendAndWaitAsync"/> for a command the orchestration's starter already sent with <see cref="Request"/>:
@@ -38,7 +38,12 @@ public static class CommandCalls
     /// </summary>
     public static Task<CommandResult> WaitForSentAheadAsync(
         TaskOrchestrationContext context, string step, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace) =>
-        RunAsync(context, Request(context.InstanceId, step, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), tenantId, agentGroup, kind, payload, timeoutSeconds, trace) with { ParentInstanceId = context.Parent?.InstanceId }, sentAhead: true);
+        RunAsync(context, RequestOf(context, step, tenantId, agentGroup, kind, payload, timeoutSeconds, trace), sentAhead: true);
+
+    private static CommandRequest RequestOf(
+        TaskOrchestrationContext context, string step, string tenantId, string agentGroup, string kind, JsonElement payload, int timeoutSeconds, TraceContext? trace) =>
+        Request(context.InstanceId, step, new DateTimeOffset(context.CurrentUtcDateTime, TimeSpan.Zero), tenantId, agentGroup, kind, payload, timeoutSeconds, trace)
+            with { ParentInstanceId = context.Parent?.InstanceId };
 
     private static async Task<CommandResult> RunAsync(TaskOrchestrationContext context, CommandRequest request, bool sentAhead)
     {

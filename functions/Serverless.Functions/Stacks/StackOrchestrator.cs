@@ -93,7 +93,8 @@ public static class StackOrchestrator
         var failures = results.Where(r => !r.Succeeded).ToList();
         return failures.Count == 0
             ? (StackStatus.RolledBack, skip.Count == 0 ? null : $"rolled back; kept as retained: {string.Join(", ", skip)}")
-            : (StackStatus.RollbackFailed, $"{Sentence($"the rollback failed for {failures.Count} item(s): {string.Join("; ", failures.Select(f => $"{f.Key}: {f.Reason}"))}")} Continue-rollback tries them again (skip: [...] keeps them)");
+            : (StackStatus.RollbackFailed,
+                $"{Sentence($"the rollback failed for {failures.Count} item(s): {string.Join("; ", failures.Select(f => $"{f.Key}: {f.Reason}"))}")} Continue-rollback tries them again (skip: [...] keeps them)");
     }
 
     private static async Task<(StackStatus, string?)> DeleteAsync(TaskOrchestrationContext context, Journal journal, StackRun run)

@@ -77,7 +77,10 @@ public sealed class ConsoleFunctions
     /// <summary>A file as it is and compressed; <see cref="For"/> picks what the browser accepts, Brotli first.</summary>
     private sealed record ConsoleFile(byte[] Identity, byte[] Brotli, byte[] Gzip)
     {
-        public static ConsoleFile Of(byte[] content) => new(content, Compress(content, s => new BrotliStream(s, CompressionLevel.SmallestSize)), Compress(content, s => new GZipStream(s, CompressionLevel.SmallestSize)));
+        public static ConsoleFile Of(byte[] content) => new(
+            content,
+            Compress(content, s => new BrotliStream(s, CompressionLevel.SmallestSize)),
+            Compress(content, s => new GZipStream(s, CompressionLevel.SmallestSize)));
 
         public (string? Encoding, byte[] Content) For(string acceptEncoding)
         {

@@ -9,9 +9,9 @@ const { CONSOLE_URL, KEY, SCREENSHOTS, CHROMIUM } = process.env;
 const errors = [];
 export const step = (what) => console.log(`step: ${what}`);
 
-export const failureShot = `failed-${process.argv[1].split("/").at(-1).replace(".test.mjs", "")}`;
+const failureShot = `failed-${process.argv[1].split("/").at(-1).replace(".test.mjs", "")}`;
 
-export async function open() {
+async function open() {
   mkdirSync(SCREENSHOTS, { recursive: true });
   rmSync(join(SCREENSHOTS, `${failureShot}.png`), { force: true });
   const browser = await puppeteer.launch({
@@ -71,7 +71,22 @@ export function waitForFact(page, term, expected, timeout = 60000) {
   }, { timeout }, term, expected);
 }
 
-export function finish() {
+// Runs a script's steps in a fresh browser: a screenshot when a step fails, the browser closed, then the verdict.
+export async function run(steps) {
+  const { browser, page } = await open();
+  try {
+    await steps(page);
+  } catch (error) {
+    await screenshot(page, failureShot);
+    throw error;
+  } finally {
+    await browser.close();
+  }
+
+  finish();
+}
+
+function finish() {
   if (errors.length > 0) {
     console.error(`the browser logged errors:\n${errors.join("\n")}`);
     process.exit(1);

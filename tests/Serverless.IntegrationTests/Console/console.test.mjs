@@ -2,11 +2,10 @@
 // pool page, checks the pool's chart holds the readings the agent posted, moves between pages by keyboard, and fails
 // on any error the browser logged. Environment (besides browser.mjs's): ZONE, POOL, MEMBER, READING (the value the
 // device reports).
-import { failureShot, finish, follow, open, screenshot, signIn, step } from "./browser.mjs";
+import { follow, run, screenshot, signIn, step } from "./browser.mjs";
 
 const { ZONE, POOL, MEMBER, READING } = process.env;
-const { browser, page } = await open();
-try {
+await run(async (page) => {
   step("open the console: the sign-in dialog comes up");
   await signIn(page);
 
@@ -55,11 +54,4 @@ try {
 
   await screenshot(page, "pool");
   console.log(`chart: ${MEMBER} ${readings.length} readings of ${READING}; active members ${active}`);
-} catch (error) {
-  await screenshot(page, failureShot);
-  throw error;
-} finally {
-  await browser.close();
-}
-
-finish();
+});

@@ -1,11 +1,10 @@
 // Continue a failed rollback from the console: the stack's page names the failed undo, offers to keep it (unticked
 // here), and Continue rollback by keyboard ends the stack rolled back. The C# test then reads the device.
 // Environment (besides browser.mjs's): STACK (rollbackFailed), ITEM (its failed undo).
-import { cellText, failureShot, finish, follow, open, press, screenshot, signIn, step, waitForFact } from "./browser.mjs";
+import { cellText, follow, press, run, screenshot, signIn, step, waitForFact } from "./browser.mjs";
 
 const { STACK, ITEM } = process.env;
-const { browser, page } = await open();
-try {
+await run(async (page) => {
   await signIn(page);
 
   step("the stack's page shows the failed undo and offers to keep it");
@@ -34,11 +33,4 @@ try {
   }
 
   await screenshot(page, "stack-continued");
-} catch (error) {
-  await screenshot(page, failureShot);
-  throw error;
-} finally {
-  await browser.close();
-}
-
-finish();
+});

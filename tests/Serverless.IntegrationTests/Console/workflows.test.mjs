@@ -2,7 +2,7 @@
 // and actions taken in them by keyboard: stop an instance, migrate another to a provider zone, roll a failed stack
 // back. The C# test then checks the hosts. Environment (besides browser.mjs's): HOST, REJECTED (a rejected
 // resource), INSTANCE, MOVER, TARGET_ZONE, STACK (failed, kept), STUCK (an operation waiting on SILENT_ZONE).
-import { cellText, failureShot, finish, follow, open, press, screenshot, signIn, step, waitForFact } from "./browser.mjs";
+import { cellText, follow, press, run, screenshot, signIn, step, waitForFact } from "./browser.mjs";
 
 const { HOST, REJECTED, INSTANCE, MOVER, TARGET_ZONE, STACK, STUCK, SILENT_ZONE } = process.env;
 const expect = (condition, message) => {
@@ -10,8 +10,7 @@ const expect = (condition, message) => {
     throw new Error(message);
   }
 };
-const { browser, page } = await open();
-try {
+await run(async (page) => {
   await signIn(page);
 
   step("resources: the host with its capabilities, the rejected appliance with its reason");
@@ -80,11 +79,4 @@ try {
   const alert = await page.waitForSelector('p.stuck[role="alert"]', { timeout: 15000 }).then((handle) => handle.evaluate((p) => p.textContent));
   expect(alert.startsWith("Stuck since ") && alert.includes(SILENT_ZONE), `the operation page says "${alert}"`);
   await screenshot(page, "operation");
-} catch (error) {
-  await screenshot(page, failureShot);
-  throw error;
-} finally {
-  await browser.close();
-}
-
-finish();
+});
