@@ -69,11 +69,28 @@ public sealed class OperationTests(CommandChannelFixture fixture)
         Assert.Contains(first, seen);
         Assert.Contains(second, seen);
 
-        foreach (var (query, field) in new[] { ("status=stuck", "status"), ("pageSize=0", "pageSize"), ("pageSize=201", "pageSize"), ("pageSize=x", "pageSize") })
+        // Created after a moment: both pings when it is before them, neither when it is after.
+        var before = DateTimeOffset.UtcNow.AddMinutes(-2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var after = DateTimeOffset.UtcNow.AddMinutes(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains(first, await IdsAsync(client, $"createdAfter={Uri.EscapeDataString(before)}&pageSize=200"));
+        Assert.DoesNotContain(first, await IdsAsync(client, $"createdAfter={Uri.EscapeDataString(after)}&pageSize=200"));
+
+        foreach (var (query, field) in new[]
+        {
+            ("status=stuck", "status"), ("pageSize=0", "pageSize"), ("pageSize=201", "pageSize"), ("pageSize=x", "pageSize"),
+            ("createdAfter=yesterday", "createdAfter"), ("createdAfter=2026-12-02T10:00:00", "createdAfter"),
+        })
         {
             using var response = await client.GetAsync(new Uri($"api/v1/operations?{query}", UriKind.Relative));
             Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
             Assert.True((await Api.ReadJsonAsync(response)).GetProperty("errors").TryGetProperty(field, out _), query);
         }
+    }
+
+    private static async Task<List<string>> IdsAsync(HttpClient client, string query)
+    {
+        using var response = await client.GetAsync(new Uri($"api/v1/operations?{query}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return [.. (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray().Select(item => item.GetProperty("id").GetString()!)];
     }
 }

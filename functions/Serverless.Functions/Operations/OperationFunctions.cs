@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
@@ -46,7 +47,8 @@ public sealed class OperationFunctions(RequestTenant tenant, OperationStallServi
     [Function(FunctionNames.ListOperations)]
     [ApiOperation("List the tenant's operations (in id order, results left out), optionally only those in the given statuses; each one stalled says what it waits on.",
         Response = typeof(OperationListResponse), Problems = [400],
-        Query = ["status:string:Only these statuses, comma-separated (pending, running, succeeded, failed, canceled).", "pageSize:integer:Items per page, 1 to 200 (50).",
+        Query = ["status:string:Only these statuses, comma-separated (pending, running, succeeded, failed, canceled).",
+            "createdAfter:string:Only operations created after this time (ISO 8601, with an offset).", "pageSize:integer:Items per page, 1 to 200 (50).",
             "continuationToken:string:The token of the previous page."])]
     public async Task<IResult> ListAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/operations")] HttpRequest request,
@@ -65,6 +67,19 @@ public sealed class OperationFunctions(RequestTenant tenant, OperationStallServi
         }
 
         var statuses = ParseStatuses(request.Query["status"].ToString(), errors);
+        DateTimeOffset? createdAfter = null;
+        if (request.Query["createdAfter"] is { Count: > 0 } after)
+        {
+            if (after.Count == 1 && DateTimeOffset.TryParse(after[0], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) && HasOffset(after[0]!))
+            {
+                createdAfter = parsed;
+            }
+            else
+            {
+                errors.Add(new FieldError("createdAfter", "must be one ISO 8601 time with an offset, for example 2026-12-02T10:00:00Z."));
+            }
+        }
+
         if (errors.Count > 0)
         {
             return ApiResults.Invalid("The query is not valid.", "See errors.", errors);
@@ -80,6 +95,7 @@ public sealed class OperationFunctions(RequestTenant tenant, OperationStallServi
             // The dot ends the tenant: tenant "a" does not see tenant "ab"'s operations.
             InstanceIdPrefix = OperationIds.ToInstanceId(tenantId, string.Empty),
             Statuses = statuses,
+            CreatedFrom = createdAfter,
             PageSize = pageSize ?? DefaultPageSize,
             ContinuationToken = request.Query["continuationToken"].FirstOrDefault(),
             FetchInputsAndOutputs = false,
@@ -96,6 +112,9 @@ public sealed class OperationFunctions(RequestTenant tenant, OperationStallServi
 
     private Task<OperationStall?> StallOfAsync(string tenantId, OrchestrationMetadata instance, CancellationToken cancellationToken) =>
         stalls.CheckAsync(tenantId, instance.InstanceId, OperationResponse.ToStatus(instance.RuntimeStatus), instance.CreatedAt, cancellationToken);
+
+    // A time without an offset would be read in the server's zone: refused rather than guessed.
+    private static bool HasOffset(string time) => time.EndsWith('Z') || time.EndsWith('z') || time.Length > 6 && time[^6] is '+' or '-' && time[^3] == ':';
 
     /// <summary>The API's status words to the durable runtime statuses they stand for; null when none are asked for.</summary>
     private static List<OrchestrationRuntimeStatus>? ParseStatuses(string raw, List<FieldError> errors)

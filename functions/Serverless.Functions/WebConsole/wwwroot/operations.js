@@ -4,12 +4,20 @@ import { badge, element, facts, table, time } from "./ui.js";
 const unfinished = ["pending", "running"];
 
 export async function operationsPage() {
-  const operations = (await get("operations?pageSize=200")).items.sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  // The unfinished ones whenever they began, and the last day's others: the list comes in id order, not by time.
+  const since = new Date(Date.now() - 24 * 3600 * 1000).toISOString();
+  const [unfinishedPage, recentPage] = await Promise.all([
+    get("operations?status=pending,running&pageSize=200"),
+    get(`operations?createdAfter=${encodeURIComponent(since)}&pageSize=200`),
+  ]);
+  const byId = new Map([...recentPage.items, ...unfinishedPage.items].map((o) => [o.id, o]));
+  const operations = [...byId.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
   const stuck = operations.filter((o) => o.stuck);
   return {
     refresh: operations.some((o) => unfinished.includes(o.status)) ? 5000 : null,
     content: [
       element("h2", {}, "Operations"),
+      element("p", {}, "Unfinished operations and those of the last 24 hours, newest first."),
       stuck.length
         ? element("p", { class: "error", role: "status" }, `${stuck.length} operation${stuck.length === 1 ? " makes" : "s make"} no progress.`)
         : null,
