@@ -209,10 +209,6 @@ internal static class Cli
 
         return ExitCodes.Ok;
     }
-
-    public static string Path(params string[] segments) => string.Join('/', segments.Select(Uri.EscapeDataString));
-
-    public static string Json<T>(T value, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) => JsonSerializer.Serialize(value, type);
 }
 
 /// <summary>A command line the API would not understand (a file that is not there, a parameter without '=').</summary>
