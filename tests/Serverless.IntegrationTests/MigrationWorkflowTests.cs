@@ -1,7 +1,9 @@
 using System.Net;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using Serverless.Contracts.Commands;
 using Serverless.Testing;
 
 namespace Serverless.IntegrationTests;
@@ -75,8 +77,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         var site = await SiteAsync(client, "mig-b");
         await LaunchAsync(client, "mig-b-1", site.ClientZone);
 
-        var migration = await MigrateAsync(client, "mig-b-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""");
-        await StopTargetBeforeRestoreAsync(client, migration, site);
+        var migration = await MigrateKillingTargetBeforeRestoreAsync(client, "mig-b-1", $$"""{"targetHost":"{{site.ProviderHost}}"}""", site);
         var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
 
         Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
@@ -100,8 +101,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         var site = await SiteAsync(client, "mig-c");
         await LaunchAsync(client, "mig-c-1", site.ClientZone);
 
-        var migration = await MigrateAsync(client, "mig-c-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""");
-        await StopTargetBeforeRestoreAsync(client, migration, site);
+        var migration = await MigrateKillingTargetBeforeRestoreAsync(client, "mig-c-1", $$"""{"targetZone":"{{site.ProviderZone}}"}""", site);
         await WaitForPhaseAsync(client, migration, "restore");
         await ChangeOneByteAsync($"{CommandChannelFixture.TenantId}/{migration}/state");
         _agents.Add(await StartProviderAgentAsync(site));
@@ -193,8 +193,9 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         var secondUri = twoProviderHosts ? TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, cloud + "-2")).FullName) : null;
         await Api.CreateZoneAsync(client, dc, "client");
         await Api.CreateZoneAsync(client, cloud, "provider");
-        _agents.Add(await fixture.StartAgentAsync($"agent-{dc}", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = dcUri }));
-        var site = new Site(dc, cloud, string.Empty, string.Empty, cloudUri, secondUri);
+        var clientAgent = await fixture.StartAgentAsync($"agent-{dc}", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = dcUri });
+        _agents.Add(clientAgent);
+        var site = new Site(dc, cloud, string.Empty, string.Empty, cloudUri, secondUri, ClientAgent: clientAgent);
         var providerAgent = await StartProviderAgentAsync(site);
         _agents.Add(providerAgent);
         var dcHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{dcUri}}","serviceCategories":["compute","migration"]}""");
@@ -216,14 +217,36 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
     }
 
     /// <summary>
-    /// Stops the target's agent once the source is being quiesced: the target answered the preflight, and the restore,
-    /// three source commands later, finds nobody.
+    /// Starts the migration and kills the target's agent between the preflight and the restore, in an order no timing can
+    /// upset: the target is frozen first, so its restore check waits; once that check is in the command log (the source
+    /// has described the instance), the source is frozen and the target thawed, so the check is answered and the quiesce
+    /// waits at the source; then the target is killed and the source thawed.
     /// </summary>
-    private static async Task StopTargetBeforeRestoreAsync(HttpClient client, string migration, Site site)
+    private async Task<string> MigrateKillingTargetBeforeRestoreAsync(HttpClient client, string name, string body, Site site)
     {
-        var phase = await WaitForPhaseAsync(client, migration, "quiesce", "save", "upload", "restore", "verify", "commit", "cleanUp", "done");
-        Assert.True(phase is "quiesce" or "save" or "upload", $"the migration was already at {phase} when the test meant to stop its target's agent");
-        await site.ProviderAgent!.KillAsync();
+        await site.ProviderAgent!.FreezeAsync();
+        var migration = await MigrateAsync(client, name, body);
+        await Eventually.GetAsync<object>(async () => await RestoreCheckSentAsync(site.ProviderZone) ? new object() : null,
+            Deadline, $"the restore check of {migration} to be sent");
+        await site.ClientAgent!.FreezeAsync();
+        await site.ProviderAgent.ThawAsync();
+        var phase = await WaitForPhaseAsync(client, migration, "quiesce", "done");
+        Assert.True(phase == "quiesce", "the migration ended at the preflight instead of quiescing the source");
+        await site.ProviderAgent.KillAsync();
+        await site.ClientAgent.ThawAsync();
+        return migration;
+    }
+
+    private async Task<bool> RestoreCheckSentAsync(string zone)
+    {
+        var commands = new TableServiceClient(fixture.Azurite.ConnectionString).GetTableClient("Commands");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {CommandChannelFixture.TenantId} and Kind eq {CommandKinds.CheckRestore} and Zone eq {zone}");
+        await foreach (var _ in commands.QueryAsync<TableEntity>(filter, maxPerPage: 1))
+        {
+            return true;
+        }
+
+        return false;
     }
 
     private static async Task<string> WaitForPhaseAsync(HttpClient client, string migration, params string[] phases) =>
@@ -311,5 +334,5 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
 
     private sealed record Site(
         string ClientZone, string ProviderZone, string ClientHost, string ProviderHost, string ProviderUri, string? SecondProviderUri,
-        string? SecondProviderHost = null, RelayAgentProcess? ProviderAgent = null);
+        string? SecondProviderHost = null, RelayAgentProcess? ProviderAgent = null, RelayAgentProcess? ClientAgent = null);
 }

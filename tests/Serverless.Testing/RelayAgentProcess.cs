@@ -97,6 +97,12 @@ public sealed class RelayAgentProcess : IAsyncDisposable
     /// <summary>kill -9 of exactly the process this fixture started.</summary>
     public Task KillAsync() => _process.KillAsync();
 
+    /// <summary>SIGSTOP: the agent keeps its session and connections but does nothing until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => _process.SignalAsync("STOP");
+
+    /// <summary>SIGCONT: a frozen agent goes on where it stopped.</summary>
+    public Task ThawAsync() => _process.SignalAsync("CONT");
+
     /// <summary>SIGTERM, then SIGKILL after the grace period.</summary>
     public Task StopAsync(TimeSpan grace) => _process.StopAsync(grace);
 
