@@ -77,7 +77,7 @@ var timed = new TimedStores(poolStore, metricStore, resourceStore, zoneStore, gr
 var connectivity = new ConnectivityService(telemetry, timed, Options.Create(new ConnectivityOptions()), clock);
 var dispatcher = new CountingDispatcher();
 var commands = new CommandService(dispatcher, dispatcher, dispatcher, connectivity, Options.Create(new CommandChannelOptions()));
-var evaluator = new PoolEvaluationService(poolStore, timed, timed, timed, new TableInstanceStore(tables), timed, connectivity, commands, clock);
+var evaluator = new PoolEvaluationService(poolStore, timed, timed, new TableInstanceStore(tables), timed, connectivity, commands, clock);
 
 Console.WriteLine($"tick   wall ms   pools acting   commands   ms per pool   ms per member");
 for (var tick = 1; tick <= 5; tick++)

@@ -21,11 +21,11 @@ public sealed class TimedStores(IPoolRuntimeStore pools, IMetricWindowStore metr
     public Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: write a member transition", () => pools.TrySetMemberStatusAsync(next, expectedETag, cancellationToken));
 
-    public Task<PoolState?> GetStateAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
-        timings.TimeAsync("pools: read pool state", () => pools.GetStateAsync(tenantId, poolId, cancellationToken));
+    public Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken) =>
+        timings.TimeAsync("pools: read a pool's partition", () => pools.ReadTickAsync(tenantId, poolId, metric, since, cancellationToken));
 
-    public Task<bool> TrySetStateAsync(PoolState state, CancellationToken cancellationToken) =>
-        timings.TimeAsync("pools: write pool state", () => pools.TrySetStateAsync(state, cancellationToken));
+    public Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken) =>
+        timings.TimeAsync("pools: commit a tick's decision", () => pools.TryCommitAsync(commit, cancellationToken));
 
     public Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: log a decision", () => pools.AddEventAsync(poolEvent, cancellationToken));

@@ -3,9 +3,13 @@ using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Tests;
 
-/// <summary>Pools, members' states, pool states and events, with a version counter as ETag, as a table gives them; for service tests.</summary>
-public class InMemoryPoolStore : IPoolStore, IPoolRuntimeStore
+/// <summary>
+/// Pools, members' states, pool states and events, with a version counter as ETag, as a table gives them; for service
+/// tests. A tick's readings come from <paramref name="readings"/>, as the uplink would have stored them.
+/// </summary>
+public class InMemoryPoolStore(InMemoryMetricWindows? readings = null) : IPoolStore, IPoolRuntimeStore
 {
+    private readonly Lock _commit = new();
     private readonly ConcurrentDictionary<(string, string), PoolDefinition> _pools = new();
     private readonly ConcurrentDictionary<(string, string, string), PoolMemberStatus> _statuses = new();
     private readonly ConcurrentDictionary<(string, string), PoolState> _states = new();
@@ -50,26 +54,57 @@ public class InMemoryPoolStore : IPoolStore, IPoolRuntimeStore
 
     public Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken)
     {
-        var key = (next.TenantId, next.PoolId, next.MemberId);
-        var versioned = next with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
-        if (expectedETag is null)
+        lock (_commit)
         {
-            return Task.FromResult(_statuses.TryAdd(key, versioned));
-        }
+            var key = (next.TenantId, next.PoolId, next.MemberId);
+            var versioned = next with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
+            if (expectedETag is null)
+            {
+                return Task.FromResult(_statuses.TryAdd(key, versioned));
+            }
 
-        return Task.FromResult(_statuses.TryGetValue(key, out var current) && current.ETag == expectedETag && _statuses.TryUpdate(key, versioned, current));
+            return Task.FromResult(_statuses.TryGetValue(key, out var current) && current.ETag == expectedETag && _statuses.TryUpdate(key, versioned, current));
+        }
     }
 
-    public Task<PoolState?> GetStateAsync(string tenantId, string poolId, CancellationToken cancellationToken) =>
-        Task.FromResult(_states.GetValueOrDefault((tenantId, poolId)));
-
-    public Task<bool> TrySetStateAsync(PoolState state, CancellationToken cancellationToken)
+    public virtual async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var key = (state.TenantId, state.PoolId);
-        var versioned = state with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
-        return Task.FromResult(state.ETag is null
-            ? _states.TryAdd(key, versioned)
-            : _states.TryGetValue(key, out var current) && current.ETag == state.ETag && _states.TryUpdate(key, versioned, current));
+        var statuses = await ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
+        var members = _pools.TryGetValue((tenantId, poolId), out var pool) ? pool.Members.Select(m => m.MemberId).ToList() : [];
+        var windows = readings is null
+            ? new Dictionary<string, IReadOnlyList<MetricPoint>>()
+            : await readings.ReadAsync(tenantId, [.. members.Select(m => PoolCommandCorrelation.MemberKey(poolId, m))], metric, since, cancellationToken);
+        return new PoolRuntime(
+            statuses,
+            _states.GetValueOrDefault((tenantId, poolId)),
+            members.Where(m => windows.ContainsKey(PoolCommandCorrelation.MemberKey(poolId, m))).ToDictionary(m => m, m => windows[PoolCommandCorrelation.MemberKey(poolId, m)]));
+    }
+
+    public Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken)
+    {
+        lock (_commit)
+        {
+            var stateKey = (commit.TenantId, commit.PoolId);
+            var current = _states.GetValueOrDefault(stateKey);
+            var fresh = commit.Transitions.All(t => _statuses.GetValueOrDefault((commit.TenantId, commit.PoolId, t.Next.MemberId))?.ETag == t.ExpectedETag)
+                && (commit.State is null || current?.ETag == commit.State.ETag);
+            if (!fresh)
+            {
+                return Task.FromResult(false);
+            }
+
+            foreach (var transition in commit.Transitions)
+            {
+                _statuses[(commit.TenantId, commit.PoolId, transition.Next.MemberId)] = transition.Next with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
+            }
+
+            if (commit.State is { } state)
+            {
+                _states[stateKey] = state with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
+            }
+
+            return Task.FromResult(true);
+        }
     }
 
     public Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken)

@@ -46,7 +46,7 @@ public sealed class PoolEvaluationServiceTests
     [Fact]
     public async Task Evaluate_NewPool_ActivatesTheMinimumOnTheDevice_AndSubscribesTheApplianceGroup()
     {
-        var store = new InMemoryPoolStore();
+        var store = new InMemoryPoolStore(_metrics);
         var pool = await AddPoolAsync(store);
 
         var decision = await Evaluator(store).EvaluateAsync(pool, CancellationToken.None);
@@ -68,7 +68,7 @@ public sealed class PoolEvaluationServiceTests
     [Fact]
     public async Task Evaluate_TwoEvaluatorsRacingOnOnePool_ActOnce()
     {
-        var store = new RendezvousPoolStore(2);
+        var store = new RendezvousPoolStore(2, _metrics);
         var pool = await AddPoolAsync(store);
 
         var decisions = await Task.WhenAll(Evaluator(store).EvaluateAsync(pool, CancellationToken.None), Evaluator(store).EvaluateAsync(pool, CancellationToken.None));
@@ -80,7 +80,7 @@ public sealed class PoolEvaluationServiceTests
     [Fact]
     public async Task ApplyResult_OnlyThePendingCommandMovesTheMember_SuccessToActive_FailureToUnhealthy()
     {
-        var store = new InMemoryPoolStore();
+        var store = new InMemoryPoolStore(_metrics);
         var pool = await AddPoolAsync(store);
         var evaluator = Evaluator(store);
         await evaluator.EvaluateAsync(pool, CancellationToken.None);
@@ -101,7 +101,7 @@ public sealed class PoolEvaluationServiceTests
     [Fact]
     public async Task ApplyResult_InstanceStartedAndStopped_UpdatesTheHostsInstanceRecord()
     {
-        var store = new InMemoryPoolStore();
+        var store = new InMemoryPoolStore(_metrics);
         await AddPoolAsync(store);
         await _resources.ReplaceAllAsync(Tenant, "kvm-1", [new ResourceInstance(Tenant, "kvm-1", "cloud-1", "web-1", InstanceState.ShutOff, Now.AddHours(-1))], CancellationToken.None);
         var evaluator = Evaluator(store);
@@ -120,7 +120,7 @@ public sealed class PoolEvaluationServiceTests
     [Fact]
     public async Task Evaluate_ClientGroupDisconnected_StartsTheProviderInstanceInstead()
     {
-        var store = new InMemoryPoolStore();
+        var store = new InMemoryPoolStore(_metrics);
         var pool = await AddPoolAsync(store);
         await _agents.UpsertAsync(new AgentGroupConnectivity(Tenant, "dc-1", AgentGroupStatus.Disconnected, Now.AddMinutes(-5), Now), CancellationToken.None);
 
@@ -135,7 +135,7 @@ public sealed class PoolEvaluationServiceTests
     {
         var connectivity = new ConnectivityService(_agents, _agents, Options.Create(new ConnectivityOptions()), _clock);
         var commands = new CommandService(_commands, _commands, _commands, connectivity, Options.Create(new CommandChannelOptions()));
-        return new PoolEvaluationService(store, store, _metrics, _resources, _resources, _zones, connectivity, commands, _clock);
+        return new PoolEvaluationService(store, store, _resources, _resources, _zones, connectivity, commands, _clock);
     }
 
     private static async Task<PoolDefinition> AddPoolAsync(InMemoryPoolStore store)
@@ -157,16 +157,16 @@ public sealed class PoolEvaluationServiceTests
         SchemaVersions.Current, commandId, Tenant, "cloud-1", "agent-2", kind, CommandStatus.Succeeded, JsonDocument.Parse(output).RootElement, null,
         new CommandTimings(Now, Now, Now), PoolCommandCorrelation.For("web", "vm-a"), null);
 
-    /// <summary>Holds every reader of a pool's member states until <c>parties</c> have read them: both evaluators see the same versions.</summary>
-    private sealed class RendezvousPoolStore(int parties) : InMemoryPoolStore
+    /// <summary>Holds every tick's read of a pool until <c>parties</c> have read it: both evaluators see the same versions.</summary>
+    private sealed class RendezvousPoolStore(int parties, InMemoryMetricWindows readings) : InMemoryPoolStore(readings)
     {
         private readonly Barrier _barrier = new(parties);
 
-        public override async Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+        public override async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
         {
-            var statuses = await base.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
+            var tick = await base.ReadTickAsync(tenantId, poolId, metric, since, cancellationToken);
             await Task.Run(() => _barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken);
-            return statuses;
+            return tick;
         }
     }
 }

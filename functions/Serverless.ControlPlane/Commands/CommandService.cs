@@ -41,6 +41,19 @@ public sealed class CommandService(
                 new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, request.Trace);
         }
 
+        await LogAndDispatchAsync(request, cancellationToken);
+        return null;
+    }
+
+    /// <summary>
+    /// Sends a command whose id the caller has just made to a group it found connected moments ago: no result can be
+    /// recorded for a new id, and connectivity is not read again, so a busy pool evaluator pays one log write and one
+    /// send per command.
+    /// </summary>
+    public Task SendNewAsync(CommandRequest request, CancellationToken cancellationToken) => LogAndDispatchAsync(request, cancellationToken);
+
+    private async Task LogAndDispatchAsync(CommandRequest request, CancellationToken cancellationToken)
+    {
         var command = new CommandEnvelope(
             SchemaVersions.Current,
             request.CommandId,
@@ -58,7 +71,6 @@ public sealed class CommandService(
                 command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty, request.ParentInstanceId),
             cancellationToken);
         await dispatcher.SendAsync(command, cancellationToken);
-        return null;
     }
 
     /// <summary>The recorded result of a command, if an agent has reported one.</summary>

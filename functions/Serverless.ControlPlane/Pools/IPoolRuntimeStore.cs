@@ -13,10 +13,14 @@ public interface IPoolRuntimeStore
     /// <summary>Writes the member's next state if its row is still at <paramref name="expectedETag"/> (absent when null); false when another writer got there first.</summary>
     Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken);
 
-    Task<PoolState?> GetStateAsync(string tenantId, string poolId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Everything a tick needs of the pool in one read: members' states, the evaluator's state, and the members' readings
+    /// of <paramref name="metric"/> taken at or after <paramref name="since"/>, oldest first.
+    /// </summary>
+    Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Writes the pool's state if it is still at <see cref="PoolState.ETag"/> (absent when null); false when it changed.</summary>
-    Task<bool> TrySetStateAsync(PoolState state, CancellationToken cancellationToken);
+    /// <summary>Writes the tick's transitions and state together; false, writing nothing, when any of them changed since it was read.</summary>
+    Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken);
 
     Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken);
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
@@ -13,15 +14,15 @@ using Serverless.ControlPlane.Zones;
 namespace Serverless.ControlPlane.Pools;
 
 /// <summary>
-/// One evaluator tick for a pool: read its members' states and metric windows and its agent groups' connectivity,
-/// decide with <see cref="PoolPolicyEngine"/>, write each transition conditionally on the member's ETag (so two
-/// evaluators cannot both act), send the commands through each member's agent group, log the decision, and keep the
-/// agents' metric subscriptions renewed. Results of the commands move members on in <see cref="ApplyResultAsync"/>.
+/// One evaluator tick for a pool: one read of its partition (members' states, the evaluator's state, the metric
+/// windows) beside the tick's shared reads of resources, zones and connectivity; decide with
+/// <see cref="PoolPolicyEngine"/>; write the transitions and the state in one transaction conditional on what was read
+/// (so of two evaluators only one acts); then send the commands through each member's agent group, log the decision,
+/// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the commands move members on in <see cref="ApplyResultAsync"/>.
 /// </summary>
 public sealed class PoolEvaluationService(
     IPoolStore pools,
     IPoolRuntimeStore runtime,
-    IMetricWindowStore metrics,
     IResourceStore resources,
     IInstanceStore instances,
     IZoneStore zones,
@@ -72,9 +73,11 @@ public sealed class PoolEvaluationService(
     private async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, TickLookups lookups, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var statuses = (await runtime.ListMemberStatusesAsync(pool.TenantId, pool.PoolId, cancellationToken)).ToDictionary(s => s.MemberId, StringComparer.Ordinal);
-        var state = await runtime.GetStateAsync(pool.TenantId, pool.PoolId, cancellationToken)
-            ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
+        var policy = pool.Policy;
+        var lookback = TimeSpan.FromSeconds(Math.Max(policy.ActivateAfterSeconds, policy.DeactivateAfterSeconds) + 3 * policy.MetricsIntervalSeconds);
+        var tick = await runtime.ReadTickAsync(pool.TenantId, pool.PoolId, policy.Metric, now - lookback, cancellationToken);
+        var statuses = tick.Statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
+        var state = tick.State ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
         var hosts = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);
         foreach (var id in pool.Members.Select(m => m.ResourceId).Distinct())
         {
@@ -92,53 +95,60 @@ public sealed class PoolEvaluationService(
             kinds[zone] = await lookups.ZoneKindAsync(pool.TenantId, zone, cancellationToken);
         }
 
-        var policy = pool.Policy;
-        var lookback = TimeSpan.FromSeconds(Math.Max(policy.ActivateAfterSeconds, policy.DeactivateAfterSeconds) + 3 * policy.MetricsIntervalSeconds);
-        var windows = await metrics.ReadAsync(
-            pool.TenantId, [.. pool.Members.Select(m => PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId))], policy.Metric, now - lookback, cancellationToken);
-
         var snapshot = new PoolSnapshot(pool.PoolId, policy, [.. pool.Members.Select(m =>
         {
             var status = statuses.GetValueOrDefault(m.MemberId);
             var usable = connected[m.Zone] && hosts.TryGetValue(m.ResourceId, out var resource) && resource.State == RegistrationState.Registered;
             return new MemberSnapshot(
                 m.MemberId, kinds[m.Zone], status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt, usable,
-                windows.GetValueOrDefault(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId)) ?? []);
+                tick.Readings.GetValueOrDefault(m.MemberId) ?? []);
         })], state.LastChangeAt);
 
         var decision = PoolPolicyEngine.Decide(snapshot, now);
-        var applied = new List<MemberChange>();
-        foreach (var change in decision.Changes)
-        {
-            var member = pool.Members.First(m => m.MemberId == change.MemberId);
-            var current = statuses.GetValueOrDefault(change.MemberId);
-            var commandId = change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null;
-            var next = new PoolMemberStatus(pool.TenantId, pool.PoolId, change.MemberId, change.To, now, change.Reason, commandId);
-            if (!await runtime.TrySetMemberStatusAsync(next, current?.ETag, cancellationToken))
-            {
-                continue;
-            }
+        var transitions = decision.Changes.Select(change => new PoolTransition(
+            new PoolMemberStatus(pool.TenantId, pool.PoolId, change.MemberId, change.To, now, change.Reason,
+                change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null),
+            statuses.GetValueOrDefault(change.MemberId)?.ETag)).ToList();
+        var scaled = decision.Changes.Any(c => c.To is MemberState.Activating or MemberState.Deactivating);
+        var version = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var renewals = RenewalsDue(pool, state, version != state.SubscribedVersion, hosts, connected, now);
 
-            applied.Add(change);
-            if (commandId is not null)
-            {
-                await SendAsync(pool, member, hosts[member.ResourceId], change.To == MemberState.Activating, commandId, now, cancellationToken);
-            }
+        // Most ticks change nothing: no write then. A pool's first tick writes its state, so later ones find it in their one read.
+        var stateChanged = scaled || renewals.Count > 0 || version != state.SubscribedVersion || state.ETag is null;
+        var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
+        foreach (var zone in renewals)
+        {
+            subscribed[zone] = now;
         }
 
-        var result = decision with { Changes = applied };
+        var nextState = stateChanged ? state with { LastChangeAt = scaled ? now : state.LastChangeAt, SubscribedAt = subscribed, SubscribedVersion = version } : null;
+        var committed = (transitions.Count == 0 && nextState is null)
+            || await runtime.TryCommitAsync(new PoolCommit(pool.TenantId, pool.PoolId, transitions, nextState), cancellationToken);
+
+        // Of two evaluators racing on one pool, the one whose commit landed acts; this one leaves the pool as it found it.
+        var applied = committed ? decision.Changes : [];
         var active = pool.Members.Count(m => applied.LastOrDefault(c => c.MemberId == m.MemberId) is { } change
             ? change.To == MemberState.Active
             : statuses.GetValueOrDefault(m.MemberId)?.State == MemberState.Active);
         ControlPlaneTelemetry.PoolEvaluated(pool.PoolId, applied, active);
+        if (!committed)
+        {
+            return decision with { Changes = applied };
+        }
+
+        foreach (var transition in transitions.Where(t => t.Next.PendingCommandId is not null))
+        {
+            var member = pool.Members.First(m => m.MemberId == transition.Next.MemberId);
+            await SendAsync(pool, member, hosts[member.ResourceId], transition.Next.State == MemberState.Activating, transition.Next.PendingCommandId!, now, cancellationToken);
+        }
+
+        await SubscribeAsync(pool, renewals, hosts, now, cancellationToken);
         if (applied.Count > 0)
         {
             await runtime.AddEventAsync(new PoolEvent(pool.TenantId, pool.PoolId, now, "decision", decision.Reason, decision.Load, applied), cancellationToken);
         }
 
-        var scaled = applied.Any(c => c.To is MemberState.Activating or MemberState.Deactivating);
-        await RenewSubscriptionsAsync(pool, scaled ? state with { LastChangeAt = now } : state, scaled, hosts, connected, now, cancellationToken);
-        return result;
+        return decision;
     }
 
     /// <summary>
@@ -201,53 +211,37 @@ public sealed class PoolEvaluationService(
                 ? (CommandKinds.StartInstance, JsonSerializer.SerializeToElement(new InstanceStartPayload(resource.Endpoint, member.Instance!), ContractsJsonContext.Default.InstanceStartPayload))
                 : (CommandKinds.StopInstance, JsonSerializer.SerializeToElement(
                     new InstanceStopPayload(resource.Endpoint, member.Instance!, Math.Max(0, pool.Policy.ActionTimeoutSeconds - 30)), ContractsJsonContext.Default.InstanceStopPayload));
-        return commands.SendAsync(
+        return commands.SendNewAsync(
             new CommandRequest(commandId, pool.TenantId, member.Zone, kind, payload, now, pool.Policy.ActionTimeoutSeconds, PoolCommandCorrelation.For(pool.PoolId, member.MemberId), null),
             cancellationToken);
     }
 
     /// <summary>
-    /// Keeps each agent group polling its members (appliance members over SNMP, instances through libvirt): a subscription is sent when the pool changed since
-    /// the last one or <see cref="SubscriptionRenewal"/> has passed, and lasts <see cref="SubscriptionLease"/>. Records
-    /// the pool's state when anything in it changed.
+    /// The agent groups whose metric subscription for this pool is due: all connected ones when the pool changed since
+    /// the last subscription, else those not renewed for <see cref="SubscriptionRenewal"/>. A subscription lasts
+    /// <see cref="SubscriptionLease"/>, so a renewal lost to a crash after the state was written is made up a minute later.
     /// </summary>
-    private async Task RenewSubscriptionsAsync(
-        PoolDefinition pool, PoolState state, bool scaled, Dictionary<string, ResourceRegistration> hosts, Dictionary<string, bool> connected, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
-        var sent = false;
-        var changed = state.SubscribedVersion != pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        foreach (var group in pool.Members.Where(m => hosts.ContainsKey(m.ResourceId)).GroupBy(m => m.Zone))
-        {
-            if (!connected[group.Key] || (!changed && subscribed.TryGetValue(group.Key, out var at) && now - at < SubscriptionRenewal))
-            {
-                continue;
-            }
+    private static List<string> RenewalsDue(
+        PoolDefinition pool, PoolState state, bool changed, Dictionary<string, ResourceRegistration> hosts, Dictionary<string, bool> connected, DateTimeOffset now) =>
+        [.. pool.Members.Where(m => hosts.ContainsKey(m.ResourceId)).Select(m => m.Zone).Distinct(StringComparer.Ordinal)
+            .Where(zone => connected[zone] && (changed || !state.SubscribedAt.TryGetValue(zone, out var at) || now - at >= SubscriptionRenewal))];
 
-            var targets = group.Select(m => m.IsApplianceManaged
+    /// <summary>Keeps each agent group polling its members: appliance members over SNMP, instances through libvirt.</summary>
+    private async Task SubscribeAsync(PoolDefinition pool, List<string> zones, Dictionary<string, ResourceRegistration> hosts, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var zone in zones)
+        {
+            var targets = pool.Members.Where(m => m.Zone == zone && hosts.ContainsKey(m.ResourceId)).Select(m => m.IsApplianceManaged
                 ? new MetricsPollTarget(
                     PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId),
                     ApplianceMembers.At(hosts[m.ResourceId].Endpoint, hosts[m.ResourceId].Credential, hosts[m.ResourceId].DeviceProfile, m.Index))
                 : new MetricsPollTarget(PoolCommandCorrelation.MemberKey(pool.PoolId, m.MemberId), null, new InstanceTarget(hosts[m.ResourceId].Endpoint, m.Instance!))).ToList();
             var payload = new MetricsSubscribePayload(pool.PoolId, pool.Policy.MetricsIntervalSeconds, (int)SubscriptionLease.TotalSeconds, targets);
-            await commands.SendAsync(
-                new CommandRequest(Guid.NewGuid().ToString("N"), pool.TenantId, group.Key, CommandKinds.SubscribeMetrics,
+            await commands.SendNewAsync(
+                new CommandRequest(Guid.NewGuid().ToString("N"), pool.TenantId, zone, CommandKinds.SubscribeMetrics,
                     JsonSerializer.SerializeToElement(payload, ContractsJsonContext.Default.MetricsSubscribePayload), now, 60, new CommandCorrelation(null, null), null),
                 cancellationToken);
-            subscribed[group.Key] = now;
-            sent = true;
         }
-
-        // Most ticks change nothing: no write then.
-        if (!sent && !changed && !scaled && state.ETag is not null)
-        {
-            return;
-        }
-
-        // Conditional: of two evaluators racing on one pool, only one records the change.
-        await runtime.TrySetStateAsync(
-            state with { SubscribedAt = subscribed, SubscribedVersion = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-            cancellationToken);
     }
 
     /// <summary>
@@ -256,17 +250,18 @@ public sealed class PoolEvaluationService(
     /// </summary>
     private sealed class TickLookups(IResourceStore resources, IZoneStore zones, ConnectivityService connectivity)
     {
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<ResourceRegistration?>> _resources = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<bool>> _connected = new();
-        private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), Task<ZoneKind>> _kinds = new();
+        // Lazy: GetOrAdd may run a factory more than once when pools evaluated at once ask together; the read must not be.
+        private readonly ConcurrentDictionary<(string, string), Lazy<Task<ResourceRegistration?>>> _resources = new();
+        private readonly ConcurrentDictionary<(string, string), Lazy<Task<bool>>> _connected = new();
+        private readonly ConcurrentDictionary<(string, string), Lazy<Task<ZoneKind>>> _kinds = new();
 
         public Task<ResourceRegistration?> ResourceAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
-            _resources.GetOrAdd((tenantId, resourceId), key => resources.GetAsync(key.Item1, key.Item2, cancellationToken));
+            _resources.GetOrAdd((tenantId, resourceId), key => new(() => resources.GetAsync(key.Item1, key.Item2, cancellationToken))).Value;
 
         public Task<bool> ConnectedAsync(string tenantId, string zone, CancellationToken cancellationToken) =>
-            _connected.GetOrAdd((tenantId, zone), key => connectivity.IsConnectedAsync(key.Item1, key.Item2, cancellationToken));
+            _connected.GetOrAdd((tenantId, zone), key => new(() => connectivity.IsConnectedAsync(key.Item1, key.Item2, cancellationToken))).Value;
 
         public Task<ZoneKind> ZoneKindAsync(string tenantId, string zone, CancellationToken cancellationToken) =>
-            _kinds.GetOrAdd((tenantId, zone), async key => (await zones.GetAsync(key.Item1, key.Item2, cancellationToken))?.Kind ?? ZoneKind.Client);
+            _kinds.GetOrAdd((tenantId, zone), key => new(async () => (await zones.GetAsync(key.Item1, key.Item2, cancellationToken))?.Kind ?? ZoneKind.Client)).Value;
     }
 }

@@ -7,9 +7,11 @@ using Serverless.ControlPlane.Agents;
 namespace Serverless.Functions.Storage;
 
 /// <summary>
-/// Heartbeats in <c>AgentHeartbeats</c> (PartitionKey = tenant, RowKey = agent id, the latest one) and samples in
-/// <c>Metrics</c> (PartitionKey = tenant|resource|metric, RowKey = time ticks|batch|index, so a batch stored twice
-/// overwrites itself and a window is one range query).
+/// Heartbeats in <c>AgentHeartbeats</c> (PartitionKey = tenant, RowKey = agent id, the latest one). Samples of pool
+/// members (keys <c>{pool}.{member}</c>) go to their pool's partition of <c>PoolMembers</c>, where the evaluator reads
+/// them with the members' states in one query (<see cref="PoolPartitionRows"/>); other samples to <c>Metrics</c>
+/// (PartitionKey = tenant|resource|metric, RowKey = time ticks|batch|index). Either way a batch stored twice overwrites
+/// itself and a window is one range query.
 /// </summary>
 public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelemetryStore
 {
@@ -70,8 +72,33 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
 
     public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken)
     {
+        var samples = batch.Samples.Index().ToList();
+        var memberSamples = samples.Where(s => PoolPartitionRows.TrySplitMemberKey(s.Item.ResourceId, out _, out _)).ToList();
+        if (memberSamples.Count > 0)
+        {
+            var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+            await TableQueries.SubmitAsync(members, memberSamples.Select(s =>
+            {
+                PoolPartitionRows.TrySplitMemberKey(s.Item.ResourceId, out var poolId, out var memberId);
+                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+                    PoolPartitionRows.Partition(tenantId, poolId), PoolPartitionRows.ReadingRow(s.Item.Metric, s.Item.At, memberId, batch.BatchId, s.Index))
+                {
+                    ["Member"] = memberId,
+                    ["Metric"] = s.Item.Metric,
+                    ["Value"] = s.Item.Value,
+                    ["At"] = s.Item.At,
+                    ["AgentId"] = batch.AgentId,
+                });
+            }), cancellationToken);
+        }
+
+        if (memberSamples.Count == samples.Count)
+        {
+            return;
+        }
+
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
-        var actions = batch.Samples.Index().Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+        var actions = samples.Except(memberSamples).Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
             $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}",
             string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
         {

@@ -6,27 +6,44 @@ using Serverless.ControlPlane.Pools;
 namespace Serverless.Functions.Storage;
 
 /// <summary>
-/// Reads the <c>Metrics</c> table the uplink writes (PartitionKey = <c>{tenant}|{key}|{metric}</c>, RowKey starting with
-/// the reading's ticks). Keys of the form <c>{group}.{member}</c> (a pool's members) are read with one query per group:
-/// their partitions sort together, between <c>{tenant}|{group}.</c> and <c>{tenant}|{group}/</c>. Other keys take one
-/// range query each.
+/// Reads the readings the uplink writes: those of pool members (keys <c>{pool}.{member}</c>) with one range query per
+/// pool in its partition of <c>PoolMembers</c> (<see cref="PoolPartitionRows"/>), other keys with one range query each in
+/// <c>Metrics</c> (PartitionKey = <c>{tenant}|{key}|{metric}</c>, RowKey starting with the reading's ticks).
 /// </summary>
 public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindowStore
 {
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<MetricPoint>>> ReadAsync(
         string tenantId, IReadOnlyList<string> keys, string metric, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
-        var from = since.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
         var wanted = keys.ToHashSet(StringComparer.Ordinal);
-        var filters = keys
-            .GroupBy(key => key.IndexOf('.', StringComparison.Ordinal) is > 0 and var dot ? key[..dot] : null)
-            .SelectMany(group => group.Key is { } prefix
-                ? [TableClient.CreateQueryFilter(
-                    $"PartitionKey ge {$"{tenantId}|{prefix}."} and PartitionKey lt {$"{tenantId}|{prefix}/"} and RowKey ge {from} and Metric eq {metric}")]
-                : group.Select(key => TableClient.CreateQueryFilter($"PartitionKey eq {$"{tenantId}|{key}|{metric}"} and RowKey ge {from}")));
+        var pools = new HashSet<string>(StringComparer.Ordinal);
+        var others = new List<string>();
+        foreach (var key in wanted)
+        {
+            if (PoolPartitionRows.TrySplitMemberKey(key, out var poolId, out _))
+            {
+                pools.Add(poolId);
+            }
+            else
+            {
+                others.Add(key);
+            }
+        }
+
+        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var metrics = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
+        var (from, to) = PoolPartitionRows.ReadingRange(metric, since);
+        var fromTicks = since.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
+        var reads = pools
+            .Select(poolId => ReadRowsAsync(
+                members,
+                TableClient.CreateQueryFilter($"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and RowKey ge {from} and RowKey lt {to}"),
+                e => PoolCommandCorrelation.MemberKey(poolId, e.GetString("Member")),
+                cancellationToken))
+            .Concat(others.Select(key => ReadRowsAsync(
+                metrics, TableClient.CreateQueryFilter($"PartitionKey eq {$"{tenantId}|{key}|{metric}"} and RowKey ge {fromTicks}"), _ => key, cancellationToken)));
         var windows = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
-        foreach (var rows in await Task.WhenAll(filters.Select(filter => ReadRowsAsync(table, filter, cancellationToken))))
+        foreach (var rows in await Task.WhenAll(reads))
         {
             foreach (var (key, point) in rows.Where(r => wanted.Contains(r.Key)))
             {
@@ -37,28 +54,34 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
         return windows.ToDictionary(w => w.Key, w => (IReadOnlyList<MetricPoint>)[.. w.Value.OrderBy(p => p.At)], StringComparer.Ordinal);
     }
 
-    /// <summary>A scan for old readings across partitions: run on a slow timer.</summary>
+    /// <summary>A scan for old readings across partitions, of both tables: run on a slow timer.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
+        var metrics = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
+        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        return await PurgeAsync(metrics, TableClient.CreateQueryFilter($"At lt {before}"), cancellationToken)
+            + await PurgeAsync(members, TableClient.CreateQueryFilter($"RowKey ge {PoolPartitionRows.ReadingsFrom} and RowKey lt {PoolPartitionRows.ReadingsTo} and At lt {before}"), cancellationToken);
+    }
+
+    private static async Task<int> PurgeAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    {
         var old = new List<TableEntity>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"At lt {before}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
             old.Add(e);
         }
 
         await TableQueries.SubmitAsync(table, old.Select(e => new TableTransactionAction(TableTransactionActionType.Delete, e, ETag.All)), cancellationToken);
-
         return old.Count;
     }
 
-    private static async Task<List<(string Key, MetricPoint Point)>> ReadRowsAsync(TableClient table, string filter, CancellationToken cancellationToken)
+    private static async Task<List<(string Key, MetricPoint Point)>> ReadRowsAsync(
+        TableClient table, string filter, Func<TableEntity, string> keyOf, CancellationToken cancellationToken)
     {
         var rows = new List<(string, MetricPoint)>();
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "ResourceId", "Value", "At"], cancellationToken: cancellationToken))
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, select: ["Member", "Value", "At"], cancellationToken: cancellationToken))
         {
-            var key = e.GetString("ResourceId") ?? e.PartitionKey.Split('|')[1];
-            rows.Add((key, new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0)));
+            rows.Add((keyOf(e), new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0)));
         }
 
         return rows;

@@ -6,12 +6,14 @@ using Serverless.ControlPlane.Pools;
 namespace Serverless.Functions.Storage;
 
 /// <summary>
-/// Pools in the <c>Pools</c> table (PartitionKey = tenant, RowKey = pool; members and policy as JSON columns) and their
-/// members' states in <c>PoolMembers</c> (PartitionKey = <c>{tenant}|{pool}</c>, RowKey = member). A member without a
-/// state row is Inactive since the pool was written: rows appear with a member's first transition, so a crash between
-/// the two tables loses nothing. The evaluator's memory of a pool is in <c>PoolStates</c> (PartitionKey = tenant,
-/// RowKey = pool) and its decision log in <c>PoolEvents</c> (PartitionKey = <c>{tenant}|{pool}</c>, RowKey = inverted
-/// time, so the newest come first).
+/// Pools in the <c>Pools</c> table (PartitionKey = tenant, RowKey = pool; members and policy as JSON columns) and what
+/// the evaluator reads of each in its partition of <c>PoolMembers</c> (<see cref="PoolPartitionRows"/>: members'
+/// states, the evaluator's state, the readings), so a tick reads a pool once and writes its decision in one
+/// transaction. A member without a state row is Inactive since the pool was written: rows appear with a member's first
+/// transition, so a crash between the two tables loses nothing. The decision log is in <c>PoolEvents</c> (PartitionKey
+/// = <c>{tenant}|{pool}</c>, RowKey = inverted time, so the newest come first). Evaluator states of pools from before
+/// the state moved into the partition are in <c>PoolStates</c> (PartitionKey = tenant, RowKey = pool) until their
+/// pool's next tick moves them.
 /// </summary>
 public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRuntimeStore
 {
@@ -53,7 +55,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         }
 
         // A pool of the same name deleted before may have left states behind if its deletion was interrupted.
-        await DeleteStatusesAsync(pool.TenantId, pool.PoolId, keep: [], cancellationToken);
+        await DeleteRowsAsync(pool.TenantId, pool.PoolId, keep: null, cancellationToken);
         return true;
     }
 
@@ -69,7 +71,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        await DeleteStatusesAsync(pool.TenantId, pool.PoolId, [.. pool.Members.Select(m => m.MemberId)], cancellationToken);
+        await DeleteRowsAsync(pool.TenantId, pool.PoolId, [.. pool.Members.Select(m => m.MemberId)], cancellationToken);
         return true;
     }
 
@@ -85,7 +87,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        await DeleteStatusesAsync(tenantId, poolId, keep: [], cancellationToken);
+        await DeleteRowsAsync(tenantId, poolId, keep: null, cancellationToken);
         var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
         await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
         return true;
@@ -113,45 +115,74 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
     public async Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var entity = new TableEntity(MembersPartition(next.TenantId, next.PoolId), next.MemberId)
-        {
-            ["State"] = next.State.ToString(),
-            ["StateSince"] = next.StateSince,
-            ["Reason"] = next.Reason,
-            ["PendingCommandId"] = next.PendingCommandId,
-        };
+        var entity = StatusEntity(next);
         return await TryWriteAsync(table, entity, expectedETag, cancellationToken);
     }
 
-    public async Task<PoolState?> GetStateAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    public async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, poolId, cancellationToken: cancellationToken);
-        if (!response.HasValue)
+        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var (from, to) = PoolPartitionRows.ReadingRange(metric, since);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow} or (RowKey ge {from} and RowKey lt {to}))");
+        var statuses = new List<PoolMemberStatus>();
+        PoolState? state = null;
+        var readings = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
-            return null;
+            if (e.RowKey == PoolPartitionRows.StateRow)
+            {
+                state = StateFrom(tenantId, poolId, e);
+            }
+            else if (string.CompareOrdinal(e.RowKey, PoolPartitionRows.OwnRowsFrom) < 0)
+            {
+                statuses.Add(StatusFrom(tenantId, poolId, e));
+            }
+            else
+            {
+                var member = e.GetString("Member");
+                (readings.TryGetValue(member, out var points) ? points : readings[member] = []).Add(new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0));
+            }
         }
 
-        var e = response.Value!;
-        return new PoolState(
-            tenantId,
-            poolId,
-            e.GetDateTimeOffset("LastChangeAt"),
-            JsonSerializer.Deserialize(e.GetString("SubscribedAt") ?? "{}", StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset) ?? new Dictionary<string, DateTimeOffset>(),
-            e.GetString("SubscribedVersion"),
-            e.ETag.ToString());
+        // Pools written before the state moved into their partition: read the old row once; the tick's first write moves it.
+        state ??= await LegacyStateAsync(tenantId, poolId, cancellationToken);
+        return new PoolRuntime(statuses, state, readings.ToDictionary(r => r.Key, r => (IReadOnlyList<MetricPoint>)r.Value, StringComparer.Ordinal));
     }
 
-    public async Task<bool> TrySetStateAsync(PoolState state, CancellationToken cancellationToken)
+    public async Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-        var entity = new TableEntity(state.TenantId, state.PoolId)
+        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var partition = PoolPartitionRows.Partition(commit.TenantId, commit.PoolId);
+        var actions = commit.Transitions.Select(t => Conditional(StatusEntity(t.Next), t.ExpectedETag)).ToList();
+        if (commit.State is { } state)
         {
-            ["LastChangeAt"] = state.LastChangeAt,
-            ["SubscribedAt"] = JsonSerializer.Serialize(state.SubscribedAt, StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset),
-            ["SubscribedVersion"] = state.SubscribedVersion,
-        };
-        return await TryWriteAsync(table, entity, state.ETag, cancellationToken);
+            actions.Add(Conditional(
+                new TableEntity(partition, PoolPartitionRows.StateRow)
+                {
+                    ["LastChangeAt"] = state.LastChangeAt,
+                    ["SubscribedAt"] = JsonSerializer.Serialize(state.SubscribedAt, StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset),
+                    ["SubscribedVersion"] = state.SubscribedVersion,
+                },
+                state.ETag));
+        }
+
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException exception) when (exception.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+
+        if (commit.State is { ETag: null })
+        {
+            var legacy = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
+            await legacy.DeleteEntityAsync(commit.TenantId, commit.PoolId, ETag.All, cancellationToken);
+        }
+
+        return true;
     }
 
     public async Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken)
@@ -196,7 +227,8 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
     {
         var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
         var statuses = new List<PoolMemberStatus>();
-        await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}"), cancellationToken: cancellationToken))
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)} and RowKey lt {PoolPartitionRows.OwnRowsFrom}");
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
         {
             statuses.Add(StatusFrom(tenantId, poolId, e));
         }
@@ -204,14 +236,17 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         return statuses;
     }
 
-    private async Task DeleteStatusesAsync(string tenantId, string poolId, HashSet<string> keep, CancellationToken cancellationToken)
+    /// <summary>Deletes the partition's rows, or with <paramref name="keep"/> only the states of members not in it.</summary>
+    private async Task DeleteRowsAsync(string tenantId, string poolId, HashSet<string>? keep, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var filter = keep is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)} and RowKey lt {PoolPartitionRows.OwnRowsFrom}");
         var deletes = new List<TableTransactionAction>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
         {
-            if (!keep.Contains(entity.RowKey))
+            if (keep is null || !keep.Contains(entity.RowKey))
             {
                 deletes.Add(new TableTransactionAction(TableTransactionActionType.Delete, entity, ETag.All));
             }
@@ -220,7 +255,34 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         await TableQueries.SubmitAsync(table, deletes, cancellationToken);
     }
 
-    private static string MembersPartition(string tenantId, string poolId) => $"{tenantId}|{poolId}";
+    private async Task<PoolState?> LegacyStateAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, poolId, cancellationToken: cancellationToken);
+        return response.HasValue ? StateFrom(tenantId, poolId, response.Value!) with { ETag = null } : null;
+    }
+
+    private static PoolState StateFrom(string tenantId, string poolId, TableEntity e) => new(
+        tenantId,
+        poolId,
+        e.GetDateTimeOffset("LastChangeAt"),
+        JsonSerializer.Deserialize(e.GetString("SubscribedAt") ?? "{}", StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset) ?? new Dictionary<string, DateTimeOffset>(),
+        e.GetString("SubscribedVersion"),
+        e.ETag.ToString());
+
+    private static TableEntity StatusEntity(PoolMemberStatus status) => new(MembersPartition(status.TenantId, status.PoolId), status.MemberId)
+    {
+        ["State"] = status.State.ToString(),
+        ["StateSince"] = status.StateSince,
+        ["Reason"] = status.Reason,
+        ["PendingCommandId"] = status.PendingCommandId,
+    };
+
+    private static TableTransactionAction Conditional(TableEntity entity, string? expectedETag) => expectedETag is null
+        ? new TableTransactionAction(TableTransactionActionType.Add, entity)
+        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(expectedETag));
+
+    private static string MembersPartition(string tenantId, string poolId) => PoolPartitionRows.Partition(tenantId, poolId);
 
     /// <summary>Inserts when <paramref name="expectedETag"/> is null, else replaces at that version; false when another writer got there first.</summary>
     private static async Task<bool> TryWriteAsync(TableClient table, TableEntity entity, string? expectedETag, CancellationToken cancellationToken)
