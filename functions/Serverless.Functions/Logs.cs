@@ -71,6 +71,12 @@ internal static partial class Logs
     [LoggerMessage(EventId = 2301, Level = LogLevel.Information, Message = "Host {HostId} reported: {Moved} managed instance(s) moved to what it runs")]
     public static partial void InstanceReportApplied(ILogger logger, string hostId, int moved);
 
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "Pool tick {InstanceId} skipped: tick {RunningInstanceId}, started {StartedAt:o}, is still running")]
+    public static partial void PoolTickSkipped(ILogger logger, string instanceId, string runningInstanceId, DateTimeOffset startedAt);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Error, Message = "Pool tick {InstanceId}, started {StartedAt:o}, ran past {TimeoutSeconds} s: terminating it and starting the next")]
+    public static partial void PoolTickAbandoned(ILogger logger, string instanceId, DateTimeOffset startedAt, int timeoutSeconds);
+
     [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Pool {PoolId} member {MemberId}: agent answered {Kind} {Status}")]
     public static partial void PoolMemberAnswered(ILogger logger, string poolId, string memberId, string kind, string status);
 

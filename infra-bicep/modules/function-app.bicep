@@ -145,6 +145,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       Instances__ReconcileSchedule: '0 * * * * *'
       Pools__MetricsPurgeSchedule: '0 */10 * * * *'
       Pools__Partitions: '4'
+      Pools__TickTimeoutSeconds: '300'
       Pools__MetricsRetentionMinutes: '60'
       HistoryPurge__RetentionHours: '168'
       Registration__VerificationTimeoutSeconds: '120'

@@ -9,7 +9,8 @@ namespace Serverless.Functions.Pools;
 
 /// <summary>
 /// The pool evaluator. The <c>Pools:Schedule</c> timer starts one orchestration per tick, named after the tick, so two
-/// instances firing for the same tick start it once; the orchestration fans the pools out over
+/// instances firing for the same tick start it once, and none while an earlier tick still runs (<see cref="PoolTickGate"/>:
+/// a tick that runs long makes the next skip, saying so, instead of piling up); the orchestration fans the pools out over
 /// <see cref="PoolOptions.Partitions"/> activities, which the Functions host spreads over its instances. A second timer
 /// purges old metric readings.
 /// </summary>
@@ -22,14 +23,48 @@ public sealed class PoolEvaluationFunctions(PoolEvaluationService evaluator, IMe
         CancellationToken cancellationToken)
     {
         var tick = clock.GetUtcNow();
-        var instanceId = $"pool-evaluation-{tick:yyyyMMddHHmmss}";
+        var instanceId = $"{TickPrefix}{tick:yyyyMMddHHmmss}";
         if (await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
             return;
         }
 
+        var unfinished = await UnfinishedTickAsync(durableClient, cancellationToken);
+        switch (PoolTickGate.Decide(unfinished?.CreatedAt, tick, TimeSpan.FromSeconds(options.Value.TickTimeoutSeconds)))
+        {
+            case PoolTickGate.Verdict.Skip:
+                Logs.PoolTickSkipped(logger, instanceId, unfinished!.InstanceId, unfinished.CreatedAt);
+                return;
+            case PoolTickGate.Verdict.ReplaceStuck:
+                Logs.PoolTickAbandoned(logger, unfinished!.InstanceId, unfinished.CreatedAt, options.Value.TickTimeoutSeconds);
+                await durableClient.TerminateInstanceAsync(unfinished.InstanceId, $"ran past Pools:TickTimeoutSeconds ({options.Value.TickTimeoutSeconds} s)", cancellationToken);
+                break;
+        }
+
         await durableClient.ScheduleNewOrchestrationInstanceAsync(
             FunctionNames.PoolEvaluationOrchestrator, options.Value.Partitions, new StartOrchestrationOptions(instanceId), cancellationToken);
+    }
+
+    private const string TickPrefix = "pool-evaluation-";
+
+    private static async Task<OrchestrationMetadata?> UnfinishedTickAsync(DurableTaskClient durableClient, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery
+        {
+            InstanceIdPrefix = TickPrefix,
+            Statuses = [OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Pending],
+            PageSize = 1,
+            FetchInputsAndOutputs = false,
+        };
+        await foreach (var page in durableClient.GetAllInstancesAsync(query).AsPages(pageSizeHint: 1).WithCancellation(cancellationToken))
+        {
+            if (page.Values.Count > 0)
+            {
+                return page.Values[0];
+            }
+        }
+
+        return null;
     }
 
     [Function(FunctionNames.PoolEvaluationOrchestrator)]
