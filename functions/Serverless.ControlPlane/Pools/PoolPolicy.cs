@@ -5,7 +5,7 @@ namespace Serverless.ControlPlane.Pools;
 /// above <see cref="ActivateAbove"/> for <see cref="ActivateAfterSeconds"/> to activate <see cref="Step"/> members, and
 /// below <see cref="DeactivateBelow"/> for <see cref="DeactivateAfterSeconds"/> to deactivate as many. After any change
 /// the pool waits <see cref="CooldownSeconds"/>; the active count stays within [<see cref="MinActive"/>,
-/// <see cref="MaxActive"/>] always. <see cref="MinSize"/> and <see cref="MaxSize"/> bound how many members the pool may
+/// <see cref="MaxActive"/>] always, or within the bounds of the <see cref="Schedule"/> window in force. <see cref="MinSize"/> and <see cref="MaxSize"/> bound how many members the pool may
 /// list; the engine does not read them. An Unhealthy member may be chosen again once <see cref="UnhealthyRetrySeconds"/>
 /// have passed since it failed.
 /// </summary>
@@ -24,7 +24,8 @@ public sealed record PoolPolicy(
     int ActionTimeoutSeconds = 120,
     int MinSize = 1,
     int MaxSize = PoolService.MaxMembers,
-    int UnhealthyRetrySeconds = 600)
+    int UnhealthyRetrySeconds = 600,
+    IReadOnlyList<PoolWindow>? Schedule = null)
 {
     /// <summary>Readings older than three polls are not a current load: a silent agent must not scale the pool.</summary>
     public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * MetricsIntervalSeconds);

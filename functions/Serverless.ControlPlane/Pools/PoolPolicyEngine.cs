@@ -9,7 +9,8 @@ namespace Serverless.ControlPlane.Pools;
 /// evaluators agree. In order:
 /// <list type="number">
 /// <item>an activation or deactivation unanswered for <see cref="PoolPolicy.ActionTimeoutSeconds"/> makes its member Unhealthy;</item>
-/// <item>the bounds hold in every state: below <see cref="PoolPolicy.MinActive"/> activates, above <see cref="PoolPolicy.MaxActive"/> deactivates, cooldown or not;</item>
+/// <item>the bounds hold in every state: below <see cref="PoolPolicy.MinActive"/> activates, above <see cref="PoolPolicy.MaxActive"/> deactivates, cooldown or not
+/// (a <see cref="PoolPolicy.Schedule"/> window in force replaces them: <see cref="PoolSchedule"/>);</item>
 /// <item>otherwise nothing while a change is in flight or the cooldown runs;</item>
 /// <item>otherwise the load (mean of the metric over reachable active members, as a step function of their readings)
 /// held above the activation threshold for its duration activates a step, held below the deactivation threshold
@@ -24,6 +25,7 @@ public static class PoolPolicyEngine
     public static PoolDecision Decide(PoolSnapshot pool, DateTimeOffset now)
     {
         var policy = pool.Policy;
+        var bounds = PoolSchedule.BoundsAt(policy, now);
         var changes = new List<MemberChange>();
         var timeout = TimeSpan.FromSeconds(policy.ActionTimeoutSeconds);
         var timedOut = new HashSet<string>(StringComparer.Ordinal);
@@ -41,18 +43,18 @@ public static class PoolPolicyEngine
         var counted = ordered.Count(m => m.Reachable && !timedOut.Contains(m.MemberId) && m.State is MemberState.Active or MemberState.Activating);
         var inFlight = pool.Members.Count(m => !timedOut.Contains(m.MemberId) && m.State is MemberState.Activating or MemberState.Deactivating);
 
-        if (counted < policy.MinActive)
+        if (counted < bounds.MinActive)
         {
-            var chosen = Activate(ordered, policy.MinActive - counted, changes, $"the pool has {counted} active, below its minimum of {policy.MinActive}", policy, now);
+            var chosen = Activate(ordered, bounds.MinActive - counted, changes, $"the pool has {counted} active, below its minimum of {bounds.MinActive}{bounds.Source}", policy, now);
             return Decision(pool, changes, null, chosen == 0
-                ? $"{counted} active, below the minimum of {policy.MinActive}, and no reachable inactive member is left to activate"
-                : $"{counted} active, below the minimum of {policy.MinActive}: activating {chosen}");
+                ? $"{counted} active, below the minimum of {bounds.MinActive}{bounds.Source}, and no reachable inactive member is left to activate"
+                : $"{counted} active, below the minimum of {bounds.MinActive}{bounds.Source}: activating {chosen}");
         }
 
-        if (counted > policy.MaxActive)
+        if (counted > bounds.MaxActive)
         {
-            var chosen = Deactivate(ordered, counted - policy.MaxActive, changes, $"the pool has {counted} active, above its maximum of {policy.MaxActive}");
-            return Decision(pool, changes, null, $"{counted} active, above the maximum of {policy.MaxActive}: deactivating {chosen}");
+            var chosen = Deactivate(ordered, counted - bounds.MaxActive, changes, $"the pool has {counted} active, above its maximum of {bounds.MaxActive}{bounds.Source}");
+            return Decision(pool, changes, null, $"{counted} active, above the maximum of {bounds.MaxActive}{bounds.Source}: deactivating {chosen}");
         }
 
         if (inFlight > 0)
@@ -75,21 +77,21 @@ public static class PoolPolicyEngine
         var high = load.HeldSince(v => v > policy.ActivateAbove);
         if (high is { } highSince && now - highSince >= TimeSpan.FromSeconds(policy.ActivateAfterSeconds))
         {
-            if (counted >= policy.MaxActive)
+            if (counted >= bounds.MaxActive)
             {
-                return Decision(pool, changes, current, $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O}, but the pool is at its maximum of {policy.MaxActive}");
+                return Decision(pool, changes, current, $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O}, but the pool is at its maximum of {bounds.MaxActive}{bounds.Source}");
             }
 
             var reason = $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O} (held {policy.ActivateAfterSeconds} s)";
-            var chosen = Activate(ordered, Math.Min(policy.Step, policy.MaxActive - counted), changes, reason, policy, now);
+            var chosen = Activate(ordered, Math.Min(policy.Step, bounds.MaxActive - counted), changes, reason, policy, now);
             return Decision(pool, changes, current, chosen == 0 ? $"{reason}, but no reachable inactive member is left to activate" : $"{reason}: activating {chosen}");
         }
 
         var low = load.HeldSince(v => v < policy.DeactivateBelow);
-        if (low is { } lowSince && now - lowSince >= TimeSpan.FromSeconds(policy.DeactivateAfterSeconds) && counted > policy.MinActive)
+        if (low is { } lowSince && now - lowSince >= TimeSpan.FromSeconds(policy.DeactivateAfterSeconds) && counted > bounds.MinActive)
         {
             var reason = $"load {Format(current)} below {Format(policy.DeactivateBelow)} since {lowSince:O} (held {policy.DeactivateAfterSeconds} s)";
-            var chosen = Deactivate(ordered, Math.Min(policy.Step, counted - policy.MinActive), changes, reason);
+            var chosen = Deactivate(ordered, Math.Min(policy.Step, counted - bounds.MinActive), changes, reason);
             return Decision(pool, changes, current, $"{reason}: deactivating {chosen}");
         }
 

@@ -16,4 +16,5 @@ public sealed record PoolPolicyRequest(
     int? ActionTimeoutSeconds = null,
     int? MinSize = null,
     int? MaxSize = null,
-    int? UnhealthyRetrySeconds = null);
+    int? UnhealthyRetrySeconds = null,
+    IReadOnlyList<PoolWindowRequest?>? Schedule = null);

@@ -37,7 +37,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         return pool is null ? DomainError.NotFound("pool", poolId) : pool;
     }
 
-    /// <summary>The pool with its members' states and latest readings (of the last ten minutes).</summary>
+    /// <summary>The pool with its members' states, latest readings (of the last ten minutes) and schedule windows' next firings.</summary>
     public async Task<Outcome<PoolView>> DescribeAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
         var pool = await pools.GetAsync(tenantId, poolId, cancellationToken);
@@ -47,9 +47,10 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         }
 
         var statuses = await pools.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
-        var readings = await ReadingsAsync(pool, clock.GetUtcNow().AddMinutes(-10), cancellationToken);
+        var now = clock.GetUtcNow();
+        var readings = await ReadingsAsync(pool, now.AddMinutes(-10), cancellationToken);
         var latest = readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
-        return new PoolView(pool, statuses, latest);
+        return new PoolView(pool, statuses, latest, pool.Policy.Schedule is null ? null : PoolSchedule.StatusAt(pool.Policy, now));
     }
 
     /// <summary>The default and the longest window of <see cref="ReadMetricsAsync"/>, in minutes (readings are kept an hour by default).</summary>
@@ -228,7 +229,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
     {
         FieldRules.Required("serviceKind", kind, errors);
         var validMembers = await ValidateMembersAsync(tenantId, members, errors, cancellationToken);
-        var validPolicy = ValidatePolicy(policy, members?.Count ?? 0, errors);
+        var validPolicy = ValidatePolicy(policy, members?.Count ?? 0, clock.GetUtcNow(), errors);
         return (validMembers, validPolicy);
     }
 
@@ -314,7 +315,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         return valid;
     }
 
-    private static PoolPolicy ValidatePolicy(PoolPolicyRequest? policy, int memberCount, List<FieldError> errors)
+    private static PoolPolicy ValidatePolicy(PoolPolicyRequest? policy, int memberCount, DateTimeOffset now, List<FieldError> errors)
     {
         var fallback = new PoolPolicy(string.Empty, 0, 0, 0, 0, 0, 1, 1, 1, MemberPreference.ClientFirst);
         if (policy is null)
@@ -382,11 +383,12 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             errors.Add(new FieldError("members", $"the pool must list {minSize} to {maxSize} members (policy.minSize, policy.maxSize); it lists {memberCount}."));
         }
 
+        var schedule = errors.Count > before ? null : PoolSchedule.Validate(policy.Schedule, minActive, maxActive, memberCount, now, errors);
         return errors.Count > before
             ? fallback
             : new PoolPolicy(policy.Metric!, policy.ActivateAbove!.Value, policy.ActivateAfterSeconds!.Value, policy.DeactivateBelow!.Value,
                 policy.DeactivateAfterSeconds!.Value, cooldown, minActive, maxActive, step, policy.Preference ?? MemberPreference.ClientFirst,
-                interval, timeout, minSize, maxSize, unhealthyRetry);
+                interval, timeout, minSize, maxSize, unhealthyRetry, schedule);
     }
 
     private static void Required<T>(string field, T? value, List<FieldError> errors)

@@ -2,19 +2,20 @@ using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Pools;
 
-/// <summary>A pool with its members' live states.</summary>
+/// <summary>A pool with its members' live states and, when read alone, where each schedule window stands.</summary>
 public sealed record PoolResponse(
     string Id,
     ServiceKind ServiceKind,
     IReadOnlyList<PoolMemberResponse> Members,
     PoolPolicy Policy,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    IReadOnlyList<PoolWindowStatus>? Schedule = null)
 {
     /// <summary>A member without a recorded state has been Inactive since the pool was written.</summary>
     public static PoolResponse From(PoolView view)
     {
-        var (pool, statuses, latest) = view;
+        var (pool, statuses, latest, schedule) = view;
         var byMember = statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
         return new PoolResponse(
             pool.PoolId,
@@ -29,7 +30,8 @@ public sealed record PoolResponse(
             })],
             pool.Policy,
             pool.CreatedAt,
-            pool.UpdatedAt);
+            pool.UpdatedAt,
+            schedule);
     }
 
     public static PoolResponse From(PoolDefinition pool) => From(new PoolView(pool, [], new Dictionary<string, MetricPoint>()));

@@ -1,0 +1,9 @@
+namespace Serverless.ControlPlane.Pools;
+
+/// <summary>
+/// A scheduled window of a pool's policy: each time <see cref="Cron"/> fires in <see cref="TimeZone"/> (IANA), for
+/// <see cref="DurationMinutes"/>, the bounds it gives replace the policy's; the reactive rules act within them.
+/// <see cref="LeadSeconds"/> puts the window in force that much before each start, so members activated for its floor
+/// are running when it starts (set it to the members' activation time).
+/// </summary>
+public sealed record PoolWindow(string Name, string Cron, string TimeZone, int DurationMinutes, int? MinActive, int? MaxActive, int LeadSeconds = 0);
