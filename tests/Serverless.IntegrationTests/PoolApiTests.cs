@@ -46,6 +46,22 @@ public sealed class PoolApiTests(CommandChannelFixture fixture)
         var createdETag = created.Headers.ETag?.ToString();
         Assert.NotNull(createdETag);
 
+        // Two schedule windows in force at once are refused, naming the later one's path and the other; nothing is stored.
+        var overlapping = policy.Replace("}", ""","schedule":[{"name":"day","cron":"0 8 * * 1-5","timeZone":"Europe/Berlin","durationMinutes":600,"minActive":2},""" +
+            """{"name":"late","cron":"0 17 * * *","timeZone":"Europe/Berlin","durationMinutes":120,"maxActive":1}]}""", StringComparison.Ordinal);
+        using (var refused = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative),
+            Api.Json($$"""{"name":"{{pool}}-sched","serviceKind":"loadBalancer","members":{{members}},"policy":{{overlapping}}}""")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            var message = (await Api.ReadJsonAsync(refused)).GetProperty("errors").GetProperty("policy.schedule[1]")[0].GetString();
+            Assert.Contains("'late' overlaps 'day' (policy.schedule[0])", message, StringComparison.Ordinal);
+        }
+
+        using (var absent = await client.GetAsync(new Uri($"api/v1/pools/{pool}-sched", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+        }
+
         var read = await GetAsync(client, $"api/v1/pools/{pool}");
         Assert.Equal(["lb-a:pool-site:inactive", "lb-b:pool-site:inactive", "vm-a:pool-site:inactive"],
             read.GetProperty("members").EnumerateArray().Select(m => $"{m.GetProperty("id").GetString()}:{m.GetProperty("zone").GetString()}:{m.GetProperty("state").GetString()}"));

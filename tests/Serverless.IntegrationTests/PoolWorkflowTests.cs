@@ -130,6 +130,52 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task ScheduleWindow_OpeningRaisesTheActiveMembersOnTheDeviceAtItsStart_NotBefore()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 3);
+        foreach (var member in new[] { 1, 2, 3 })
+        {
+            appliance.SetAdminState(member, 2);
+        }
+
+        using var client = fixture.Host.CreateClient();
+        await using var agent = await fixture.StartAgentAsync("agent-sched-dc", "sched-dc", new Dictionary<string, string>
+        {
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+        });
+        var lb = await Api.RegisteredAsync(client, "sched-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+
+        // A daily window starting 20 s from now (in seconds, so the test need not wait for a minute to turn), in UTC.
+        var start = DateTimeOffset.UtcNow.AddSeconds(20);
+        start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond));
+        var pool = "sched-" + Guid.NewGuid().ToString("N")[..6];
+        using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
+            {"name":"{{{pool}}}","serviceKind":"loadBalancer",
+             "members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1"},{"id":"lb-2","resource":"{{{lb}}}","index":"2"},{"id":"lb-3","resource":"{{{lb}}}","index":"3"}],
+             "policy":{"metric":"connections.active","activateAbove":1000,"activateAfterSeconds":60,"deactivateBelow":-1,"deactivateAfterSeconds":60,
+                       "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60,
+                       "schedule":[{"name":"rush","cron":"{{{start.Second}}} {{{start.Minute}}} {{{start.Hour}}} * * *","timeZone":"UTC","durationMinutes":5,"minActive":3,"maxActive":3}]}}
+            """)))
+        {
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        await WaitForDeviceAsync(appliance, [1, 2, 2], "lb-1 up for the policy's minimum");
+        using (var shown = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative)))
+        {
+            var window = (await Api.ReadJsonAsync(shown)).GetProperty("schedule").EnumerateArray().Single();
+            Assert.Equal(("rush", false, start), (window.GetProperty("name").GetString(), window.GetProperty("inForce").GetBoolean(), window.GetProperty("startsAt").GetDateTimeOffset()));
+        }
+
+        await WaitForDeviceAsync(appliance, [1, 1, 1], "all three up once the window opened", TimeSpan.FromSeconds(60));
+        var seenAt = DateTimeOffset.UtcNow;
+        Assert.True(seenAt >= start, $"the window's floor was met at {seenAt:O}, before its start {start:O}");
+        await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:active,lb-3:active", "all three active");
+        Assert.Contains(await EventReasonsAsync(client, pool), r => r.Contains("below the minimum of 3 (window 'rush')", StringComparison.Ordinal));
+    }
+
     private static async Task<string> InstancesAsync(HttpClient client, string host)
     {
         using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
@@ -138,7 +184,7 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
     }
 
     /// <summary>Reads the members' admin states from the device over SNMP until they are <paramref name="expected"/>.</summary>
-    private static async Task WaitForDeviceAsync(LoadBalancerAppliance appliance, int[] expected, string what)
+    private static async Task WaitForDeviceAsync(LoadBalancerAppliance appliance, int[] expected, string what, TimeSpan? timeout = null)
     {
         await using var snmp = new SnmpClient();
         var target = new CommunityTarget(appliance.Snmpd.EndPoint, SnmpdProcess.ReadCommunity);
@@ -147,7 +193,7 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         {
             var states = (await snmp.GetAsync(target, oids)).Select(b => b.Value.AsInt32()).ToArray();
             return states.SequenceEqual(expected) ? states : null;
-        }, TimeSpan.FromSeconds(HoldSeconds + 30), what);
+        }, timeout ?? TimeSpan.FromSeconds(HoldSeconds + 30), what);
     }
 
     private static async Task WaitForMembersAsync(HttpClient client, string pool, string expected, string what, TimeSpan? timeout = null)
