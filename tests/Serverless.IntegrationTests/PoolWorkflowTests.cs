@@ -147,8 +147,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         });
         var lb = await Api.RegisteredAsync(client, "sched-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
 
-        // A daily window starting 20 s from now (in seconds, so the test need not wait for a minute to turn), in UTC.
-        var start = DateTimeOffset.UtcNow.AddSeconds(20);
+        // A daily window starting 12 s from now (in seconds, so the test need not wait for a minute to turn), in UTC.
+        var start = DateTimeOffset.UtcNow.AddSeconds(12);
         start = start.AddTicks(-(start.Ticks % TimeSpan.TicksPerSecond));
         var pool = "sched-" + Guid.NewGuid().ToString("N")[..6];
         using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
@@ -174,6 +174,54 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         Assert.True(seenAt >= start, $"the window's floor was met at {seenAt:O}, before its start {start:O}");
         await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:active,lb-3:active", "all three active");
         Assert.Contains(await EventReasonsAsync(client, pool), r => r.Contains("below the minimum of 3 (window 'rush')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Budget_HoldsBackAnActivationTheLoadAsksFor_SayingWhyInTheEvents_AndAMinimumPastItIsRefused()
+    {
+        await using var appliance = await LoadBalancerAppliance.StartAsync(members: 2);
+        appliance.SetAdminState(1, 2);
+        appliance.SetAdminState(2, 2);
+        using var client = fixture.Host.CreateClient();
+        await using var agent = await fixture.StartAgentAsync("agent-budget-dc", "budget-dc", new Dictionary<string, string>
+        {
+            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+        });
+        var lb = await Api.RegisteredAsync(client, "budget-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        var pool = "budget-" + Guid.NewGuid().ToString("N")[..6];
+        string Body(int minActive) => $$$"""
+            {"name":"{{{pool}}}","serviceKind":"loadBalancer",
+             "members":[{"id":"lb-1","resource":"{{{lb}}}","index":"1","costPerHour":1},{"id":"lb-2","resource":"{{{lb}}}","index":"2","costPerHour":1}],
+             "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":{{{HoldSeconds}}},"deactivateBelow":40,"deactivateAfterSeconds":600,
+                       "cooldownSeconds":0,"minActive":{{{minActive}}},"maxActive":2,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60,"budget":{"perHour":1.5} } }
+            """;
+        using (var refused = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json(Body(2))))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.StartsWith("2 running member(s) cost at least 2/h, above budget.perHour 1.5",
+                (await Api.ReadJsonAsync(refused)).GetProperty("errors").GetProperty("policy.minActive")[0].GetString(), StringComparison.Ordinal);
+        }
+
+        using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json(Body(1))))
+        {
+            Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        }
+
+        await WaitForDeviceAsync(appliance, [1, 2], "lb-1 up for the minimum, within the budget");
+        await WaitForMembersAsync(client, pool, "lb-1:active,lb-2:inactive", "lb-1 active");
+
+        // The load alone would bring lb-2 up; a second member would cost 2/h against a budget of 1.5/h.
+        appliance.SteerLoad(1, 400, 80);
+        var held = await Eventually.GetAsync(async () => (await EventReasonsAsync(client, pool)).FirstOrDefault(r => r.Contains("not activated: budget", StringComparison.Ordinal)),
+            TimeSpan.FromSeconds(HoldSeconds + 30), "the budget's refusal in the pool's events");
+        Assert.Contains("above 100", held, StringComparison.Ordinal);
+        Assert.Contains("lb-2 would take the running cost to 2/h, above the hourly budget of 1.5", held, StringComparison.Ordinal);
+        await WaitForDeviceAsync(appliance, [1, 2], "lb-2 still down on the device");
+        using var shown = await client.GetAsync(new Uri($"api/v1/pools/{pool}", UriKind.Relative));
+        var spend = (await Api.ReadJsonAsync(shown)).GetProperty("spend");
+        Assert.Equal((1.0, true, 1.5), (spend.GetProperty("ratePerHour").GetDouble(), spend.GetProperty("heldByBudget").GetBoolean(), spend.GetProperty("budget").GetProperty("perHour").GetDouble()));
+        Assert.True(spend.GetProperty("spentThisMonth").GetDouble() > 0, spend.ToString());
     }
 
     private static async Task<string> InstancesAsync(HttpClient client, string host)

@@ -12,4 +12,5 @@ public sealed record MemberSnapshot(
     MemberState State,
     DateTimeOffset StateSince,
     bool Reachable,
-    IReadOnlyList<MetricPoint> Window);
+    IReadOnlyList<MetricPoint> Window,
+    double CostPerHour = 0);

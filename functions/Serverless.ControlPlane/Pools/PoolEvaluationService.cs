@@ -101,8 +101,8 @@ public sealed class PoolEvaluationService(
             var usable = connected[m.Zone] && hosts.TryGetValue(m.ResourceId, out var resource) && resource.State == RegistrationState.Registered;
             return new MemberSnapshot(
                 m.MemberId, kinds[m.Zone], status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt, usable,
-                tick.Readings.GetValueOrDefault(m.MemberId) ?? []);
-        })], state.LastChangeAt);
+                tick.Readings.GetValueOrDefault(m.MemberId) ?? [], m.CostPerHour);
+        })], state.LastChangeAt, state.Spend);
 
         var decision = PoolPolicyEngine.Decide(snapshot, now);
         var transitions = decision.Changes.Select(change => new PoolTransition(
@@ -113,15 +113,29 @@ public sealed class PoolEvaluationService(
         var version = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var renewals = RenewalsDue(pool, state, version != state.SubscribedVersion, hosts, connected, now);
 
+        // Spend accrues whenever the tick sees the running members' cost change (a member's stop is charged up to a tick late).
+        var rate = RunningCost(pool, statuses, decision.Changes);
+        var spendChanged = Math.Abs(rate - (state.Spend?.RatePerHour ?? 0)) > 1e-9;
+
         // Most ticks change nothing: no write then. A pool's first tick writes its state, so later ones find it in their one read.
-        var stateChanged = scaled || renewals.Count > 0 || version != state.SubscribedVersion || state.ETag is null;
+        var stateChanged = scaled || renewals.Count > 0 || version != state.SubscribedVersion || state.ETag is null
+            || spendChanged || decision.HeldByBudget != state.HeldByBudget;
         var subscribed = new Dictionary<string, DateTimeOffset>(state.SubscribedAt, StringComparer.Ordinal);
         foreach (var zone in renewals)
         {
             subscribed[zone] = now;
         }
 
-        var nextState = stateChanged ? state with { LastChangeAt = scaled ? now : state.LastChangeAt, SubscribedAt = subscribed, SubscribedVersion = version } : null;
+        var nextState = stateChanged
+            ? state with
+            {
+                LastChangeAt = scaled ? now : state.LastChangeAt,
+                SubscribedAt = subscribed,
+                SubscribedVersion = version,
+                Spend = spendChanged ? (state.Spend ?? PoolSpend.None).Accrue(now, rate) : state.Spend,
+                HeldByBudget = decision.HeldByBudget,
+            }
+            : null;
         var committed = (transitions.Count == 0 && nextState is null)
             || await runtime.TryCommitAsync(new PoolCommit(pool.TenantId, pool.PoolId, transitions, nextState), cancellationToken);
 
@@ -143,13 +157,19 @@ public sealed class PoolEvaluationService(
         }
 
         await SubscribeAsync(pool, renewals, hosts, now, cancellationToken);
-        if (applied.Count > 0)
+        if (applied.Count > 0 || (decision.HeldByBudget && !state.HeldByBudget))
         {
-            await runtime.AddEventAsync(new PoolEvent(pool.TenantId, pool.PoolId, now, "decision", decision.Reason, decision.Load, applied), cancellationToken);
+            await runtime.AddEventAsync(
+                new PoolEvent(pool.TenantId, pool.PoolId, now, applied.Count > 0 ? "decision" : "budget", decision.Reason, decision.Load, applied), cancellationToken);
         }
 
         return decision;
     }
+
+    /// <summary>What the members running after <paramref name="changes"/> cost per hour: active, activating or deactivating.</summary>
+    private static double RunningCost(PoolDefinition pool, Dictionary<string, PoolMemberStatus> statuses, IReadOnlyList<MemberChange> changes) =>
+        pool.Members.Sum(m => (changes.LastOrDefault(c => c.MemberId == m.MemberId)?.To ?? statuses.GetValueOrDefault(m.MemberId)?.State ?? MemberState.Inactive)
+            is MemberState.Active or MemberState.Activating or MemberState.Deactivating ? m.CostPerHour : 0);
 
     /// <summary>
     /// An agent answered a member's activation or deactivation: Active or Inactive when it succeeded, Unhealthy with the

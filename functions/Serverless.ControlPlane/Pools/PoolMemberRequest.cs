@@ -9,4 +9,4 @@ namespace Serverless.ControlPlane.Pools;
 /// <param name="Resource">The registered appliance or host it lives on; its zone is the member's zone.</param>
 /// <param name="Index">For an appliance: the member's index in the profile's tables, for example <c>3</c>.</param>
 /// <param name="Instance">For a host: the libvirt domain's name.</param>
-public sealed record PoolMemberRequest(string? Id, string? Resource, string? Index = null, string? Instance = null);
+public sealed record PoolMemberRequest(string? Id, string? Resource, string? Index = null, string? Instance = null, double? CostPerHour = null);

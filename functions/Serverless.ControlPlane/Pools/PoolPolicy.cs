@@ -25,7 +25,8 @@ public sealed record PoolPolicy(
     int MinSize = 1,
     int MaxSize = PoolService.MaxMembers,
     int UnhealthyRetrySeconds = 600,
-    IReadOnlyList<PoolWindow>? Schedule = null)
+    IReadOnlyList<PoolWindow>? Schedule = null,
+    PoolBudget? Budget = null)
 {
     /// <summary>Readings older than three polls are not a current load: a silent agent must not scale the pool.</summary>
     public TimeSpan StaleAfter => TimeSpan.FromSeconds(3 * MetricsIntervalSeconds);

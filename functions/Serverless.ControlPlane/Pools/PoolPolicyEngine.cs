@@ -18,7 +18,8 @@ namespace Serverless.ControlPlane.Pools;
 /// threshold from flapping.</item>
 /// </list>
 /// Members count as active when Active or Activating and their agent group is connected; only members of connected
-/// groups are chosen. Activation follows the preference order; deactivation its reverse.
+/// groups are chosen. A load activation passes over members the <see cref="PoolPolicy.Budget"/> cannot pay for (and
+/// says so); activations for the minimum do not. Activation follows the preference order; deactivation its reverse.
 /// </summary>
 public static class PoolPolicyEngine
 {
@@ -83,8 +84,11 @@ public static class PoolPolicyEngine
             }
 
             var reason = $"load {Format(current)} above {Format(policy.ActivateAbove)} since {highSince:O} (held {policy.ActivateAfterSeconds} s)";
-            var chosen = Activate(ordered, Math.Min(policy.Step, bounds.MaxActive - counted), changes, reason, policy, now);
-            return Decision(pool, changes, current, chosen == 0 ? $"{reason}, but no reachable inactive member is left to activate" : $"{reason}: activating {chosen}");
+            var budget = new BudgetGate(pool, timedOut, now);
+            var chosen = Activate(ordered, Math.Min(policy.Step, bounds.MaxActive - counted), changes, reason, policy, now, budget);
+            return budget.Refusal is { } refusal && chosen < Math.Min(policy.Step, bounds.MaxActive - counted)
+                ? new PoolDecision(pool.PoolId, changes, current, $"{reason}{(chosen > 0 ? $": activating {chosen}" : string.Empty)}, but not activated: budget: {refusal}", true)
+                : Decision(pool, changes, current, chosen == 0 ? $"{reason}, but no reachable inactive member is left to activate" : $"{reason}: activating {chosen}");
         }
 
         var low = load.HeldSince(v => v < policy.DeactivateBelow);
@@ -110,7 +114,7 @@ public static class PoolPolicyEngine
     /// Chooses inactive members in preference order, and unhealthy ones whose failure is older than
     /// <see cref="PoolPolicy.UnhealthyRetrySeconds"/>: a member that failed once gets another chance later, not at once.
     /// </summary>
-    private static int Activate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason, PoolPolicy policy, DateTimeOffset now)
+    private static int Activate(List<MemberSnapshot> ordered, int wanted, List<MemberChange> changes, string reason, PoolPolicy policy, DateTimeOffset now, BudgetGate? budget = null)
     {
         var chosen = 0;
         foreach (var member in ordered)
@@ -122,7 +126,7 @@ public static class PoolPolicyEngine
 
             var retried = member.State == MemberState.Unhealthy && now - member.StateSince >= TimeSpan.FromSeconds(policy.UnhealthyRetrySeconds)
                 && !changes.Any(c => c.MemberId == member.MemberId);
-            if (member.Reachable && (member.State == MemberState.Inactive || retried))
+            if (member.Reachable && (member.State == MemberState.Inactive || retried) && budget?.Admits(member) != false)
             {
                 changes.Add(new MemberChange(member.MemberId, member.State, MemberState.Activating, reason));
                 chosen++;
@@ -146,6 +150,39 @@ public static class PoolPolicyEngine
         }
 
         return chosen;
+    }
+
+    /// <summary>
+    /// Admits members while the running members' cost stays within the policy's budget: per hour, and for the month as
+    /// spent so far plus the running cost until the month ends. Remembers the first refusal, with its figures.
+    /// </summary>
+    private sealed class BudgetGate(PoolSnapshot pool, HashSet<string> timedOut, DateTimeOffset now)
+    {
+        private double _rate = pool.Members
+            .Where(m => !timedOut.Contains(m.MemberId) && m.State is MemberState.Active or MemberState.Activating or MemberState.Deactivating)
+            .Sum(m => m.CostPerHour);
+
+        public string? Refusal { get; private set; }
+
+        public bool Admits(MemberSnapshot member)
+        {
+            var budget = pool.Policy.Budget;
+            var rate = _rate + member.CostPerHour;
+            var spend = pool.Spend ?? PoolSpend.None;
+            var refusal = budget?.PerHour is { } perHour && rate > perHour
+                ? $"{member.MemberId} would take the running cost to {Format(rate)}/h, above the hourly budget of {Format(perHour)}"
+                : budget?.PerMonth is { } perMonth && spend.ProjectedForMonth(now, rate) is var projected && projected > perMonth
+                    ? $"{member.MemberId} would take the month to {Format(projected)} ({Format(spend.SpentAt(now))} spent, {Format(rate)}/h until its end), above the monthly budget of {Format(perMonth)}"
+                    : null;
+            if (refusal is not null)
+            {
+                Refusal ??= refusal;
+                return false;
+            }
+
+            _rate = rate;
+            return true;
+        }
     }
 
     private static PoolDecision Decision(PoolSnapshot pool, List<MemberChange> changes, double? load, string reason) => new(pool.PoolId, changes, load, reason);

@@ -17,4 +17,5 @@ public sealed record PoolPolicyRequest(
     int? MinSize = null,
     int? MaxSize = null,
     int? UnhealthyRetrySeconds = null,
-    IReadOnlyList<PoolWindowRequest?>? Schedule = null);
+    IReadOnlyList<PoolWindowRequest?>? Schedule = null,
+    PoolBudget? Budget = null);

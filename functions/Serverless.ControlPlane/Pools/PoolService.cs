@@ -46,11 +46,20 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             return DomainError.NotFound("pool", poolId);
         }
 
-        var statuses = await pools.ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
         var now = clock.GetUtcNow();
+
+        // The tick's read with a window from now: the members' states and the evaluator's state, no readings.
+        var tick = await runtime.ReadTickAsync(tenantId, poolId, pool.Policy.Metric, now, cancellationToken);
         var readings = await ReadingsAsync(pool, now.AddMinutes(-10), cancellationToken);
         var latest = readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
-        return new PoolView(pool, statuses, latest, pool.Policy.Schedule is null ? null : PoolSchedule.StatusAt(pool.Policy, now));
+        var spend = tick.State?.Spend ?? PoolSpend.None;
+        return new PoolView(
+            pool,
+            tick.Statuses,
+            latest,
+            pool.Policy.Schedule is null ? null : PoolSchedule.StatusAt(pool.Policy, now),
+            pool.Policy.Budget is null && pool.Members.All(m => m.CostPerHour == 0) ? null
+                : new PoolSpendStatus(spend.SpentAt(now), spend.RatePerHour, spend.ProjectedForMonth(now, spend.RatePerHour), tick.State?.HeldByBudget ?? false, pool.Policy.Budget));
     }
 
     /// <summary>The default and the longest window of <see cref="ReadMetricsAsync"/>, in minutes (readings are kept an hour by default).</summary>
@@ -230,6 +239,11 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         FieldRules.Required("serviceKind", kind, errors);
         var validMembers = await ValidateMembersAsync(tenantId, members, errors, cancellationToken);
         var validPolicy = ValidatePolicy(policy, members?.Count ?? 0, clock.GetUtcNow(), errors);
+        if (errors.Count == 0 && validPolicy.Budget is { } budget)
+        {
+            MinimumWithinBudget(validMembers, validPolicy, budget, errors);
+        }
+
         return (validMembers, validPolicy);
     }
 
@@ -258,6 +272,11 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             var before = errors.Count;
             FieldRules.Name($"{field}.id", member.Id, errors);
             FieldRules.Name($"{field}.resource", member.Resource, errors);
+            if (member.CostPerHour is { } cost && (double.IsNaN(cost) || double.IsInfinity(cost) || cost < 0))
+            {
+                errors.Add(new FieldError($"{field}.costPerHour", "must be a finite number of 0 or more: what the member costs per hour while it runs."));
+            }
+
             if (member.Id is not null && !ids.Add(member.Id))
             {
                 errors.Add(new FieldError($"{field}.id", $"'{member.Id}' is listed twice."));
@@ -308,7 +327,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             }
             else
             {
-                valid.Add(new PoolMember(member.Id!, resource.ResourceId, resource.Zone, member.Index, member.Instance));
+                valid.Add(new PoolMember(member.Id!, resource.ResourceId, resource.Zone, member.Index, member.Instance, member.CostPerHour ?? 0));
             }
         }
 
@@ -384,11 +403,49 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         }
 
         var schedule = errors.Count > before ? null : PoolSchedule.Validate(policy.Schedule, minActive, maxActive, memberCount, now, errors);
+        if (policy.Budget is { } budget)
+        {
+            if (budget.PerHour is null && budget.PerMonth is null)
+            {
+                errors.Add(new FieldError("policy.budget", "sets no limit: give perHour, perMonth or both."));
+            }
+
+            foreach (var (field, limit) in new[] { ("policy.budget.perHour", budget.PerHour), ("policy.budget.perMonth", budget.PerMonth) })
+            {
+                if (limit is { } value && (double.IsNaN(value) || double.IsInfinity(value) || value < 0))
+                {
+                    errors.Add(new FieldError(field, "must be a finite number of 0 or more, in the unit of the members' costPerHour."));
+                }
+            }
+        }
+
         return errors.Count > before
             ? fallback
             : new PoolPolicy(policy.Metric!, policy.ActivateAbove!.Value, policy.ActivateAfterSeconds!.Value, policy.DeactivateBelow!.Value,
                 policy.DeactivateAfterSeconds!.Value, cooldown, minActive, maxActive, step, policy.Preference ?? MemberPreference.ClientFirst,
-                interval, timeout, minSize, maxSize, unhealthyRetry, schedule);
+                interval, timeout, minSize, maxSize, unhealthyRetry, schedule, policy.Budget);
+    }
+
+    /// <summary>
+    /// The minimum wins over the budget at run time, so a minimum whose cheapest members alone cost more than the budget
+    /// would spend past it for sure: refused, with the figures.
+    /// </summary>
+    private static void MinimumWithinBudget(IReadOnlyList<PoolMember> members, PoolPolicy policy, PoolBudget budget, List<FieldError> errors)
+    {
+        var floors = new[] { ("policy.minActive", policy.MinActive) }
+            .Concat((policy.Schedule ?? []).Select((w, i) => ($"policy.schedule[{i}].minActive", w.MinActive ?? policy.MinActive)));
+        foreach (var (field, floor) in floors)
+        {
+            var cheapest = members.Select(m => m.CostPerHour).Order().Take(floor).Sum();
+            if (budget.PerHour is { } perHour && cheapest > perHour)
+            {
+                errors.Add(new FieldError(field, $"{floor} running member(s) cost at least {cheapest:0.###}/h, above budget.perHour {perHour:0.###}: the minimum would always spend past the budget."));
+            }
+            else if (budget.PerMonth is { } perMonth && cheapest * 24 * 31 > perMonth && field == "policy.minActive")
+            {
+                errors.Add(new FieldError(field, $"{floor} running member(s) cost at least {cheapest * 24 * 31:0.###} in a 31-day month, above budget.perMonth {perMonth:0.###}: the minimum would always spend past the budget."));
+            }
+        }
     }
 
     private static void Required<T>(string field, T? value, List<FieldError> errors)

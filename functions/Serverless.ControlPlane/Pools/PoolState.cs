@@ -1,8 +1,8 @@
 namespace Serverless.ControlPlane.Pools;
 
 /// <summary>
-/// What the evaluator remembers of a pool between ticks: its last change (for the cooldown) and when it last renewed
-/// each agent group's metric subscription, for which version of the pool.
+/// What the evaluator remembers of a pool between ticks: its last change (for the cooldown), when it last renewed
+/// each agent group's metric subscription, for which version of the pool, and its spend this month.
 /// </summary>
 public sealed record PoolState(
     string TenantId,
@@ -10,4 +10,6 @@ public sealed record PoolState(
     DateTimeOffset? LastChangeAt,
     IReadOnlyDictionary<string, DateTimeOffset> SubscribedAt,
     string? SubscribedVersion,
-    string? ETag = null);
+    string? ETag = null,
+    PoolSpend? Spend = null,
+    bool HeldByBudget = false);

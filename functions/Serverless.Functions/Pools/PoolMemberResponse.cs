@@ -2,7 +2,10 @@ using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Pools;
 
-/// <summary>A member as the API shows it: where it lives, its state since when and why, and its latest reading of the pool's metric.</summary>
+/// <summary>
+/// A member as the API shows it: where it lives, its state since when and why, its latest reading of the pool's metric,
+/// and what it costs per hour while it runs (absent when nothing).
+/// </summary>
 public sealed record PoolMemberResponse(
     string Id,
     string Resource,
@@ -13,4 +16,5 @@ public sealed record PoolMemberResponse(
     DateTimeOffset StateSince,
     string? Reason,
     double? LatestMetric,
-    DateTimeOffset? LatestMetricAt);
+    DateTimeOffset? LatestMetricAt,
+    double? CostPerHour);

@@ -163,6 +163,10 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
                     ["LastChangeAt"] = state.LastChangeAt,
                     ["SubscribedAt"] = JsonSerializer.Serialize(state.SubscribedAt, StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset),
                     ["SubscribedVersion"] = state.SubscribedVersion,
+                    ["Spent"] = state.Spend?.Spent,
+                    ["SpendRatePerHour"] = state.Spend?.RatePerHour,
+                    ["SpendAccruedAt"] = state.Spend?.AccruedAt,
+                    ["HeldByBudget"] = state.HeldByBudget,
                 },
                 state.ETag));
         }
@@ -268,7 +272,9 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         e.GetDateTimeOffset("LastChangeAt"),
         JsonSerializer.Deserialize(e.GetString("SubscribedAt") ?? "{}", StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset) ?? new Dictionary<string, DateTimeOffset>(),
         e.GetString("SubscribedVersion"),
-        e.ETag.ToString());
+        e.ETag.ToString(),
+        e.GetDateTimeOffset("SpendAccruedAt") is { } accruedAt ? new PoolSpend(e.GetDouble("Spent") ?? 0, e.GetDouble("SpendRatePerHour") ?? 0, accruedAt) : null,
+        e.GetBoolean("HeldByBudget") ?? false);
 
     private static TableEntity StatusEntity(PoolMemberStatus status) => new(MembersPartition(status.TenantId, status.PoolId), status.MemberId)
     {
