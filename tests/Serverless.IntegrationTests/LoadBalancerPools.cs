@@ -12,19 +12,31 @@ internal static class LoadBalancerPools
 {
     public const string Member = "lb-1";
 
+    /// <summary>What an agent needs to reach the simulated load balancer: its v2c write credential, named <c>lb</c>.</summary>
+    public static IReadOnlyDictionary<string, string> CredentialSettings { get; } = new Dictionary<string, string>
+    {
+        ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
+        ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
+    };
+
+    /// <summary>Registers the appliance in <paramref name="zone"/> with the <c>lb</c> credential; returns its resource id.</summary>
+    public static Task<string> RegisterAsync(HttpClient client, string zone, LoadBalancerAppliance appliance) =>
+        Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+
     /// <summary>Starts the zone's agent, registers the appliance and creates the pool; the caller disposes the agent.</summary>
     public static async Task<(RelayAgentProcess Agent, string Pool)> CreateAsync(
         CommandChannelFixture fixture, HttpClient client, LoadBalancerAppliance appliance, string zone, IReadOnlyDictionary<string, string>? agentEnvironment = null)
     {
-        var environment = new Dictionary<string, string>(agentEnvironment ?? new Dictionary<string, string>())
+        var environment = new Dictionary<string, string>(agentEnvironment ?? new Dictionary<string, string>());
+        foreach (var (name, value) in CredentialSettings)
         {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        };
+            environment[name] = value;
+        }
+
         var agent = await fixture.StartAgentAsync($"agent-{zone}", zone, environment);
         try
         {
-            var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+            var lb = await RegisterAsync(client, zone, appliance);
             var pool = $"{zone}-{Guid.NewGuid().ToString("N")[..6]}";
             using var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
                 {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1"}],

@@ -25,10 +25,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         appliance.SetAdminState(2, 2);
         using var client = fixture.Host.CreateClient();
         await Api.CreateZoneAsync(client, "hybrid-cloud", "provider");
-        var lbAgent = await fixture.StartAgentAsync("agent-hybrid-dc", "hybrid-dc", new Dictionary<string, string>
+        var lbAgent = await fixture.StartAgentAsync("agent-hybrid-dc", "hybrid-dc", new Dictionary<string, string>(LoadBalancerPools.CredentialSettings)
         {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
             ["RelayAgent__HeartbeatIntervalSeconds"] = "2",
         });
         await using var cloudAgent = await fixture.StartAgentAsync("agent-hybrid-cloud", "hybrid-cloud", new Dictionary<string, string>
@@ -38,7 +36,7 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         });
         try
         {
-            var lb = await Api.RegisteredAsync(client, "hybrid-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+            var lb = await LoadBalancerPools.RegisterAsync(client, "hybrid-dc", appliance);
             var kvm = await Api.RegisteredAsync(client, "hybrid-cloud", """{"kind":"virtualizationHost","endpoint":"test:///default"}""");
             var pool = "hybrid-" + Guid.NewGuid().ToString("N")[..6];
             using (var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
@@ -140,12 +138,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         }
 
         using var client = fixture.Host.CreateClient();
-        await using var agent = await fixture.StartAgentAsync("agent-sched-dc", "sched-dc", new Dictionary<string, string>
-        {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
-        var lb = await Api.RegisteredAsync(client, "sched-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        await using var agent = await fixture.StartAgentAsync("agent-sched-dc", "sched-dc", LoadBalancerPools.CredentialSettings);
+        var lb = await LoadBalancerPools.RegisterAsync(client, "sched-dc", appliance);
 
         // A daily window starting 12 s from now (in seconds, so the test need not wait for a minute to turn), in UTC.
         var start = DateTimeOffset.UtcNow.AddSeconds(12);
@@ -183,12 +177,8 @@ public sealed class PoolWorkflowTests(CommandChannelFixture fixture)
         appliance.SetAdminState(1, 2);
         appliance.SetAdminState(2, 2);
         using var client = fixture.Host.CreateClient();
-        await using var agent = await fixture.StartAgentAsync("agent-budget-dc", "budget-dc", new Dictionary<string, string>
-        {
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
-        var lb = await Api.RegisteredAsync(client, "budget-dc", $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{appliance.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        await using var agent = await fixture.StartAgentAsync("agent-budget-dc", "budget-dc", LoadBalancerPools.CredentialSettings);
+        var lb = await LoadBalancerPools.RegisterAsync(client, "budget-dc", appliance);
         var pool = "budget-" + Guid.NewGuid().ToString("N")[..6];
         string Body(int minActive) => $$$"""
             {"name":"{{{pool}}}","serviceKind":"loadBalancer",
