@@ -6,11 +6,14 @@ namespace Serverless.IntegrationTests;
 /// <summary>
 /// A pool of one member on a simulated load balancer (snmpd) in a client zone of its own, served by an agent holding
 /// the appliance's v2c credential: minimum and maximum one active, so the evaluator puts lb-1 in service at once and
-/// the agent then polls it. What the tracing, CLI and console tests look at.
+/// the agent then polls it; lb-1 costs 0.25 an hour against a budget of 1, and a nightly window keeps the same bounds. What the tracing, CLI and console tests look at.
 /// </summary>
 internal static class LoadBalancerPools
 {
     public const string Member = "lb-1";
+
+    /// <summary>A nightly window with the policy's own bounds: it shows in the pool's schedule and changes nothing.</summary>
+    public const string Window = "nightly";
 
     /// <summary>What an agent needs to reach the simulated load balancer: its v2c write credential, named <c>lb</c>.</summary>
     public static IReadOnlyDictionary<string, string> CredentialSettings { get; } = new Dictionary<string, string>
@@ -39,9 +42,10 @@ internal static class LoadBalancerPools
             var lb = await RegisterAsync(client, zone, appliance);
             var pool = $"{zone}-{Guid.NewGuid().ToString("N")[..6]}";
             using var created = await client.PostAsync(new Uri("api/v1/pools", UriKind.Relative), Api.Json($$$"""
-                {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1"}],
+                {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1","costPerHour":0.25}],
                  "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
-                           "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60}}
+                           "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60,"budget":{"perHour":1},
+                           "schedule":[{"name":"{{{Window}}}","cron":"0 3 * * *","timeZone":"Europe/Berlin","durationMinutes":60,"minActive":1}]}}
                 """));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             return (agent, pool);

@@ -47,6 +47,17 @@ await run(async (page) => {
     throw new Error(`the members table says ${memberState}`);
   }
 
+  step("the pool's schedule window and its spend against the budget");
+  const windowRow = await page.$eval('table[aria-label="Schedule"] tbody tr', (row) => [...row.cells].map((c) => c.textContent));
+  if (windowRow[0] !== "nightly" || windowRow[1] !== "no" || !windowRow[5].includes("0 3 * * *, Europe/Berlin")) {
+    throw new Error(`the schedule table shows ${windowRow}`);
+  }
+
+  const spend = await page.$eval('section[aria-label="Spend"]', (section) => section.textContent);
+  if (!spend.includes("0.25 per hour") || !spend.includes("Budget per hour1")) {
+    throw new Error(`the spend section shows ${spend}`);
+  }
+
   const label = await page.$eval("#pool-chart", (canvas) => canvas.getAttribute("aria-label"));
   if (!label?.includes("against the thresholds")) {
     throw new Error(`the chart has no useful label: ${label}`);

@@ -1,5 +1,5 @@
 import { get, id } from "./api.js";
-import { badge, element, link, table, time } from "./ui.js";
+import { badge, element, facts, link, table, time } from "./ui.js";
 
 export async function poolsPage() {
   const pools = (await get("pools?pageSize=200")).items;
@@ -31,9 +31,12 @@ export async function poolPage(poolId) {
       element("h2", {}, `Pool ${pool.id}`),
       element("p", {}, `${pool.serviceKind}: ${metrics.metric}, activate above ${metrics.activateAbove}, deactivate below ${metrics.deactivateBelow}; active ${pool.policy.minActive} to ${pool.policy.maxActive}.`),
       element("div", { class: "chart" }, canvas),
-      table("Members", ["Member", "Zone", "State", "Latest"], pool.members.map((m) => [
+      table("Members", ["Member", "Zone", "State", "Latest", "Cost per hour"], pool.members.map((m) => [
         m.id, m.zone, badge("state", m.state), m.latestMetric === null || m.latestMetric === undefined ? "" : String(m.latestMetric),
+        m.costPerHour === undefined ? "" : String(m.costPerHour),
       ])),
+      ...(pool.schedule ? [scheduleTable(pool)] : []),
+      ...(pool.spend ? [spendFacts(pool.spend)] : []),
       table("Decisions", ["At", "Kind", "Reason", "Load", "Changes"], events.items.slice(0, 20).map((e) => [
         time(e.at), e.kind, e.reason, e.load === null || e.load === undefined ? "" : String(Math.round(e.load * 100) / 100),
         e.changes.map((c) => `${c.memberId}: ${c.from} → ${c.to}`).join(", "),
@@ -41,6 +44,27 @@ export async function poolPage(poolId) {
     ],
     after: () => drawPoolChart(canvas, metrics, activations),
   };
+}
+
+function scheduleTable(pool) {
+  const windows = new Map(pool.policy.schedule.map((w) => [w.name, w]));
+  return table("Schedule", ["Window", "In force", "Takes effect", "Starts", "Ends", "Active"], pool.schedule.map((s) => {
+    const w = windows.get(s.name);
+    return [s.name, s.inForce ? "yes" : "no", s.effectiveAt ? time(s.effectiveAt) : "never again", s.startsAt ? time(s.startsAt) : "", s.endsAt ? time(s.endsAt) : "",
+      `${w.minActive ?? pool.policy.minActive} to ${w.maxActive ?? pool.policy.maxActive} (${w.cron}, ${w.timeZone})`];
+  }));
+}
+
+function spendFacts(spend) {
+  const money = (value) => (Math.round(value * 100) / 100).toString();
+  return element("section", { "aria-label": "Spend" }, element("h3", {}, "Spend"), facts("Spend figures", [
+    ["This month", money(spend.spentThisMonth)],
+    ["Running members", `${money(spend.ratePerHour)} per hour`],
+    ["Month at this rate", money(spend.projectedForMonth)],
+    ["Budget per hour", spend.budget?.perHour === undefined ? null : money(spend.budget.perHour)],
+    ["Budget per month", spend.budget?.perMonth === undefined ? null : money(spend.budget.perMonth)],
+    ["Holding back activations", spend.heldByBudget ? "yes: the load asks for more than the budget allows" : "no"],
+  ]));
 }
 
 // The active members' count over the window, as steps: today's count, walked back through the decision log (newest
