@@ -64,6 +64,24 @@ internal static class PoolCommands
             }
 
             AnsiConsole.Write(table);
+            if (pool.TryGetProperty("schedule", out var schedule))
+            {
+                foreach (var window in schedule.EnumerateArray())
+                {
+                    var next = !window.TryGetProperty("startsAt", out var startsAt) ? "fires no more"
+                        : window.GetProperty("inForce").GetBoolean() ? $"in force until {Cli.Text(window, "endsAt")}"
+                        : $"next from {startsAt.GetString()} to {Cli.Text(window, "endsAt")}";
+                    AnsiConsole.MarkupLine(CultureInfo.InvariantCulture, $"window [bold]{Markup.Escape(Cli.Text(window, "name"))}[/]: {Markup.Escape(next)}");
+                }
+            }
+
+            if (pool.TryGetProperty("spend", out var spend))
+            {
+                var held = spend.GetProperty("heldByBudget").GetBoolean() ? "; [yellow]holding back activations for the budget[/]" : string.Empty;
+                AnsiConsole.MarkupLine(CultureInfo.InvariantCulture,
+                    $"spend this month {spend.GetProperty("spentThisMonth").GetDouble():0.##}, running {spend.GetProperty("ratePerHour").GetDouble():0.##}/h, month at this rate {spend.GetProperty("projectedForMonth").GetDouble():0.##}{held}");
+            }
+
             return ExitCodes.Ok;
         }));
         var file = new Option<FileInfo>("--file", "-f") { Description = "the pool as the API takes it (JSON: name, serviceKind, members, policy)", Required = true };

@@ -228,6 +228,8 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
                     : null;
             }, TimeSpan.FromSeconds(40), "lb-1 active with readings drawn", TimeSpan.FromSeconds(1));
             Assert.Contains("connections.active, activate above 100, deactivate below 10", shown!.Output, StringComparison.Ordinal);
+            Assert.Contains($"window {LoadBalancerPools.Window}: next from ", shown.Output, StringComparison.Ordinal);
+            Assert.Contains("running 0.25/h", shown.Output, StringComparison.Ordinal);
 
             var list = await RunAsync(["pools", "list"]);
             Assert.Contains(list.Output.Split('\n'), l => l.Contains(pool, StringComparison.Ordinal) && l.Contains("connections.active", StringComparison.Ordinal));
