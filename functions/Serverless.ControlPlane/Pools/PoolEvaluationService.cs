@@ -18,7 +18,8 @@ namespace Serverless.ControlPlane.Pools;
 /// windows) beside the tick's shared reads of resources, zones and connectivity; decide with
 /// <see cref="PoolPolicyEngine"/>; write the transitions and the state in one transaction conditional on what was read
 /// (so of two evaluators only one acts); then send the commands through each member's agent group, log the decision,
-/// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the commands move members on in <see cref="ApplyResultAsync"/>.
+/// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the
+/// commands move members on in <see cref="ApplyResultAsync"/>.
 /// </summary>
 public sealed class PoolEvaluationService(
     IPoolStore pools,
