@@ -14,20 +14,25 @@ public sealed class PoolBudgetTests
     private const int Iterations = 2_000;
     private static readonly DateTimeOffset Now = new(2026, 11, 20, 12, 0, 0, TimeSpan.Zero);
 
+    /// <summary>Budgets drawn around what the running members already cost, so that many samples sit at the budget's edge.</summary>
     private static readonly Gen<(PoolSnapshot Pool, double Rate)> Pools =
         from count in Gen.Int[2, 10]
         from costs in Gen.Int[0, 4].Select(c => c * 0.5).Array[count]
-        from states in Gen.OneOf(Gen.Const(MemberState.Active), Gen.Const(MemberState.Inactive), Gen.Const(MemberState.Activating)).Array[count]
+        from states in Gen.OneOf(Gen.Const(MemberState.Active), Gen.Const(MemberState.Inactive)).Array[count]
         from min in Gen.Int[1, 3]
-        from perHour in Gen.Double[0, 6].SelectMany(v => Gen.Int[0, 9].Select(k => k < 3 ? (double?)null : v))
-        from perMonth in Gen.Double[0, 3000].SelectMany(v => Gen.Int[0, 9].Select(k => k < 3 ? (double?)null : v))
+        from hourMargin in Gen.Double[-1, 2].SelectMany(v => Gen.Int[0, 9].Select(k => k < 3 ? (double?)null : v))
+        from monthMargin in Gen.Double[-200, 1500].SelectMany(v => Gen.Int[0, 9].Select(k => k < 3 ? (double?)null : v))
         from spent in Gen.Double[0, 2500]
         from step in Gen.Int[1, 3]
-        let policy = new PoolPolicy("load", 100, 60, 40, 60, 0, Math.Min(min, count), count, step, MemberPreference.Listed, Budget: new PoolBudget(perHour, perMonth))
         let members = Enumerable.Range(0, count).Select(i => new MemberSnapshot(
             $"m-{i}", ZoneKind.Provider, states[i], Now.AddSeconds(-60), true, Enumerable.Range(0, 13).Select(r => new MetricPoint(Now.AddSeconds(-10 * r), 500)).ToArray(), costs[i])).ToList()
         let rate = members.Where(m => m.State is MemberState.Active or MemberState.Activating).Sum(m => m.CostPerHour)
-        select (new PoolSnapshot("pool", policy, members, Now.AddHours(-1), new PoolSpend(spent, rate, Now.AddHours(-2))), rate);
+        let spend = new PoolSpend(spent, rate, Now.AddHours(-2))
+        let budget = new PoolBudget(
+            hourMargin is { } h ? Math.Max(0, rate + h) : null,
+            monthMargin is { } m ? Math.Max(0, spend.ProjectedForMonth(Now, rate) + m) : null)
+        let policy = new PoolPolicy("load", 100, 60, 40, 60, 0, Math.Min(min, count), count, step, MemberPreference.Listed, Budget: budget)
+        select (new PoolSnapshot("pool", policy, members, Now.AddHours(-1), spend), rate);
 
     [Fact]
     public void Decide_LoadHeldHigh_NeverActivatesPastTheBudget_ButAlwaysMeetsTheMinimum()
@@ -56,7 +61,7 @@ public sealed class PoolBudgetTests
         }, iter: Iterations);
 
         // The budget must have held some activations back for the property to have been tested at its edge.
-        Assert.InRange(held, Iterations / 20, Iterations);
+        Assert.True(held >= Iterations / 10, $"the budget held back only {held} of {Iterations} samples");
     }
 
     [Fact]
