@@ -48,10 +48,9 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
 
         var now = clock.GetUtcNow();
 
-        // The tick's read with a window from now: the members' states and the evaluator's state, no readings.
-        var tick = await runtime.ReadTickAsync(tenantId, poolId, pool.Policy.Metric, now, cancellationToken);
-        var readings = await ReadingsAsync(pool, now.AddMinutes(-10), cancellationToken);
-        var latest = readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
+        // The tick's own read of the pool's partition: members' states, the evaluator's state and the last ten minutes' readings.
+        var tick = await runtime.ReadTickAsync(tenantId, poolId, pool.Policy.Metric, now.AddMinutes(-10), cancellationToken);
+        var latest = tick.Readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
         var spend = tick.State?.Spend ?? PoolSpend.None;
         return new PoolView(
             pool,
