@@ -67,7 +67,8 @@ await Parallel.ForEachAsync(Enumerable.Range(0, poolCount), new ParallelOptions 
 
     foreach (var chunk in samples.Chunk(MetricBatch.MaxSamples))
     {
-        await telemetry.RecordMetricsAsync(Tenant, new MetricBatch(SchemaVersions.Current, Guid.NewGuid().ToString("N"), "agent", "dc-1", chunk), token);
+        await telemetry.RecordMetricsAsync(
+            Tenant, new MetricBatch(SchemaVersions.Current, Guid.NewGuid().ToString("N"), "agent", "dc-1", chunk), new Dictionary<string, PoolWindowRing> { [poolId] = PoolWindowRing.For(policy) }, token);
     }
 });
 Console.WriteLine($"seeded {poolCount} pools × {perPool} members ({poolCount * perPool / 2 * 13} readings) in {seeding.Elapsed.TotalSeconds:0.0} s");

@@ -21,8 +21,8 @@ public sealed class TimedStores(IPoolRuntimeStore pools, IMetricWindowStore metr
     public Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: write a member transition", () => pools.TrySetMemberStatusAsync(next, expectedETag, cancellationToken));
 
-    public Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken) =>
-        timings.TimeAsync("pools: read a pool's partition", () => pools.ReadTickAsync(tenantId, poolId, metric, since, cancellationToken));
+    public Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken) =>
+        timings.TimeAsync("pools: read the pools' runtimes", () => pools.ReadTicksAsync(definitions, now, cancellationToken));
 
     public Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: commit a tick's decision", () => pools.TryCommitAsync(commit, cancellationToken));

@@ -97,6 +97,7 @@ public static class AppServiceCollectionExtensions
         services.AddSingleton<ConnectivityService>();
         services.AddSingleton<AgentGroupService>();
         services.AddSingleton<TenantKeyService>();
+        services.AddSingleton<PoolWindowRings>();
         services.AddSingleton<AgentTelemetryService>();
         services.AddSingleton<OperationStallService>();
         return services;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
 using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Tests;
 
@@ -17,7 +18,7 @@ public sealed class ConnectivityServiceTests
     public ConnectivityServiceTests()
     {
         _service = new ConnectivityService(_stores, _stores, Options.Create(Limits), _clock);
-        _telemetry = new AgentTelemetryService(_stores, _service, _clock);
+        _telemetry = new AgentTelemetryService(_stores, _service, new PoolWindowRings(new InMemoryPoolStore(), _clock), _clock);
     }
 
     [Theory]

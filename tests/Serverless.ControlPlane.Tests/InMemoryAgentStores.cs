@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Serverless.Contracts.Agents;
 using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Tests;
 
@@ -16,7 +17,8 @@ public sealed class InMemoryAgentStores : IAgentTelemetryStore, IAgentGroupStore
         return Task.CompletedTask;
     }
 
-    public Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task RecordMetricsAsync(string tenantId, MetricBatch batch, IReadOnlyDictionary<string, PoolWindowRing> rings, CancellationToken cancellationToken) =>
+        Task.CompletedTask;
 
     public Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<AgentPresence>>([.. _presence.Values]);

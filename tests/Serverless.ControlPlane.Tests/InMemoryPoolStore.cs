@@ -67,7 +67,18 @@ public class InMemoryPoolStore(InMemoryMetricWindows? readings = null) : IPoolSt
         }
     }
 
-    public virtual async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
+    public virtual async Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> pools, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var runtimes = new List<PoolRuntime>(pools.Count);
+        foreach (var pool in pools)
+        {
+            runtimes.Add(await ReadTickAsync(pool.TenantId, pool.PoolId, pool.Policy.Metric, now - PoolWindowRing.Lookback(pool.Policy), cancellationToken));
+        }
+
+        return runtimes;
+    }
+
+    private async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
     {
         var statuses = await ListMemberStatusesAsync(tenantId, poolId, cancellationToken);
         var members = _pools.TryGetValue((tenantId, poolId), out var pool) ? pool.Members.Select(m => m.MemberId).ToList() : [];

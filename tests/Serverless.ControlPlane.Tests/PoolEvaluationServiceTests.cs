@@ -162,9 +162,9 @@ public sealed class PoolEvaluationServiceTests
     {
         private readonly Barrier _barrier = new(parties);
 
-        public override async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
+        public override async Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> pools, DateTimeOffset now, CancellationToken cancellationToken)
         {
-            var tick = await base.ReadTickAsync(tenantId, poolId, metric, since, cancellationToken);
+            var tick = await base.ReadTicksAsync(pools, now, cancellationToken);
             await Task.Run(() => _barrier.SignalAndWait(TimeSpan.FromSeconds(10)), cancellationToken);
             return tick;
         }

@@ -1,5 +1,6 @@
 using Serverless.Contracts;
 using Serverless.Contracts.Agents;
+using Serverless.ControlPlane.Pools;
 using Serverless.ControlPlane.Results;
 using Serverless.ControlPlane.Telemetry;
 using Serverless.ControlPlane.Validation;
@@ -7,7 +8,7 @@ using Serverless.ControlPlane.Validation;
 namespace Serverless.ControlPlane.Agents;
 
 /// <summary>Takes heartbeats and metric batches from authenticated agents, each only for the agent that sends it.</summary>
-public sealed class AgentTelemetryService(IAgentTelemetryStore store, ConnectivityService connectivity, TimeProvider clock)
+public sealed class AgentTelemetryService(IAgentTelemetryStore store, ConnectivityService connectivity, PoolWindowRings rings, TimeProvider clock)
 {
     public async Task<Outcome<bool>> RecordHeartbeatAsync(AgentIdentity agent, AgentHeartbeat heartbeat, CancellationToken cancellationToken)
     {
@@ -66,7 +67,8 @@ public sealed class AgentTelemetryService(IAgentTelemetryStore store, Connectivi
             return DomainError.Invalid(errors);
         }
 
-        await store.RecordMetricsAsync(agent.TenantId, batch, cancellationToken);
+        var pools = batch.Samples!.Select(s => PoolCommandCorrelation.TrySplitMemberKey(s.ResourceId, out var poolId, out _) ? poolId : null).OfType<string>();
+        await store.RecordMetricsAsync(agent.TenantId, batch, await rings.ForAsync(agent.TenantId, pools, cancellationToken), cancellationToken);
         return batch.Samples!.Count;
     }
 

@@ -1,4 +1,5 @@
 using Serverless.Contracts.Agents;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.ControlPlane.Agents;
 
@@ -14,6 +15,9 @@ public interface IAgentTelemetryStore
     /// <summary>The latest heartbeats of one group's agents.</summary>
     Task<IReadOnlyList<AgentPresence>> ListPresenceAsync(string tenantId, string agentGroup, CancellationToken cancellationToken);
 
-    /// <summary>Stores the samples; storing the same batch again changes nothing.</summary>
-    Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores the samples; storing the same batch again changes nothing. Samples of pool members (keys
+    /// <c>{pool}.{member}</c>) of their pool's metric also go into the member's ring, for the pools in <paramref name="rings"/>.
+    /// </summary>
+    Task RecordMetricsAsync(string tenantId, MetricBatch batch, IReadOnlyDictionary<string, PoolWindowRing> rings, CancellationToken cancellationToken);
 }

@@ -14,10 +14,11 @@ public interface IPoolRuntimeStore
     Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Everything a tick needs of the pool in one read: members' states, the evaluator's state, and the members' readings
-    /// of <paramref name="metric"/> taken at or after <paramref name="since"/>, oldest first.
+    /// Everything a tick needs of each pool, in the order given: members' states, the evaluator's state, and the
+    /// members' readings of the pool's metric within its <see cref="PoolWindowRing.Lookback"/> before
+    /// <paramref name="now"/>, oldest first. Pools that share a storage partition are read together.
     /// </summary>
-    Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken);
+    Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> pools, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Writes the tick's transitions and state together; false, writing nothing, when any of them changed since it was read.</summary>
     Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken);

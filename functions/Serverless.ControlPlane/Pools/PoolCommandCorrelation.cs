@@ -13,6 +13,14 @@ public static class PoolCommandCorrelation
     /// <summary>The key a member's metric readings and commands carry: <c>{pool}.{member}</c> (names never contain '.').</summary>
     public static string MemberKey(string poolId, string memberId) => $"{poolId}.{memberId}";
 
+    /// <summary>Splits a key made by <see cref="MemberKey"/>; false for any other resource id.</summary>
+    public static bool TrySplitMemberKey(string key, out string poolId, out string memberId)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        (poolId, memberId) = dot > 0 && dot < key.Length - 1 && key.IndexOf('.', dot + 1) < 0 ? (key[..dot], key[(dot + 1)..]) : (string.Empty, string.Empty);
+        return poolId.Length > 0;
+    }
+
     public static CommandCorrelation For(string poolId, string memberId) => new(null, Prefix + MemberKey(poolId, memberId));
 
     public static bool TryParse(CommandCorrelation correlation, out string poolId, out string memberId)

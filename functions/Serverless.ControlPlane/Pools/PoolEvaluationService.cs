@@ -14,9 +14,9 @@ using Serverless.ControlPlane.Zones;
 namespace Serverless.ControlPlane.Pools;
 
 /// <summary>
-/// One evaluator tick for a pool: one read of its partition (members' states, the evaluator's state, the metric
-/// windows) beside the tick's shared reads of resources, zones and connectivity; decide with
-/// <see cref="PoolPolicyEngine"/>; write the transitions and the state in one transaction conditional on what was read
+/// One evaluator tick for a pool: its runtime (members' states, the evaluator's state, the members' reading rings),
+/// read with the other pools of its storage partition, beside the tick's shared reads of resources, zones and
+/// connectivity; decide with <see cref="PoolPolicyEngine"/>; write the transitions and the state in one transaction conditional on what was read
 /// (so of two evaluators only one acts); then send the commands through each member's agent group, log the decision,
 /// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the
 /// commands move members on in <see cref="ApplyResultAsync"/>.
@@ -48,15 +48,19 @@ public sealed class PoolEvaluationService(
         return (int)(hash % (uint)partitions);
     }
 
-    /// <summary>Evaluates every pool of one partition, a few at a time; returns the decisions that changed something.</summary>
+    /// <summary>
+    /// Evaluates every pool of one partition: their runtimes read together (the store reads a storage partition of
+    /// pools at a time), then a few pools decided and acted on at once; returns the decisions that changed something.
+    /// </summary>
     public async Task<IReadOnlyList<PoolDecision>> EvaluatePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
     {
         var pools = (await runtime.ListEveryPoolAsync(cancellationToken)).Where(p => PartitionOf(p.TenantId, p.PoolId, partitions) == partition).ToList();
+        var ticks = await runtime.ReadTicksAsync(pools, clock.GetUtcNow(), cancellationToken);
         var acted = new List<PoolDecision>();
         var lookups = new TickLookups(resources, zones, connectivity);
-        await Parallel.ForEachAsync(pools, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (pool, token) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, pools.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            var decision = await EvaluateAsync(pool, lookups, token);
+            var decision = await EvaluateAsync(pools[i], ticks[i], lookups, token);
             if (decision.Acts)
             {
                 lock (acted)
@@ -68,15 +72,16 @@ public sealed class PoolEvaluationService(
         return acted;
     }
 
-    public Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken) =>
-        EvaluateAsync(pool, new TickLookups(resources, zones, connectivity), cancellationToken);
+    public async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken)
+    {
+        var ticks = await runtime.ReadTicksAsync([pool], clock.GetUtcNow(), cancellationToken);
+        return await EvaluateAsync(pool, ticks[0], new TickLookups(resources, zones, connectivity), cancellationToken);
+    }
 
-    private async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, TickLookups lookups, CancellationToken cancellationToken)
+    private async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, PoolRuntime tick, TickLookups lookups, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var policy = pool.Policy;
-        var lookback = TimeSpan.FromSeconds(Math.Max(policy.ActivateAfterSeconds, policy.DeactivateAfterSeconds) + 3 * policy.MetricsIntervalSeconds);
-        var tick = await runtime.ReadTickAsync(pool.TenantId, pool.PoolId, policy.Metric, now - lookback, cancellationToken);
         var statuses = tick.Statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
         var state = tick.State ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
         var hosts = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);

@@ -37,7 +37,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
         return pool is null ? DomainError.NotFound("pool", poolId) : pool;
     }
 
-    /// <summary>The pool with its members' states, latest readings (of the last ten minutes) and schedule windows' next firings.</summary>
+    /// <summary>The pool with its members' states, latest readings (within the evaluator's lookback) and schedule windows' next firings.</summary>
     public async Task<Outcome<PoolView>> DescribeAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
         var pool = await pools.GetAsync(tenantId, poolId, cancellationToken);
@@ -48,8 +48,8 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
 
         var now = clock.GetUtcNow();
 
-        // The tick's own read of the pool's partition: members' states, the evaluator's state and the last ten minutes' readings.
-        var tick = await runtime.ReadTickAsync(tenantId, poolId, pool.Policy.Metric, now.AddMinutes(-10), cancellationToken);
+        // The tick's own read of the pool: members' states, the evaluator's state and the readings it decides on.
+        var tick = (await runtime.ReadTicksAsync([pool], now, cancellationToken))[0];
         var latest = tick.Readings.Where(r => r.Value.Count > 0).ToDictionary(r => r.Key, r => r.Value[^1], StringComparer.Ordinal);
         var spend = tick.State?.Spend ?? PoolSpend.None;
         return new PoolView(

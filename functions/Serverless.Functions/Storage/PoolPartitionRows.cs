@@ -1,13 +1,13 @@
 using System.Globalization;
-using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Storage;
 
 /// <summary>
-/// The layout of a pool's partition in <c>PoolMembers</c> (PartitionKey = <c>{tenant}|{pool}</c>), which holds all a
-/// tick reads: members' states (RowKey = member id; ids are lowercase names, so they sort before <c>~</c>), the
-/// evaluator's state (<c>~state</c>), and the members' readings
-/// (<c>~r|{metric, escaped}|{ticks:D19}|{member}|{batch}|{index}</c>, so a metric's window is one RowKey range).
+/// The layout of a pool's partition in <c>PoolMembers</c> (PartitionKey = <c>{tenant}|{pool}</c>): the members'
+/// reading history, for the API and the console (<c>~r|{metric, escaped}|{ticks:D19}|{member}|{batch}|{index}</c>, so
+/// a metric's window is one RowKey range). Before the evaluator's rows moved to <c>PoolRuntime</c>
+/// (<see cref="PoolRuntimeRows"/>) the partition also held the members' states (RowKey = member id) and the
+/// evaluator's state (<c>~state</c>); those are read from here once, when their pool is first touched, and moved.
 /// </summary>
 internal static class PoolPartitionRows
 {
@@ -21,14 +21,6 @@ internal static class PoolPartitionRows
     public const string ReadingsTo = "~r}";
 
     public static string Partition(string tenantId, string poolId) => $"{tenantId}|{poolId}";
-
-    /// <summary>Splits a metric key of the form <c>{pool}.{member}</c> (<see cref="PoolCommandCorrelation.MemberKey"/>).</summary>
-    public static bool TrySplitMemberKey(string key, out string poolId, out string memberId)
-    {
-        var dot = key.IndexOf('.', StringComparison.Ordinal);
-        (poolId, memberId) = dot > 0 && dot < key.Length - 1 && key.IndexOf('.', dot + 1) < 0 ? (key[..dot], key[(dot + 1)..]) : (string.Empty, string.Empty);
-        return poolId.Length > 0;
-    }
 
     public static string ReadingRow(string metric, DateTimeOffset at, string memberId, string batchId, int index) =>
         string.Create(CultureInfo.InvariantCulture, $"{ReadingsFrom}{Escape(metric)}|{at.UtcTicks:D19}|{memberId}|{batchId}|{index:D4}");

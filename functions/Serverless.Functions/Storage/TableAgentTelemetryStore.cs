@@ -3,15 +3,18 @@ using Azure;
 using Azure.Data.Tables;
 using Serverless.Contracts.Agents;
 using Serverless.ControlPlane.Agents;
+using Serverless.ControlPlane.Pools;
 
 namespace Serverless.Functions.Storage;
 
 /// <summary>
 /// Heartbeats in <c>AgentHeartbeats</c> (PartitionKey = tenant, RowKey = agent id, the latest one). Samples of pool
-/// members (keys <c>{pool}.{member}</c>) go to their pool's partition of <c>PoolMembers</c>, where the evaluator reads
-/// them with the members' states in one query (<see cref="PoolPartitionRows"/>); other samples to <c>Metrics</c>
-/// (PartitionKey = tenant|resource|metric, RowKey = time ticks|batch|index). Either way a batch stored twice overwrites
-/// itself and a window is one range query.
+/// members (keys <c>{pool}.{member}</c>) go to their pool's partition of <c>PoolMembers</c> as history
+/// (<see cref="PoolPartitionRows"/>), and those of the pool's metric also into the member's ring in
+/// <c>PoolRuntime</c>, where the evaluator reads them with the members' states (<see cref="PoolRuntimeRows"/>: one
+/// merge per member, a transaction per partition of pools); other samples to <c>Metrics</c> (PartitionKey =
+/// tenant|resource|metric, RowKey = time ticks|batch|index). Either way a batch stored twice overwrites itself and a
+/// window is one range query.
 /// </summary>
 public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelemetryStore
 {
@@ -70,26 +73,31 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
         return await ReadAsync(table.QueryAsync<TableEntity>(e => e.PartitionKey == tenantId && e.GetString("AgentGroup") == agentGroup, cancellationToken: cancellationToken), cancellationToken);
     }
 
-    public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, CancellationToken cancellationToken)
+    public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, IReadOnlyDictionary<string, PoolWindowRing> rings, CancellationToken cancellationToken)
     {
         var samples = batch.Samples.Index().ToList();
-        var memberSamples = samples.Where(s => PoolPartitionRows.TrySplitMemberKey(s.Item.ResourceId, out _, out _)).ToList();
+        var memberSamples = new List<(int Index, MetricSample Item, string PoolId, string MemberId)>();
+        foreach (var (index, sample) in samples)
+        {
+            if (PoolCommandCorrelation.TrySplitMemberKey(sample.ResourceId, out var poolId, out var memberId))
+            {
+                memberSamples.Add((index, sample, poolId, memberId));
+            }
+        }
+
         if (memberSamples.Count > 0)
         {
             var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-            await TableQueries.SubmitAsync(members, memberSamples.Select(s =>
+            await TableQueries.SubmitAsync(members, memberSamples.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+                PoolPartitionRows.Partition(tenantId, s.PoolId), PoolPartitionRows.ReadingRow(s.Item.Metric, s.Item.At, s.MemberId, batch.BatchId, s.Index))
             {
-                PoolPartitionRows.TrySplitMemberKey(s.Item.ResourceId, out var poolId, out var memberId);
-                return new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
-                    PoolPartitionRows.Partition(tenantId, poolId), PoolPartitionRows.ReadingRow(s.Item.Metric, s.Item.At, memberId, batch.BatchId, s.Index))
-                {
-                    ["Member"] = memberId,
-                    ["Metric"] = s.Item.Metric,
-                    ["Value"] = s.Item.Value,
-                    ["At"] = s.Item.At,
-                    ["AgentId"] = batch.AgentId,
-                });
-            }), cancellationToken);
+                ["Member"] = s.MemberId,
+                ["Metric"] = s.Item.Metric,
+                ["Value"] = s.Item.Value,
+                ["At"] = s.Item.At,
+                ["AgentId"] = batch.AgentId,
+            })), cancellationToken);
+            await RecordRingsAsync(tenantId, memberSamples.Select(s => (s.Item, s.PoolId, s.MemberId)), rings, cancellationToken);
         }
 
         if (memberSamples.Count == samples.Count)
@@ -98,7 +106,8 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
         }
 
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
-        var actions = samples.Except(memberSamples).Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+        var memberIndexes = memberSamples.Select(s => s.Index).ToHashSet();
+        var actions = samples.Where(s => !memberIndexes.Contains(s.Index)).Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
             $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}",
             string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
         {
@@ -109,6 +118,31 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
             ["AgentId"] = batch.AgentId,
         }));
         await TableQueries.SubmitAsync(table, actions, cancellationToken);
+    }
+
+    /// <summary>One merge per member ring, its slots set oldest reading first, so of two readings in one slot the newer stays.</summary>
+    private async Task RecordRingsAsync(
+        string tenantId, IEnumerable<(MetricSample Item, string PoolId, string MemberId)> samples, IReadOnlyDictionary<string, PoolWindowRing> rings, CancellationToken cancellationToken)
+    {
+        var entities = new Dictionary<(string, string), TableEntity>();
+        foreach (var (sample, poolId, memberId) in samples.OrderBy(s => s.Item.At))
+        {
+            if (!rings.TryGetValue(poolId, out var ring) || sample.Metric != ring.Metric)
+            {
+                continue;
+            }
+
+            var entity = new TableEntity(PoolRuntimeRows.Partition(tenantId, poolId), PoolRuntimeRows.RingRow(tenantId, poolId, ring.Metric, memberId));
+            entity = entities.TryGetValue((entity.PartitionKey, entity.RowKey), out var existing) ? existing : entities[(entity.PartitionKey, entity.RowKey)] = entity;
+            entity[PoolRuntimeRows.RingGeometry] = ring.Geometry;
+            entity[ring.SlotOf(sample.At)] = PoolWindowRing.Encode(new MetricPoint(sample.At, sample.Value));
+        }
+
+        if (entities.Count > 0)
+        {
+            var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+            await TableQueries.SubmitAsync(table, entities.Values.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)), cancellationToken);
+        }
     }
 
     private static async Task<IReadOnlyList<AgentPresence>> ReadAsync(AsyncPageable<TableEntity> rows, CancellationToken cancellationToken)

@@ -20,7 +20,7 @@ public sealed class TableMetricWindowStore(TableProvider tables) : IMetricWindow
         var others = new List<string>();
         foreach (var key in wanted)
         {
-            if (PoolPartitionRows.TrySplitMemberKey(key, out var poolId, out _))
+            if (PoolCommandCorrelation.TrySplitMemberKey(key, out var poolId, out _))
             {
                 pools.Add(poolId);
             }

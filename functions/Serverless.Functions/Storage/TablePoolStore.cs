@@ -7,16 +7,20 @@ namespace Serverless.Functions.Storage;
 
 /// <summary>
 /// Pools in the <c>Pools</c> table (PartitionKey = tenant, RowKey = pool; members and policy as JSON columns) and what
-/// the evaluator reads of each in its partition of <c>PoolMembers</c> (<see cref="PoolPartitionRows"/>: members'
-/// states, the evaluator's state, the readings), so a tick reads a pool once and writes its decision in one
-/// transaction. A member without a state row is Inactive since the pool was written: rows appear with a member's first
-/// transition, so a crash between the two tables loses nothing. The decision log is in <c>PoolEvents</c> (PartitionKey
-/// = <c>{tenant}|{pool}</c>, RowKey = inverted time, so the newest come first). Evaluator states of pools from before
-/// the state moved into the partition are in <c>PoolStates</c> (PartitionKey = tenant, RowKey = pool) until their
-/// pool's next tick moves them.
+/// the evaluator reads of them in <c>PoolRuntime</c> (<see cref="PoolRuntimeRows"/>: members' states, the evaluator's
+/// state, the members' reading rings, pools grouped into a few partitions), so a tick reads a partition of pools with
+/// one query and writes a pool's decision in one transaction. A pool's state row is written with the pool; a member
+/// without a state row is Inactive since the pool was written: rows appear with a member's first transition, so a
+/// crash between the two tables loses nothing. The decision log is in <c>PoolEvents</c> (PartitionKey =
+/// <c>{tenant}|{pool}</c>, RowKey = inverted time, so the newest come first). Pools from before <c>PoolRuntime</c>
+/// have their rows in <c>PoolMembers</c> and <c>PoolStates</c>; the first read that misses a pool's state row moves
+/// them (<see cref="MigrateAsync"/>).
 /// </summary>
 public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRuntimeStore
 {
+    /// <summary>A partition holding at least this many of the pools asked for is read whole, with one query; one pool alone by its key range.</summary>
+    private const int WholePartitionFrom = 2;
+
     public async Task<PoolDefinition?> GetAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Pools, cancellationToken);
@@ -54,8 +58,11 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        // A pool of the same name deleted before may have left states behind if its deletion was interrupted.
-        await DeleteRowsAsync(pool.TenantId, pool.PoolId, keep: null, cancellationToken);
+        // A pool of the same name deleted before may have left rows behind if its deletion was interrupted.
+        await DeleteRuntimeRowsAsync(pool.TenantId, pool.PoolId, keep: null, cancellationToken);
+        await DeleteLegacyRowsAsync(pool.TenantId, pool.PoolId, cancellationToken);
+        var runtime = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        await runtime.UpsertEntityAsync(StateEntity(new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null)), TableUpdateMode.Replace, cancellationToken);
         return true;
     }
 
@@ -71,7 +78,8 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        await DeleteRowsAsync(pool.TenantId, pool.PoolId, [.. pool.Members.Select(m => m.MemberId)], cancellationToken);
+        await MigrateAsync(pool.TenantId, pool.PoolId, cancellationToken);
+        await DeleteRuntimeRowsAsync(pool.TenantId, pool.PoolId, new Keep([.. pool.Members.Select(m => m.MemberId)], PoolWindowRing.For(pool.Policy)), cancellationToken);
         return true;
     }
 
@@ -87,9 +95,8 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        await DeleteRowsAsync(tenantId, poolId, keep: null, cancellationToken);
-        var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-        await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
+        await DeleteRuntimeRowsAsync(tenantId, poolId, keep: null, cancellationToken);
+        await DeleteLegacyRowsAsync(tenantId, poolId, cancellationToken);
         return true;
     }
 
@@ -107,68 +114,80 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
 
     public async Task<PoolMemberStatus?> GetMemberStatusAsync(string tenantId, string poolId, string memberId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(MembersPartition(tenantId, poolId), memberId, cancellationToken: cancellationToken);
-        return response.HasValue ? StatusFrom(tenantId, poolId, response.Value!) : null;
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        var partition = PoolRuntimeRows.Partition(tenantId, poolId);
+        var response = await table.GetEntityIfExistsAsync<TableEntity>(partition, PoolRuntimeRows.MemberRow(tenantId, poolId, memberId), cancellationToken: cancellationToken);
+        if (!response.HasValue && await MigrateAsync(tenantId, poolId, cancellationToken))
+        {
+            response = await table.GetEntityIfExistsAsync<TableEntity>(partition, PoolRuntimeRows.MemberRow(tenantId, poolId, memberId), cancellationToken: cancellationToken);
+        }
+
+        return response.HasValue ? StatusFrom(tenantId, poolId, memberId, response.Value!) : null;
     }
 
     public async Task<bool> TrySetMemberStatusAsync(PoolMemberStatus next, string? expectedETag, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var entity = StatusEntity(next);
-        return await TryWriteAsync(table, entity, expectedETag, cancellationToken);
-    }
-
-    public async Task<PoolRuntime> ReadTickAsync(string tenantId, string poolId, string metric, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var (from, to) = PoolPartitionRows.ReadingRange(metric, since);
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow} or (RowKey ge {from} and RowKey lt {to}))");
-        var statuses = new List<PoolMemberStatus>();
-        PoolState? state = null;
-        var readings = new Dictionary<string, List<MetricPoint>>(StringComparer.Ordinal);
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        try
         {
-            if (e.RowKey == PoolPartitionRows.StateRow)
+            if (expectedETag is null)
             {
-                state = StateFrom(tenantId, poolId, e);
-            }
-            else if (string.CompareOrdinal(e.RowKey, PoolPartitionRows.OwnRowsFrom) < 0)
-            {
-                statuses.Add(StatusFrom(tenantId, poolId, e));
+                await table.AddEntityAsync(StatusEntity(next), cancellationToken);
             }
             else
             {
-                var member = e.GetString("Member");
-                (readings.TryGetValue(member, out var points) ? points : readings[member] = []).Add(new MetricPoint(e.GetDateTimeOffset("At") ?? DateTimeOffset.MinValue, e.GetDouble("Value") ?? 0));
+                await table.UpdateEntityAsync(StatusEntity(next), new ETag(expectedETag), TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException exception) when (exception.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> pools, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        var reads = new Dictionary<(string, string), RuntimeRows>();
+        foreach (var pool in pools)
+        {
+            reads[(pool.TenantId, pool.PoolId)] = new RuntimeRows(pool.Policy.Metric, now - PoolWindowRing.Lookback(pool.Policy));
+        }
+
+        var partitions = pools.GroupBy(p => PoolRuntimeRows.Partition(p.TenantId, p.PoolId), StringComparer.Ordinal).ToList();
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (partition, token) =>
+        {
+            var filters = partition.Count() >= WholePartitionFrom
+                ? [TableClient.CreateQueryFilter($"PartitionKey eq {partition.Key}")]
+                : partition.Select(p => PoolFilter(p.TenantId, p.PoolId)).ToList();
+            foreach (var filter in filters)
+            {
+                await ReadRowsAsync(table, filter, reads, token);
+            }
+        });
+
+        // Pools from before PoolRuntime have no state row there: moved now, once, then read again.
+        foreach (var pool in pools.Where(p => reads[(p.TenantId, p.PoolId)].State is null))
+        {
+            if (await MigrateAsync(pool.TenantId, pool.PoolId, cancellationToken))
+            {
+                var rows = reads[(pool.TenantId, pool.PoolId)] = reads[(pool.TenantId, pool.PoolId)].Empty();
+                await ReadRowsAsync(table, PoolFilter(pool.TenantId, pool.PoolId), new Dictionary<(string, string), RuntimeRows> { [(pool.TenantId, pool.PoolId)] = rows }, cancellationToken);
             }
         }
 
-        // Pools written before the state moved into their partition: read the old row once; the tick's first write moves it.
-        state ??= await LegacyStateAsync(tenantId, poolId, cancellationToken);
-        return new PoolRuntime(statuses, state, readings.ToDictionary(r => r.Key, r => (IReadOnlyList<MetricPoint>)r.Value, StringComparer.Ordinal));
+        return [.. pools.Select(p => reads[(p.TenantId, p.PoolId)].ToRuntime())];
     }
 
     public async Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var partition = PoolPartitionRows.Partition(commit.TenantId, commit.PoolId);
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
         var actions = commit.Transitions.Select(t => Conditional(StatusEntity(t.Next), t.ExpectedETag)).ToList();
         if (commit.State is { } state)
         {
-            actions.Add(Conditional(
-                new TableEntity(partition, PoolPartitionRows.StateRow)
-                {
-                    ["LastChangeAt"] = state.LastChangeAt,
-                    ["SubscribedAt"] = JsonSerializer.Serialize(state.SubscribedAt, StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset),
-                    ["SubscribedVersion"] = state.SubscribedVersion,
-                    ["Spent"] = state.Spend?.Spent,
-                    ["SpendRatePerHour"] = state.Spend?.RatePerHour,
-                    ["SpendAccruedAt"] = state.Spend?.AccruedAt,
-                    ["HeldByBudget"] = state.HeldByBudget,
-                },
-                state.ETag));
+            actions.Add(Conditional(StateEntity(state), state.ETag));
         }
 
         try
@@ -180,12 +199,6 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        if (commit.State is { ETag: null })
-        {
-            var legacy = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-            await legacy.DeleteEntityAsync(commit.TenantId, commit.PoolId, ETag.All, cancellationToken);
-        }
-
         return true;
     }
 
@@ -194,7 +207,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         var table = await tables.GetAsync(TableProvider.PoolEvents, cancellationToken);
         var inverted = DateTimeOffset.MaxValue.UtcTicks - poolEvent.At.UtcTicks;
         await table.AddEntityAsync(
-            new TableEntity(MembersPartition(poolEvent.TenantId, poolEvent.PoolId), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{inverted:D19}-{Guid.NewGuid():N}"))
+            new TableEntity(PoolPartitionRows.Partition(poolEvent.TenantId, poolEvent.PoolId), string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{inverted:D19}-{Guid.NewGuid():N}"))
             {
                 ["At"] = poolEvent.At,
                 ["Kind"] = poolEvent.Kind,
@@ -208,7 +221,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
     public async Task<IReadOnlyList<PoolEvent>> ListEventsAsync(string tenantId, string poolId, int pageSize, DateTimeOffset? before, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.PoolEvents, cancellationToken);
-        var partition = MembersPartition(tenantId, poolId);
+        var partition = PoolPartitionRows.Partition(tenantId, poolId);
         var filter = before is { } at
             ? TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey gt {string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks:D19}~")}")
             : TableClient.CreateQueryFilter($"PartitionKey eq {partition}");
@@ -229,28 +242,134 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
 
     public async Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var statuses = new List<PoolMemberStatus>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)} and RowKey lt {PoolPartitionRows.OwnRowsFrom}");
-        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
-        {
-            statuses.Add(StatusFrom(tenantId, poolId, e));
-        }
-
-        return statuses;
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        var rows = new RuntimeRows(string.Empty, DateTimeOffset.MaxValue);
+        await ReadRowsAsync(table, PoolFilter(tenantId, poolId), new Dictionary<(string, string), RuntimeRows> { [(tenantId, poolId)] = rows }, cancellationToken);
+        return rows.State is not null ? rows.Statuses : (await ReadLegacyAsync(tenantId, poolId, cancellationToken)).Statuses;
     }
 
-    /// <summary>Deletes the partition's rows, or with <paramref name="keep"/> only the states of members not in it.</summary>
-    private async Task DeleteRowsAsync(string tenantId, string poolId, HashSet<string>? keep, CancellationToken cancellationToken)
+    /// <summary>
+    /// Moves a pool's rows from before <c>PoolRuntime</c> (members' states and the evaluator's state in
+    /// <c>PoolMembers</c>, or that state in <c>PoolStates</c>) there, unless its state row is there already; writes a
+    /// fresh state row when there is nothing to move. True when it wrote the state row. The move is one transaction
+    /// conditional on the state row's absence, so of two movers one moves; the old rows are deleted after it.
+    /// </summary>
+    private async Task<bool> MigrateAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        var filter = keep is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {MembersPartition(tenantId, poolId)} and RowKey lt {PoolPartitionRows.OwnRowsFrom}");
-        var deletes = new List<TableTransactionAction>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        var partition = PoolRuntimeRows.Partition(tenantId, poolId);
+        if ((await table.GetEntityIfExistsAsync<TableEntity>(partition, PoolRuntimeRows.StateRow(tenantId, poolId), ["RowKey"], cancellationToken)).HasValue)
         {
-            if (keep is null || !keep.Contains(entity.RowKey))
+            return false;
+        }
+
+        var legacy = await ReadLegacyAsync(tenantId, poolId, cancellationToken);
+        var present = new RuntimeRows(string.Empty, DateTimeOffset.MaxValue);
+        await ReadRowsAsync(table, PoolFilter(tenantId, poolId), new Dictionary<(string, string), RuntimeRows> { [(tenantId, poolId)] = present }, cancellationToken);
+        var written = present.Statuses.Select(s => s.MemberId).ToHashSet(StringComparer.Ordinal);
+        var actions = legacy.Statuses
+            .Where(s => !written.Contains(s.MemberId))
+            .Select(s => new TableTransactionAction(TableTransactionActionType.Add, StatusEntity(s)))
+            .Append(new TableTransactionAction(TableTransactionActionType.Add, StateEntity(
+                legacy.State ?? new PoolState(tenantId, poolId, null, new Dictionary<string, DateTimeOffset>(), null))))
+            .ToList();
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken);
+        }
+        catch (TableTransactionFailedException exception) when (exception.Status == 409)
+        {
+            // Another mover got there first, or a member's row appeared since it was read: the pool's state row decides.
+            return false;
+        }
+
+        await DeleteLegacyStatesAsync(tenantId, poolId, cancellationToken);
+        return true;
+    }
+
+    private async Task<(IReadOnlyList<PoolMemberStatus> Statuses, PoolState? State)> ReadLegacyAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        var statuses = new List<PoolMemberStatus>();
+        PoolState? state = null;
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow})");
+        await foreach (var e in members.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (e.RowKey == PoolPartitionRows.StateRow)
+            {
+                state = StateFrom(tenantId, poolId, e) with { ETag = null };
+            }
+            else
+            {
+                statuses.Add(StatusFrom(tenantId, poolId, e.RowKey, e) with { ETag = null });
+            }
+        }
+
+        if (state is null)
+        {
+            var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
+            var response = await states.GetEntityIfExistsAsync<TableEntity>(tenantId, poolId, cancellationToken: cancellationToken);
+            state = response.HasValue ? StateFrom(tenantId, poolId, response.Value!) with { ETag = null } : null;
+        }
+
+        return (statuses, state);
+    }
+
+    /// <summary>The old rows of a moved pool: its states in <c>PoolMembers</c> (not its reading history) and in <c>PoolStates</c>.</summary>
+    private async Task DeleteLegacyStatesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        await DeleteWhereAsync(
+            members,
+            TableClient.CreateQueryFilter($"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow})"),
+            _ => true,
+            cancellationToken);
+        var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
+        await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
+    }
+
+    /// <summary>Everything of a deleted pool in <c>PoolMembers</c> (reading history, old states) and <c>PoolStates</c>.</summary>
+    private async Task DeleteLegacyRowsAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    {
+        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
+        await DeleteWhereAsync(members, TableClient.CreateQueryFilter($"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)}"), _ => true, cancellationToken);
+        var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
+        await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the pool's rows in <c>PoolRuntime</c>, or with <paramref name="keep"/> only the states and rings of
+    /// members not in it and rings of another metric or geometry than its ring's.
+    /// </summary>
+    private async Task DeleteRuntimeRowsAsync(string tenantId, string poolId, Keep? keep, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        await DeleteWhereAsync(table, PoolFilter(tenantId, poolId), e =>
+        {
+            if (keep is null)
+            {
+                return true;
+            }
+
+            PoolRuntimeRows.TrySplit(e.RowKey, out _, out _, out var rest);
+            if (rest == PoolRuntimeRows.StateSuffix)
+            {
+                return false;
+            }
+
+            return PoolRuntimeRows.TrySplitRing(rest, out var metric, out var memberId)
+                ? !keep.Members.Contains(memberId) || metric != keep.Ring.Metric || e.GetString(PoolRuntimeRows.RingGeometry) != keep.Ring.Geometry
+                : !keep.Members.Contains(rest);
+        }, cancellationToken);
+    }
+
+    private static async Task DeleteWhereAsync(TableClient table, string filter, Func<TableEntity, bool> delete, CancellationToken cancellationToken)
+    {
+        var deletes = new List<TableTransactionAction>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", PoolRuntimeRows.RingGeometry], cancellationToken: cancellationToken))
+        {
+            if (delete(entity))
             {
                 deletes.Add(new TableTransactionAction(TableTransactionActionType.Delete, entity, ETag.All));
             }
@@ -259,11 +378,38 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         await TableQueries.SubmitAsync(table, deletes, cancellationToken);
     }
 
-    private async Task<PoolState?> LegacyStateAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    private static string PoolFilter(string tenantId, string poolId) => TableClient.CreateQueryFilter(
+        $"PartitionKey eq {PoolRuntimeRows.Partition(tenantId, poolId)} and RowKey ge {PoolRuntimeRows.PoolPrefix(tenantId, poolId)} and RowKey lt {PoolRuntimeRows.PoolEnd(tenantId, poolId)}");
+
+    /// <summary>Sorts the rows of <paramref name="filter"/> into the runtimes of the pools asked for; rows of other pools are skipped.</summary>
+    private static async Task ReadRowsAsync(TableClient table, string filter, IReadOnlyDictionary<(string, string), RuntimeRows> pools, CancellationToken cancellationToken)
     {
-        var table = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-        var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, poolId, cancellationToken: cancellationToken);
-        return response.HasValue ? StateFrom(tenantId, poolId, response.Value!) with { ETag = null } : null;
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            if (!PoolRuntimeRows.TrySplit(e.RowKey, out var tenantId, out var poolId, out var rest) || !pools.TryGetValue((tenantId, poolId), out var rows))
+            {
+                continue;
+            }
+
+            lock (rows)
+            {
+                if (rest == PoolRuntimeRows.StateSuffix)
+                {
+                    rows.State = StateFrom(tenantId, poolId, e);
+                }
+                else if (PoolRuntimeRows.TrySplitRing(rest, out var metric, out var memberId))
+                {
+                    if (metric == rows.Metric)
+                    {
+                        rows.AddRing(memberId, e);
+                    }
+                }
+                else
+                {
+                    rows.Statuses.Add(StatusFrom(tenantId, poolId, rest, e));
+                }
+            }
+        }
     }
 
     private static PoolState StateFrom(string tenantId, string poolId, TableEntity e) => new(
@@ -276,46 +422,34 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         e.GetDateTimeOffset("SpendAccruedAt") is { } accruedAt ? new PoolSpend(e.GetDouble("Spent") ?? 0, e.GetDouble("SpendRatePerHour") ?? 0, accruedAt) : null,
         e.GetBoolean("HeldByBudget") ?? false);
 
-    private static TableEntity StatusEntity(PoolMemberStatus status) => new(MembersPartition(status.TenantId, status.PoolId), status.MemberId)
+    private static TableEntity StateEntity(PoolState state) => new(PoolRuntimeRows.Partition(state.TenantId, state.PoolId), PoolRuntimeRows.StateRow(state.TenantId, state.PoolId))
     {
-        ["State"] = status.State.ToString(),
-        ["StateSince"] = status.StateSince,
-        ["Reason"] = status.Reason,
-        ["PendingCommandId"] = status.PendingCommandId,
+        ["LastChangeAt"] = state.LastChangeAt,
+        ["SubscribedAt"] = JsonSerializer.Serialize(state.SubscribedAt, StorageJsonContext.Default.IReadOnlyDictionaryStringDateTimeOffset),
+        ["SubscribedVersion"] = state.SubscribedVersion,
+        ["Spent"] = state.Spend?.Spent,
+        ["SpendRatePerHour"] = state.Spend?.RatePerHour,
+        ["SpendAccruedAt"] = state.Spend?.AccruedAt,
+        ["HeldByBudget"] = state.HeldByBudget,
     };
+
+    private static TableEntity StatusEntity(PoolMemberStatus status) =>
+        new(PoolRuntimeRows.Partition(status.TenantId, status.PoolId), PoolRuntimeRows.MemberRow(status.TenantId, status.PoolId, status.MemberId))
+        {
+            ["State"] = status.State.ToString(),
+            ["StateSince"] = status.StateSince,
+            ["Reason"] = status.Reason,
+            ["PendingCommandId"] = status.PendingCommandId,
+        };
 
     private static TableTransactionAction Conditional(TableEntity entity, string? expectedETag) => expectedETag is null
         ? new TableTransactionAction(TableTransactionActionType.Add, entity)
         : new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, new ETag(expectedETag));
 
-    private static string MembersPartition(string tenantId, string poolId) => PoolPartitionRows.Partition(tenantId, poolId);
-
-    /// <summary>Inserts when <paramref name="expectedETag"/> is null, else replaces at that version; false when another writer got there first.</summary>
-    private static async Task<bool> TryWriteAsync(TableClient table, TableEntity entity, string? expectedETag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (expectedETag is null)
-            {
-                await table.AddEntityAsync(entity, cancellationToken);
-            }
-            else
-            {
-                await table.UpdateEntityAsync(entity, new ETag(expectedETag), TableUpdateMode.Replace, cancellationToken);
-            }
-
-            return true;
-        }
-        catch (RequestFailedException exception) when (exception.Status is 404 or 409 or 412)
-        {
-            return false;
-        }
-    }
-
-    private static PoolMemberStatus StatusFrom(string tenantId, string poolId, TableEntity e) => new(
+    private static PoolMemberStatus StatusFrom(string tenantId, string poolId, string memberId, TableEntity e) => new(
         tenantId,
         poolId,
-        e.RowKey,
+        memberId,
         Enum.Parse<MemberState>(e.GetString("State")),
         e.GetDateTimeOffset("StateSince") ?? DateTimeOffset.MinValue,
         e.GetString("Reason"),
@@ -340,4 +474,38 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         e.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue,
         e.GetDateTimeOffset("UpdatedAt") ?? DateTimeOffset.MinValue,
         e.ETag.ToString());
+
+    /// <summary>What a pool's rewrite keeps in <c>PoolRuntime</c>: these members' rows and rings of this one.</summary>
+    private sealed record Keep(HashSet<string> Members, PoolWindowRing Ring);
+
+    /// <summary>One pool's rows as a read sorts them: readings of its metric within the window only.</summary>
+    private sealed class RuntimeRows(string metric, DateTimeOffset since)
+    {
+        private readonly Dictionary<string, List<MetricPoint>> _readings = new(StringComparer.Ordinal);
+
+        public string Metric => metric;
+
+        public PoolState? State { get; set; }
+
+        public List<PoolMemberStatus> Statuses { get; } = [];
+
+        public RuntimeRows Empty() => new(metric, since);
+
+        public void AddRing(string memberId, TableEntity ring)
+        {
+            var points = _readings.TryGetValue(memberId, out var list) ? list : _readings[memberId] = [];
+            foreach (var (name, value) in ring)
+            {
+                if (name.Length > 1 && name[0] == 's' && char.IsAsciiDigit(name[1]) && PoolWindowRing.TryDecode(value as string, out var point) && point.At >= since)
+                {
+                    points.Add(point);
+                }
+            }
+        }
+
+        public PoolRuntime ToRuntime() => new(
+            Statuses,
+            State,
+            _readings.ToDictionary(r => r.Key, r => (IReadOnlyList<MetricPoint>)[.. r.Value.OrderBy(p => p.At)], StringComparer.Ordinal));
+    }
 }

@@ -22,6 +22,7 @@ public sealed class TableProvider(TableServiceClient service)
     public const string Pools = "Pools";
     public const string PoolMembers = "PoolMembers";
     public const string PoolStates = "PoolStates";
+    public const string PoolRuntime = "PoolRuntime";
     public const string PoolEvents = "PoolEvents";
     public const string Stacks = "Stacks";
     public const string StackJournal = "StackJournal";

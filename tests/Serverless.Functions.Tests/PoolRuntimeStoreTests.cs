@@ -1,0 +1,84 @@
+using Azure.Data.Tables;
+using Serverless.Contracts;
+using Serverless.Contracts.Agents;
+using Serverless.ControlPlane.Pools;
+using Serverless.Functions.Storage;
+
+namespace Serverless.Functions.Tests;
+
+/// <summary>
+/// The rows a tick reads in <c>PoolRuntime</c>, on Azurite: pools moved from the old layout, the members' reading
+/// rings. Apart from <see cref="PoolTickStorageTests"/>, whose evaluator would count these pools' reads too.
+/// </summary>
+public sealed class PoolRuntimeStoreTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset Now = new(2026, 12, 3, 12, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ReadTicks_PoolFromBeforePoolRuntime_IsMovedOnce_WithItsMembersAndState_AndTheOldRowsGo_ButNotItsHistory()
+    {
+        var tables = new TableProvider(new TableServiceClient(azurite.ConnectionString));
+        var store = new TablePoolStore(tables);
+        var policy = new PoolPolicy("connections.active", 100, 20, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst);
+        var pool = new PoolDefinition("legacy", "web", ServiceKind.LoadBalancer, [new PoolMember("m-1", "lb-1", "dc-1", "1", null)], policy, Now, Now);
+        var definitions = await tables.GetAsync(TableProvider.Pools, CancellationToken.None);
+        await definitions.AddEntityAsync(new TableEntity("legacy", "web")
+        {
+            ["ServiceKind"] = "LoadBalancer",
+            ["Members"] = System.Text.Json.JsonSerializer.Serialize(pool.Members, StorageJsonContext.Default.IReadOnlyListPoolMember),
+            ["Policy"] = System.Text.Json.JsonSerializer.Serialize(policy, StorageJsonContext.Default.PoolPolicy),
+            ["CreatedAt"] = Now,
+            ["UpdatedAt"] = Now,
+        });
+        var old = await tables.GetAsync(TableProvider.PoolMembers, CancellationToken.None);
+        await old.AddEntityAsync(new TableEntity("legacy|web", "m-1") { ["State"] = "Active", ["StateSince"] = Now.AddMinutes(-5), ["Reason"] = "before" });
+        await old.AddEntityAsync(new TableEntity("legacy|web", "~state") { ["LastChangeAt"] = Now.AddMinutes(-3), ["SubscribedAt"] = "{}", ["SubscribedVersion"] = "7" });
+        await old.AddEntityAsync(new TableEntity("legacy|web", "~r|connections.active|0638000000000000000|m-1|b|0000") { ["Member"] = "m-1", ["Value"] = 5.0, ["At"] = Now });
+
+        var first = (await store.ReadTicksAsync([pool], Now, CancellationToken.None))[0];
+        Assert.Equal((Now.AddMinutes(-3), "7"), (first.State!.LastChangeAt, first.State.SubscribedVersion));
+        Assert.Equal((MemberState.Active, "before"), (first.Statuses.Single().State, first.Statuses.Single().Reason));
+        Assert.NotNull(first.State.ETag);
+        Assert.True(await store.TryCommitAsync(new PoolCommit("legacy", "web", [], first.State with { SubscribedVersion = "8" }), CancellationToken.None));
+
+        var again = (await store.ReadTicksAsync([pool], Now, CancellationToken.None))[0];
+        Assert.Equal(("8", MemberState.Active), (again.State!.SubscribedVersion, again.Statuses.Single().State));
+        var left = new List<string>();
+        await foreach (var e in old.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {"legacy|web"}")))
+        {
+            left.Add(e.RowKey);
+        }
+
+        Assert.Equal(["~r|connections.active|0638000000000000000|m-1|b|0000"], left);
+        Assert.False(await store.TryCommitAsync(new PoolCommit("legacy", "web", [], first.State), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Rings_KeepEachReadingExactly_ReadersTakeTheLookbackOnly_AndAPolicyChangeDropsRingsOfTheOldGeometry()
+    {
+        var tables = new TableProvider(new TableServiceClient(azurite.ConnectionString));
+        var store = new TablePoolStore(tables);
+        var policy = new PoolPolicy("connections.active", 100, 20, 40, 120, 10, 1, 3, 1, MemberPreference.ClientFirst);
+        var members = new List<PoolMember> { new("m-1", "lb-1", "dc-1", "1", null) };
+        Assert.True(await store.TryAddAsync(new PoolDefinition("rings", "web", ServiceKind.LoadBalancer, members, policy, Now, Now), CancellationToken.None));
+        var ring = PoolWindowRing.For(policy);
+
+        // Readings every 10 s for ten minutes, phased on the slot boundaries, as an agent polling on whole seconds would.
+        var samples = Enumerable.Range(0, 60).Select(i => new MetricSample("web.m-1", "connections.active", i + 0.25, Now.AddSeconds(-10 * (59 - i)))).ToList();
+        await new TableAgentTelemetryStore(tables).RecordMetricsAsync(
+            "rings", new MetricBatch(SchemaVersions.Current, "b-1", "agent-1", "dc-1", samples), new Dictionary<string, PoolWindowRing> { ["web"] = ring }, CancellationToken.None);
+
+        var pool = (await store.GetAsync("rings", "web", CancellationToken.None))!;
+        var window = (await store.ReadTicksAsync([pool], Now, CancellationToken.None))[0].Readings["m-1"];
+        var lookback = PoolWindowRing.Lookback(policy);
+        var expected = samples.Where(s => s.At >= Now - lookback).Select(s => new MetricPoint(s.At, s.Value)).ToList();
+        Assert.True(expected.Count >= 15, $"only {expected.Count} readings in the lookback");
+        Assert.Equal(expected, window);
+
+        Assert.True(await store.TryReplaceAsync(pool with { Policy = policy with { ActivateAfterSeconds = 600 } }, CancellationToken.None));
+        var runtime = await tables.GetAsync(TableProvider.PoolRuntime, CancellationToken.None);
+        var rings = runtime.QueryAsync<TableEntity>(TableClient.CreateQueryFilter(
+            $"PartitionKey eq {PoolRuntimeRows.Partition("rings", "web")} and RowKey ge {"rings|web|~w|"} and RowKey lt {"rings|web|~w}"}"));
+        Assert.Empty(await rings.ToListAsync());
+    }
+}
