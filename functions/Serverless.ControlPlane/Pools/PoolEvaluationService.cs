@@ -196,13 +196,16 @@ public sealed class PoolEvaluationService(
             ? (activating ? MemberState.Active : MemberState.Inactive, $"agent {result.AgentId} confirmed the {(activating ? "activation" : "deactivation")}")
             : (MemberState.Unhealthy, $"the {(activating ? "activation" : "deactivation")} failed ({result.Error?.Kind.ToString() ?? result.Status.ToString()}): {result.Error?.Message}");
         var now = clock.GetUtcNow();
+
+        // The host's record first: it is what the agent saw, true whether or not this result moves the member, and a
+        // reader that sees the member active then finds the instance running.
+        await RecordInstanceStateAsync(tenantId, poolId, memberId, result, now, cancellationToken);
         if (!await runtime.TrySetMemberStatusAsync(new PoolMemberStatus(tenantId, poolId, memberId, state, now, reason), status.ETag, cancellationToken))
         {
             return false;
         }
 
         await runtime.AddEventAsync(new PoolEvent(tenantId, poolId, now, "result", reason, null, [new MemberChange(memberId, status.State, state, reason)]), cancellationToken);
-        await RecordInstanceStateAsync(tenantId, poolId, memberId, result, now, cancellationToken);
         return true;
     }
 
