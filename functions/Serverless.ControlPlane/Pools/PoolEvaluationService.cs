@@ -83,7 +83,7 @@ public sealed class PoolEvaluationService(
         var now = clock.GetUtcNow();
         var policy = pool.Policy;
         var statuses = tick.Statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
-        var state = tick.State ?? new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null);
+        var state = tick.State ?? PoolState.Fresh(pool.TenantId, pool.PoolId);
         var hosts = new Dictionary<string, ResourceRegistration>(StringComparer.Ordinal);
         foreach (var id in pool.Members.Select(m => m.ResourceId).Distinct())
         {

@@ -12,4 +12,8 @@ public sealed record PoolState(
     string? SubscribedVersion,
     string? ETag = null,
     PoolSpend? Spend = null,
-    bool HeldByBudget = false);
+    bool HeldByBudget = false)
+{
+    /// <summary>The state of a pool the evaluator has not acted on yet.</summary>
+    public static PoolState Fresh(string tenantId, string poolId) => new(tenantId, poolId, null, new Dictionary<string, DateTimeOffset>(), null);
+}

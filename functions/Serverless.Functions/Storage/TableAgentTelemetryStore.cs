@@ -75,13 +75,17 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
 
     public async Task RecordMetricsAsync(string tenantId, MetricBatch batch, IReadOnlyDictionary<string, PoolWindowRing> rings, CancellationToken cancellationToken)
     {
-        var samples = batch.Samples.Index().ToList();
         var memberSamples = new List<(int Index, MetricSample Item, string PoolId, string MemberId)>();
-        foreach (var (index, sample) in samples)
+        var otherSamples = new List<(int Index, MetricSample Item)>();
+        foreach (var (index, sample) in batch.Samples.Index())
         {
             if (PoolCommandCorrelation.TrySplitMemberKey(sample.ResourceId, out var poolId, out var memberId))
             {
                 memberSamples.Add((index, sample, poolId, memberId));
+            }
+            else
+            {
+                otherSamples.Add((index, sample));
             }
         }
 
@@ -100,14 +104,13 @@ public sealed class TableAgentTelemetryStore(TableProvider tables) : IAgentTelem
             await RecordRingsAsync(tenantId, memberSamples.Select(s => (s.Item, s.PoolId, s.MemberId)), rings, cancellationToken);
         }
 
-        if (memberSamples.Count == samples.Count)
+        if (otherSamples.Count == 0)
         {
             return;
         }
 
         var table = await tables.GetAsync(TableProvider.Metrics, cancellationToken);
-        var memberIndexes = memberSamples.Select(s => s.Index).ToHashSet();
-        var actions = samples.Where(s => !memberIndexes.Contains(s.Index)).Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
+        var actions = otherSamples.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(
             $"{tenantId}|{s.Item.ResourceId}|{s.Item.Metric}",
             string.Create(CultureInfo.InvariantCulture, $"{s.Item.At.UtcTicks:D19}|{batch.BatchId}|{s.Index:D4}"))
         {

@@ -60,9 +60,9 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
 
         // A pool of the same name deleted before may have left rows behind if its deletion was interrupted.
         await DeleteRuntimeRowsAsync(pool.TenantId, pool.PoolId, keep: null, cancellationToken);
-        await DeleteLegacyRowsAsync(pool.TenantId, pool.PoolId, cancellationToken);
+        await DeleteLegacyRowsAsync(pool.TenantId, pool.PoolId, history: true, cancellationToken);
         var runtime = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
-        await runtime.UpsertEntityAsync(StateEntity(new PoolState(pool.TenantId, pool.PoolId, null, new Dictionary<string, DateTimeOffset>(), null)), TableUpdateMode.Replace, cancellationToken);
+        await runtime.UpsertEntityAsync(StateEntity(PoolState.Fresh(pool.TenantId, pool.PoolId)), TableUpdateMode.Replace, cancellationToken);
         return true;
     }
 
@@ -96,7 +96,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         }
 
         await DeleteRuntimeRowsAsync(tenantId, poolId, keep: null, cancellationToken);
-        await DeleteLegacyRowsAsync(tenantId, poolId, cancellationToken);
+        await DeleteLegacyRowsAsync(tenantId, poolId, history: true, cancellationToken);
         return true;
     }
 
@@ -173,8 +173,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         {
             if (await MigrateAsync(pool.TenantId, pool.PoolId, cancellationToken))
             {
-                var rows = reads[(pool.TenantId, pool.PoolId)] = reads[(pool.TenantId, pool.PoolId)].Empty();
-                await ReadRowsAsync(table, PoolFilter(pool.TenantId, pool.PoolId), new Dictionary<(string, string), RuntimeRows> { [(pool.TenantId, pool.PoolId)] = rows }, cancellationToken);
+                reads[(pool.TenantId, pool.PoolId)] = await ReadPoolAsync(table, pool.TenantId, pool.PoolId, reads[(pool.TenantId, pool.PoolId)].Empty(), cancellationToken);
             }
         }
 
@@ -243,8 +242,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
     public async Task<IReadOnlyList<PoolMemberStatus>> ListMemberStatusesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
-        var rows = new RuntimeRows(string.Empty, DateTimeOffset.MaxValue);
-        await ReadRowsAsync(table, PoolFilter(tenantId, poolId), new Dictionary<(string, string), RuntimeRows> { [(tenantId, poolId)] = rows }, cancellationToken);
+        var rows = await ReadPoolAsync(table, tenantId, poolId, RuntimeRows.StatesOnly(), cancellationToken);
         return rows.State is not null ? rows.Statuses : (await ReadLegacyAsync(tenantId, poolId, cancellationToken)).Statuses;
     }
 
@@ -264,14 +262,12 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         }
 
         var legacy = await ReadLegacyAsync(tenantId, poolId, cancellationToken);
-        var present = new RuntimeRows(string.Empty, DateTimeOffset.MaxValue);
-        await ReadRowsAsync(table, PoolFilter(tenantId, poolId), new Dictionary<(string, string), RuntimeRows> { [(tenantId, poolId)] = present }, cancellationToken);
+        var present = await ReadPoolAsync(table, tenantId, poolId, RuntimeRows.StatesOnly(), cancellationToken);
         var written = present.Statuses.Select(s => s.MemberId).ToHashSet(StringComparer.Ordinal);
         var actions = legacy.Statuses
             .Where(s => !written.Contains(s.MemberId))
             .Select(s => new TableTransactionAction(TableTransactionActionType.Add, StatusEntity(s)))
-            .Append(new TableTransactionAction(TableTransactionActionType.Add, StateEntity(
-                legacy.State ?? new PoolState(tenantId, poolId, null, new Dictionary<string, DateTimeOffset>(), null))))
+            .Append(new TableTransactionAction(TableTransactionActionType.Add, StateEntity(legacy.State ?? PoolState.Fresh(tenantId, poolId))))
             .ToList();
         try
         {
@@ -283,7 +279,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             return false;
         }
 
-        await DeleteLegacyStatesAsync(tenantId, poolId, cancellationToken);
+        await DeleteLegacyRowsAsync(tenantId, poolId, history: false, cancellationToken);
         return true;
     }
 
@@ -316,24 +312,18 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         return (statuses, state);
     }
 
-    /// <summary>The old rows of a moved pool: its states in <c>PoolMembers</c> (not its reading history) and in <c>PoolStates</c>.</summary>
-    private async Task DeleteLegacyStatesAsync(string tenantId, string poolId, CancellationToken cancellationToken)
+    /// <summary>
+    /// A pool's rows from before <c>PoolRuntime</c>: its states in <c>PoolMembers</c> and <c>PoolStates</c>, and with
+    /// <paramref name="history"/> its reading history too (a deleted pool's; a moved pool keeps its history).
+    /// </summary>
+    private async Task DeleteLegacyRowsAsync(string tenantId, string poolId, bool history, CancellationToken cancellationToken)
     {
         var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        await DeleteWhereAsync(
-            members,
-            TableClient.CreateQueryFilter($"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow})"),
-            _ => true,
-            cancellationToken);
-        var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
-        await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
-    }
-
-    /// <summary>Everything of a deleted pool in <c>PoolMembers</c> (reading history, old states) and <c>PoolStates</c>.</summary>
-    private async Task DeleteLegacyRowsAsync(string tenantId, string poolId, CancellationToken cancellationToken)
-    {
-        var members = await tables.GetAsync(TableProvider.PoolMembers, cancellationToken);
-        await DeleteWhereAsync(members, TableClient.CreateQueryFilter($"PartitionKey eq {PoolPartitionRows.Partition(tenantId, poolId)}"), _ => true, cancellationToken);
+        var partition = PoolPartitionRows.Partition(tenantId, poolId);
+        var filter = history
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partition}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partition} and (RowKey lt {PoolPartitionRows.OwnRowsFrom} or RowKey eq {PoolPartitionRows.StateRow})");
+        await DeleteWhereAsync(members, filter, _ => true, cancellationToken);
         var states = await tables.GetAsync(TableProvider.PoolStates, cancellationToken);
         await states.DeleteEntityAsync(tenantId, poolId, ETag.All, cancellationToken);
     }
@@ -380,6 +370,13 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
 
     private static string PoolFilter(string tenantId, string poolId) => TableClient.CreateQueryFilter(
         $"PartitionKey eq {PoolRuntimeRows.Partition(tenantId, poolId)} and RowKey ge {PoolRuntimeRows.PoolPrefix(tenantId, poolId)} and RowKey lt {PoolRuntimeRows.PoolEnd(tenantId, poolId)}");
+
+    /// <summary>One pool's rows, by its key range, into <paramref name="rows"/>.</summary>
+    private static async Task<RuntimeRows> ReadPoolAsync(TableClient table, string tenantId, string poolId, RuntimeRows rows, CancellationToken cancellationToken)
+    {
+        await ReadRowsAsync(table, PoolFilter(tenantId, poolId), new Dictionary<(string, string), RuntimeRows> { [(tenantId, poolId)] = rows }, cancellationToken);
+        return rows;
+    }
 
     /// <summary>Sorts the rows of <paramref name="filter"/> into the runtimes of the pools asked for; rows of other pools are skipped.</summary>
     private static async Task ReadRowsAsync(TableClient table, string filter, IReadOnlyDictionary<(string, string), RuntimeRows> pools, CancellationToken cancellationToken)
@@ -488,6 +485,9 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         public PoolState? State { get; set; }
 
         public List<PoolMemberStatus> Statuses { get; } = [];
+
+        /// <summary>For reads of the states alone: no metric is any ring's.</summary>
+        public static RuntimeRows StatesOnly() => new(string.Empty, DateTimeOffset.MaxValue);
 
         public RuntimeRows Empty() => new(metric, since);
 
