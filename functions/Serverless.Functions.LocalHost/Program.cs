@@ -118,6 +118,7 @@ try
     faults = new FaultInjection(
         builder.Configuration[$"{FaultInjection.SectionName}:KillBeforeActivity"],
         builder.Configuration[$"{FaultInjection.SectionName}:KillAfterActivity"],
+        builder.Configuration[$"{FaultInjection.SectionName}:DelayActivity"],
         builder.Environment.IsDevelopment());
 }
 catch (Exception ex) when (ex is UnsupportedFunctionException or InvalidOperationException or FormatException or IOException or InvalidDataException)

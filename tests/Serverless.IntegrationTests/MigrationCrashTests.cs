@@ -32,10 +32,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
 
     public async Task DisposeAsync()
     {
-        if (fixture.Host.HasExited)
-        {
-            await fixture.Host.StartAgainAsync();
-        }
+        await fixture.Host.RestoreDefaultsAsync();
 
         foreach (var agent in _agents)
         {
@@ -85,7 +82,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
             {
                 Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
                 var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
-                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
+                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
                 await fixture.Host.StartAgainAsync();
 
                 var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
@@ -140,7 +137,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
             Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
             var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
 
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}");
+            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
             await fixture.Host.StartAgainAsync();
             var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
             Assert.True(ended.GetProperty("status").GetString() == "rolledBack", $"after a kill at {killPoint}: {ended}");

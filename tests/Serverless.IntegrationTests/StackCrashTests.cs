@@ -27,10 +27,7 @@ public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifet
 
     public async Task DisposeAsync()
     {
-        if (fixture.Host.HasExited)
-        {
-            await fixture.Host.StartAgainAsync();
-        }
+        await fixture.Host.RestoreDefaultsAsync();
 
         if (_agent is not null)
         {
@@ -105,7 +102,7 @@ public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifet
 
         if (killAfterJournalStep is not null)
         {
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at journal step {killAfterJournalStep}");
+            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at journal step {killAfterJournalStep}; its last lines:\n{fixture.Host.OutputTail()}");
             await fixture.Host.StartAgainAsync();
         }
 

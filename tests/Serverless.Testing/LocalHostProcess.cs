@@ -14,6 +14,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string?> _environment;
     private readonly string _folder;
     private ChildProcess? _process;
+    private bool _startedWithOnceSettings;
 
     private LocalHostProcess(int port, IReadOnlyDictionary<string, string?> environment, string folder)
     {
@@ -82,6 +83,7 @@ public sealed class LocalHostProcess : IAsyncDisposable
         }
 
         _process = ChildProcess.Start("dotnet", [RepositoryPaths.LocalHostAssembly, "--port", $"{Port}"], environment, _folder);
+        _startedWithOnceSettings = once is { Count: > 0 };
         using var client = CreateClient(MasterKey);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (true)
@@ -113,6 +115,27 @@ public sealed class LocalHostProcess : IAsyncDisposable
     }
 
     public bool HasExited => _process?.HasExited ?? true;
+
+    /// <summary>
+    /// Leaves the host running with the test defaults: started again if it has exited, killed and started again if it
+    /// still runs with one-off settings (a fault it was told to inject that never fired would otherwise kill it during
+    /// the next test sharing it).
+    /// </summary>
+    public async Task RestoreDefaultsAsync()
+    {
+        if (!HasExited && _startedWithOnceSettings)
+        {
+            await KillAsync();
+        }
+
+        if (HasExited)
+        {
+            await StartAgainAsync();
+        }
+    }
+
+    /// <summary>The last lines the host wrote, for a failure message.</summary>
+    public string OutputTail(int lines = 40) => string.Join('\n', Output.Split('\n').TakeLast(lines));
 
     /// <summary>Waits for the process to end by itself (as a host told to kill itself does).</summary>
     public Task<bool> WaitForExitAsync(TimeSpan timeout) => _process?.WaitForExitAsync(timeout) ?? Task.FromResult(true);

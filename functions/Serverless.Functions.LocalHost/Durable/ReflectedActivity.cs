@@ -15,6 +15,7 @@ internal sealed class ReflectedActivity(FunctionDescriptor function, IServiceSco
     public async Task<object?> RunAsync(TaskActivityContext context, object? input)
     {
         faults.BeforeActivity(function.Name);
+        await faults.DelayAsync(function.Name, stopping);
         await using var scope = scopes.CreateAsyncScope();
         var started = Stopwatch.GetTimestamp();
         try
