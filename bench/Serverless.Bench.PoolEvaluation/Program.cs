@@ -14,13 +14,15 @@ using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Storage;
 using Serverless.Testing;
 
-// Usage: Serverless.Bench.PoolEvaluation [POOLS] [MEMBERS_PER_POOL]
+// Usage: Serverless.Bench.PoolEvaluation [POOLS] [MEMBERS_PER_POOL] [PARTITIONS]
 // Seeds Azurite with POOLS pools (members on one appliance in a client zone and one host in a provider zone, half of
-// them active with 13 readings each, loads spread so that some pools scale out, some in, most hold), then runs the
-// evaluator over all of them as one partition would, five ticks, and prints each tick's wall time and, for the first,
+// them active with 13 readings each, loads spread so that some pools scale out, some in, most hold), then runs five
+// ticks of the evaluator over all of them, split into PARTITIONS (default 1) evaluated at once as the tick's activities
+// would be (here all in one process on this machine's cores), and prints each tick's wall time and, for the first,
 // where the time went, store call by store call (times summed over the evaluator's parallel work).
 var poolCount = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var perPool = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+var partitions = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 1;
 const string Tenant = "bench";
 
 await using var azurite = await AzuriteProcess.StartAsync();
@@ -80,13 +82,14 @@ var dispatcher = new CountingDispatcher();
 var commands = new CommandService(dispatcher, dispatcher, dispatcher, connectivity, Options.Create(new CommandChannelOptions()));
 var evaluator = new PoolEvaluationService(poolStore, timed, timed, new TableInstanceStore(tables), timed, connectivity, commands, clock);
 
+Console.WriteLine($"{partitions} partition(s) evaluated at once");
 Console.WriteLine($"tick   wall ms   pools acting   commands   ms per pool   ms per member");
 for (var tick = 1; tick <= 5; tick++)
 {
     timings.Reset();
     var sent = dispatcher.Sent;
     var watch = Stopwatch.StartNew();
-    var acted = await evaluator.EvaluatePartitionAsync(0, 1, CancellationToken.None);
+    var acted = (await Task.WhenAll(Enumerable.Range(0, partitions).Select(p => evaluator.EvaluatePartitionAsync(p, partitions, CancellationToken.None)))).SelectMany(a => a).ToList();
     var wall = watch.Elapsed.TotalMilliseconds;
     Console.WriteLine($"{tick,4} {wall,9:0} {acted.Count,14} {dispatcher.Sent - sent,10} {wall / poolCount,13:0.00} {wall / (poolCount * perPool),15:0.000}");
     if (tick == 1)

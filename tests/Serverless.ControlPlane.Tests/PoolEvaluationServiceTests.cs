@@ -99,6 +99,32 @@ public sealed class PoolEvaluationServiceTests
     }
 
     [Fact]
+    public async Task ApplyResult_AConfirmedActivation_IsMeasured_AndAMeasuredLeadPutsTheWindowInForceThatMuchEarlier()
+    {
+        var store = new InMemoryPoolStore(_metrics);
+        var window = new PoolWindow("noon", "0 13 * * *", "UTC", 30, MinActive: 2, MaxActive: null, LeadSeconds: 10, MeasuredLead: true);
+        var pool = await AddPoolAsync(store, window);
+        var evaluator = Evaluator(store);
+        await evaluator.EvaluateAsync(pool, CancellationToken.None);
+        var pending = (await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None))!.PendingCommandId!;
+
+        _clock.Now = Now.AddSeconds(44.2);
+        Assert.True(await evaluator.ApplyResultAsync(Tenant, "web", "lb-a", Result(pending, CommandStatus.Succeeded), CancellationToken.None));
+        Assert.Equal(45, (await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None))!.ActivationSeconds);
+
+        // 10 s of lead plus the 45 s measured: in force from 12:59:05, not at 12:59:04.
+        _clock.Now = new DateTimeOffset(2026, 11, 26, 12, 59, 4, TimeSpan.Zero);
+        Assert.Empty((await evaluator.EvaluateAsync(pool, CancellationToken.None)).Changes);
+        _clock.Now = _clock.Now.AddSeconds(1);
+        var decision = await evaluator.EvaluateAsync(pool, CancellationToken.None);
+        Assert.Equal(["lb-b→Activating"], decision.Changes.Select(c => $"{c.MemberId}→{c.To}"));
+        Assert.Contains("(window 'noon')", decision.Reason, StringComparison.Ordinal);
+
+        // A later transition of the member keeps what was measured.
+        Assert.Equal(45, (await store.GetMemberStatusAsync(Tenant, "web", "lb-a", CancellationToken.None))!.ActivationSeconds);
+    }
+
+    [Fact]
     public async Task ApplyResult_InstanceStartedAndStopped_UpdatesTheHostsInstanceRecord()
     {
         var store = new InMemoryPoolStore(_metrics);
@@ -138,11 +164,11 @@ public sealed class PoolEvaluationServiceTests
         return new PoolEvaluationService(store, store, _resources, _resources, _zones, connectivity, commands, _clock);
     }
 
-    private static async Task<PoolDefinition> AddPoolAsync(InMemoryPoolStore store)
+    private static async Task<PoolDefinition> AddPoolAsync(InMemoryPoolStore store, params PoolWindow[] schedule)
     {
         var pool = new PoolDefinition(Tenant, "web", ServiceKind.LoadBalancer,
             [new PoolMember("lb-a", "lb-1", "dc-1", "1", null), new PoolMember("lb-b", "lb-1", "dc-1", "2", null), new PoolMember("vm-a", "kvm-1", "cloud-1", null, "web-1")],
-            new PoolPolicy("connections.active", 100, 60, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst), Now.AddHours(-1), Now.AddHours(-1));
+            new PoolPolicy("connections.active", 100, 60, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst, Schedule: schedule.Length > 0 ? schedule : null), Now.AddHours(-1), Now.AddHours(-1));
         await store.TryAddAsync(pool, CancellationToken.None);
         return (await store.GetAsync(Tenant, "web", CancellationToken.None))!;
     }

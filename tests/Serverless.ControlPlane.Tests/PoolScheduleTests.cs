@@ -51,6 +51,42 @@ public sealed class PoolScheduleTests
         Assert.Equal((true, new DateTimeOffset(2026, 3, 2, 9, 30, 0, TimeSpan.Zero)), (leading.InForce, leading.EndsAt!.Value));
     }
 
+    [Theory]
+    [InlineData(false, 0, 120)]
+    [InlineData(true, 0, 120)]
+    [InlineData(true, 300, 420)]
+    [InlineData(true, 100_000, PoolSchedule.MaxLeadSeconds)]
+    public void StatusAt_AMeasuredLead_AddsTheSlowestActivationToTheLead_UpToTheLongestLead(bool measured, int activationSeconds, int lead)
+    {
+        var policy = Policy(new PoolWindow("open", "0 9 * * *", "UTC", 30, 3, 3, LeadSeconds: 120, MeasuredLead: measured));
+        var now = new DateTimeOffset(2026, 3, 2, 6, 0, 0, TimeSpan.Zero);
+
+        var status = PoolSchedule.StatusAt(policy, now, measured ? activationSeconds : 300).Single();
+
+        Assert.Equal((lead, new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero).AddSeconds(-lead)), (status.LeadSeconds, status.EffectiveAt!.Value));
+        Assert.Equal(3, PoolSchedule.BoundsAt(policy, status.EffectiveAt.Value, measured ? activationSeconds : 300).MinActive);
+        Assert.Equal(1, PoolSchedule.BoundsAt(policy, status.EffectiveAt.Value.AddSeconds(-1), measured ? activationSeconds : 300).MinActive);
+    }
+
+    [Fact]
+    public void Validate_AMeasuredLead_IsCheckedForOverlapsAsTheLongestItMayGrowTo()
+    {
+        // 30 minutes apart: a fixed lead of 10 minutes fits, a measured one might not.
+        PoolWindowRequest[] Windows(bool measured) =>
+            [new PoolWindowRequest("day", "0 8 * * *", "UTC", 60, 3), new PoolWindowRequest("late", "30 9 * * *", "UTC", 60, 3, LeadSeconds: 600, MeasuredLead: measured)];
+        var fixedLead = new List<FieldError>();
+        var measuredLead = new List<FieldError>();
+
+        PoolSchedule.Validate(Windows(false), 1, 4, 5, Now, fixedLead);
+        PoolSchedule.Validate(Windows(true), 1, 4, 5, Now, measuredLead);
+
+        Assert.Empty(fixedLead);
+        var error = Assert.Single(measuredLead);
+        Assert.Equal("policy.schedule[1]", error.Field);
+        Assert.Contains("'late' overlaps 'day' (policy.schedule[0])", error.Message, StringComparison.Ordinal);
+        Assert.Contains("a measured lead counts as 3600 s", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_OverlappingWindows_AreRefusedNamingBoth_TouchingOnesAreNot()
     {

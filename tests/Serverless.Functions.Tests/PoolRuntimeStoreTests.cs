@@ -54,6 +54,22 @@ public sealed class PoolRuntimeStoreTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task MemberStatus_KeepsItsMeasuredActivation_ThroughAPointReadAndTheTicksRead()
+    {
+        var store = new TablePoolStore(new TableProvider(new TableServiceClient(azurite.ConnectionString)));
+        var policy = new PoolPolicy("connections.active", 100, 20, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst);
+        var pool = new PoolDefinition("measured", "web", ServiceKind.LoadBalancer, [new PoolMember("m-1", "lb-1", "dc-1", "1", null), new PoolMember("m-2", "lb-1", "dc-1", "2", null)], policy, Now, Now);
+        Assert.True(await store.TryAddAsync(pool, CancellationToken.None));
+
+        Assert.True(await store.TrySetMemberStatusAsync(new PoolMemberStatus("measured", "web", "m-1", MemberState.Active, Now, "confirmed", ActivationSeconds: 47), null, CancellationToken.None));
+        Assert.True(await store.TrySetMemberStatusAsync(new PoolMemberStatus("measured", "web", "m-2", MemberState.Inactive, Now, "never run"), null, CancellationToken.None));
+
+        Assert.Equal(47, (await store.GetMemberStatusAsync("measured", "web", "m-1", CancellationToken.None))!.ActivationSeconds);
+        var tick = (await store.ReadTicksAsync([pool], Now, CancellationToken.None))[0];
+        Assert.Equal(["m-1:47", "m-2:"], tick.Statuses.OrderBy(s => s.MemberId, StringComparer.Ordinal).Select(s => $"{s.MemberId}:{s.ActivationSeconds}"));
+    }
+
+    [Fact]
     public async Task Rings_KeepEachReadingExactly_ReadersTakeTheLookbackOnly_AndAPolicyChangeDropsRingsOfTheOldGeometry()
     {
         var tables = new TableProvider(new TableServiceClient(azurite.ConnectionString));

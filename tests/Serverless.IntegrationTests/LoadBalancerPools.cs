@@ -12,7 +12,7 @@ internal static class LoadBalancerPools
 {
     public const string Member = "lb-1";
 
-    /// <summary>A nightly window with the policy's own bounds: it shows in the pool's schedule and changes nothing.</summary>
+    /// <summary>A nightly window with the policy's own bounds and a measured lead: it shows in the pool's schedule and changes nothing.</summary>
     public const string Window = "nightly";
 
     /// <summary>What an agent needs to reach the simulated load balancer: its v2c write credential, named <c>lb</c>.</summary>
@@ -45,7 +45,7 @@ internal static class LoadBalancerPools
                 {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1","costPerHour":0.25}],
                  "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
                            "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60,"budget":{"perHour":1},
-                           "schedule":[{"name":"{{{Window}}}","cron":"0 3 * * *","timeZone":"Europe/Berlin","durationMinutes":60,"minActive":1}]}}
+                           "schedule":[{"name":"{{{Window}}}","cron":"0 3 * * *","timeZone":"Europe/Berlin","durationMinutes":60,"minActive":1,"leadSeconds":30,"measuredLead":true}]}}
                 """));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             return (agent, pool);

@@ -4,7 +4,7 @@ namespace Serverless.ControlPlane.Pools;
 
 /// <summary>
 /// What the policy engine knows of one member: its state since when, its zone's kind, whether its agent group is
-/// connected, and its recent readings (oldest first).
+/// connected, its recent readings (oldest first), and how long its last activation took (null: never measured).
 /// </summary>
 public sealed record MemberSnapshot(
     string MemberId,
@@ -13,4 +13,5 @@ public sealed record MemberSnapshot(
     DateTimeOffset StateSince,
     bool Reachable,
     IReadOnlyList<MetricPoint> Window,
-    double CostPerHour = 0);
+    double CostPerHour = 0,
+    int? ActivationSeconds = null);

@@ -107,13 +107,14 @@ public sealed class PoolEvaluationService(
             var usable = connected[m.Zone] && hosts.TryGetValue(m.ResourceId, out var resource) && resource.State == RegistrationState.Registered;
             return new MemberSnapshot(
                 m.MemberId, kinds[m.Zone], status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt, usable,
-                tick.Readings.GetValueOrDefault(m.MemberId) ?? [], m.CostPerHour);
+                tick.Readings.GetValueOrDefault(m.MemberId) ?? [], m.CostPerHour, status?.ActivationSeconds);
         })], state.LastChangeAt, state.Spend);
 
         var decision = PoolPolicyEngine.Decide(snapshot, now);
         var transitions = decision.Changes.Select(change => new PoolTransition(
             new PoolMemberStatus(pool.TenantId, pool.PoolId, change.MemberId, change.To, now, change.Reason,
-                change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null),
+                change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null,
+                ActivationSeconds: statuses.GetValueOrDefault(change.MemberId)?.ActivationSeconds),
             statuses.GetValueOrDefault(change.MemberId)?.ETag)).ToList();
         var scaled = decision.Changes.Any(c => c.To is MemberState.Activating or MemberState.Deactivating);
         var version = pool.UpdatedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -197,10 +198,15 @@ public sealed class PoolEvaluationService(
             : (MemberState.Unhealthy, $"the {(activating ? "activation" : "deactivation")} failed ({result.Error?.Kind.ToString() ?? result.Status.ToString()}): {result.Error?.Message}");
         var now = clock.GetUtcNow();
 
+        // A confirmed activation is measured from when the member became Activating: a measured lead's figure.
+        var measured = activating && state == MemberState.Active
+            ? (int)Math.Ceiling(Math.Max(0, (now - status.StateSince).TotalSeconds))
+            : status.ActivationSeconds;
+
         // The host's record first: it is what the agent saw, true whether or not this result moves the member, and a
         // reader that sees the member active then finds the instance running.
         await RecordInstanceStateAsync(tenantId, poolId, memberId, result, now, cancellationToken);
-        if (!await runtime.TrySetMemberStatusAsync(new PoolMemberStatus(tenantId, poolId, memberId, state, now, reason), status.ETag, cancellationToken))
+        if (!await runtime.TrySetMemberStatusAsync(new PoolMemberStatus(tenantId, poolId, memberId, state, now, reason, ActivationSeconds: measured), status.ETag, cancellationToken))
         {
             return false;
         }

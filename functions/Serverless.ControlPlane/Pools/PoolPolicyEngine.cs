@@ -23,10 +23,13 @@ namespace Serverless.ControlPlane.Pools;
 /// </summary>
 public static class PoolPolicyEngine
 {
+    /// <summary>The slowest member's last measured activation (0 when none was measured): a measured lead's share.</summary>
+    public static int MeasuredActivationSeconds(IEnumerable<MemberSnapshot> members) => members.Max(m => m.ActivationSeconds) ?? 0;
+
     public static PoolDecision Decide(PoolSnapshot pool, DateTimeOffset now)
     {
         var policy = pool.Policy;
-        var bounds = PoolSchedule.BoundsAt(policy, now);
+        var bounds = PoolSchedule.BoundsAt(policy, now, MeasuredActivationSeconds(pool.Members));
         var changes = new List<MemberChange>();
         var timeout = TimeSpan.FromSeconds(policy.ActionTimeoutSeconds);
         var timedOut = new HashSet<string>(StringComparer.Ordinal);

@@ -26,12 +26,16 @@ public static class PoolSchedule
 
     private static readonly ConcurrentDictionary<(string Cron, string TimeZone), (CronExpression Expression, TimeZoneInfo Zone)> Parsed = new();
 
-    /// <summary>The bounds in force at <paramref name="now"/>: the first window in force, or the policy's own.</summary>
-    public static PoolBounds BoundsAt(PoolPolicy policy, DateTimeOffset now)
+    /// <summary>
+    /// The bounds in force at <paramref name="now"/>: the window in force, or the policy's own.
+    /// <paramref name="measuredActivationSeconds"/> is the slowest member's last measured activation, for windows whose
+    /// lead is measured.
+    /// </summary>
+    public static PoolBounds BoundsAt(PoolPolicy policy, DateTimeOffset now, int measuredActivationSeconds = 0)
     {
         foreach (var window in policy.Schedule ?? [])
         {
-            if (Occurrence(window, now) is { } occurrence && occurrence.Effective <= now)
+            if (Occurrence(window, now, measuredActivationSeconds) is { } occurrence && occurrence.Effective <= now)
             {
                 return new PoolBounds(window.MinActive ?? policy.MinActive, window.MaxActive ?? policy.MaxActive, window);
             }
@@ -41,15 +45,25 @@ public static class PoolSchedule
     }
 
     /// <summary>Each window's occurrence in force or next to come.</summary>
-    public static IReadOnlyList<PoolWindowStatus> StatusAt(PoolPolicy policy, DateTimeOffset now) =>
-        [.. (policy.Schedule ?? []).Select(window => Occurrence(window, now) is { } o
-            ? new PoolWindowStatus(window.Name, o.Effective <= now, o.Effective, o.Start, o.Start.AddMinutes(window.DurationMinutes))
-            : new PoolWindowStatus(window.Name, false, null, null, null))];
+    public static IReadOnlyList<PoolWindowStatus> StatusAt(PoolPolicy policy, DateTimeOffset now, int measuredActivationSeconds = 0) =>
+        [.. (policy.Schedule ?? []).Select(window => Occurrence(window, now, measuredActivationSeconds) is { } o
+            ? new PoolWindowStatus(window.Name, o.Effective <= now, o.Effective, o.Start, o.Start.AddMinutes(window.DurationMinutes), LeadOf(window, measuredActivationSeconds))
+            : new PoolWindowStatus(window.Name, false, null, null, null, LeadOf(window, measuredActivationSeconds)))];
+
+    /// <summary>
+    /// A window's lead: <see cref="PoolWindow.LeadSeconds"/>, plus, for a measured lead, the slowest member's last
+    /// measured activation, at most <see cref="MaxLeadSeconds"/> in all.
+    /// </summary>
+    public static int LeadOf(PoolWindow window, int measuredActivationSeconds) =>
+        window.MeasuredLead ? Math.Min(MaxLeadSeconds, window.LeadSeconds + Math.Max(0, measuredActivationSeconds)) : window.LeadSeconds;
+
+    /// <summary>The lead overlaps are checked with: a measured lead may grow to the most a lead can be.</summary>
+    private static int LongestLeadOf(PoolWindow window) => window.MeasuredLead ? MaxLeadSeconds : window.LeadSeconds;
 
     /// <summary>
     /// Checks the windows at <c>policy.schedule[i]</c> against the policy's own bounds and the member count, and against
-    /// each other over the next year: two windows in force at once (their leads included) are refused, naming both and
-    /// when. Returns the valid windows, or null when none were given.
+    /// each other over the next year: two windows in force at once (their leads included, a measured lead counted as
+    /// the longest it may grow to) are refused, naming both and when. Returns the valid windows, or null when none were given.
     /// </summary>
     public static IReadOnlyList<PoolWindow>? Validate(
         IReadOnlyList<PoolWindowRequest?>? requests, int minActive, int maxActive, int memberCount, DateTimeOffset now, List<FieldError> errors)
@@ -118,7 +132,7 @@ public static class PoolSchedule
             {
                 Parsed.TryAdd((request.Cron!, request.TimeZone!), (expression, zone));
                 windows.Add((new PoolWindow(request.Name!, request.Cron!, request.TimeZone!, request.DurationMinutes!.Value, request.MinActive, request.MaxActive,
-                    request.LeadSeconds ?? 0), field));
+                    request.LeadSeconds ?? 0, request.MeasuredLead ?? false), field));
             }
         }
 
@@ -131,13 +145,14 @@ public static class PoolSchedule
     }
 
     /// <summary>The occurrence of <paramref name="window"/> in force at <paramref name="now"/>, else the next one.</summary>
-    private static (DateTimeOffset Start, DateTimeOffset Effective)? Occurrence(PoolWindow window, DateTimeOffset now)
+    private static (DateTimeOffset Start, DateTimeOffset Effective)? Occurrence(PoolWindow window, DateTimeOffset now, int measuredActivationSeconds)
     {
+        var lead = LeadOf(window, measuredActivationSeconds);
         var (expression, zone) = Parse(window);
 
         // The earliest start whose window has not ended: the one in force if any has started, else the next.
         var start = expression.GetNextOccurrence(now.AddMinutes(-window.DurationMinutes), zone, inclusive: false);
-        return start is { } s ? (s, s.AddSeconds(-window.LeadSeconds)) : null;
+        return start is { } s ? (s, s.AddSeconds(-lead)) : null;
     }
 
     private static void RefuseOverlaps(List<(PoolWindow Window, string Field)> windows, DateTimeOffset now, List<FieldError> errors)
@@ -154,7 +169,7 @@ public static class PoolSchedule
                 horizon = starts[^1];
             }
 
-            spans.AddRange(starts.Select(s => (s.AddSeconds(-window.LeadSeconds), s.AddMinutes(window.DurationMinutes), index)));
+            spans.AddRange(starts.Select(s => (s.AddSeconds(-LongestLeadOf(window)), s.AddMinutes(window.DurationMinutes), index)));
         }
 
         spans.RemoveAll(s => s.From > horizon);
@@ -169,8 +184,8 @@ public static class PoolSchedule
                 var (first, second) = (windows[latest.Window], windows[span.Window]);
                 var at = span.From.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
                 errors.Add(new FieldError(second.Field, latest.Window == span.Window
-                    ? $"'{second.Window.Name}' overlaps its own next occurrence at {at}: its duration and lead are longer than the time between its starts."
-                    : $"'{second.Window.Name}' overlaps '{first.Window.Name}' ({first.Field}) at {at}: two windows may not be in force at once."));
+                    ? $"'{second.Window.Name}' overlaps its own next occurrence at {at}: its duration and lead are longer than the time between its starts{MeasuredNote(second.Window)}."
+                    : $"'{second.Window.Name}' overlaps '{first.Window.Name}' ({first.Field}) at {at}: two windows may not be in force at once{MeasuredNote(first.Window, second.Window)}."));
             }
 
             if (span.To > latest.To)
@@ -179,6 +194,9 @@ public static class PoolSchedule
             }
         }
     }
+
+    private static string MeasuredNote(params PoolWindow[] windows) =>
+        windows.Any(w => w.MeasuredLead) ? $" (a measured lead counts as {MaxLeadSeconds} s, the longest it may grow to)" : string.Empty;
 
     private static (CronExpression Expression, TimeZoneInfo Zone) Parse(PoolWindow window) =>
         Parsed.GetOrAdd((window.Cron, window.TimeZone), key => (CronExpression.Parse(key.Cron, FormatOf(key.Cron)), TimeZoneInfo.FindSystemTimeZoneById(key.TimeZone)));

@@ -56,7 +56,7 @@ public sealed class PoolService(IPoolStore pools, IPoolRuntimeStore runtime, IRe
             pool,
             tick.Statuses,
             latest,
-            pool.Policy.Schedule is null ? null : PoolSchedule.StatusAt(pool.Policy, now),
+            pool.Policy.Schedule is null ? null : PoolSchedule.StatusAt(pool.Policy, now, tick.Statuses.Max(s => s.ActivationSeconds) ?? 0),
             pool.Policy.Budget is null && pool.Members.All(m => m.CostPerHour == 0) ? null
                 : new PoolSpendStatus(spend.SpentAt(now), spend.RatePerHour, spend.ProjectedForMonth(now, spend.RatePerHour), tick.State?.HeldByBudget ?? false, pool.Policy.Budget));
     }

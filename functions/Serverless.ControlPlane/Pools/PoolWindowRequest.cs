@@ -8,4 +8,5 @@ public sealed record PoolWindowRequest(
     int? DurationMinutes,
     int? MinActive = null,
     int? MaxActive = null,
-    int? LeadSeconds = null);
+    int? LeadSeconds = null,
+    bool? MeasuredLead = null);

@@ -4,7 +4,8 @@ namespace Serverless.Functions.Pools;
 
 /// <summary>
 /// A member as the API shows it: where it lives, its state since when and why, its latest reading of the pool's metric,
-/// and what it costs per hour while it runs (absent when nothing).
+/// what it costs per hour while it runs (absent when nothing), and how long its last activation took (absent until one
+/// was confirmed).
 /// </summary>
 public sealed record PoolMemberResponse(
     string Id,
@@ -17,4 +18,5 @@ public sealed record PoolMemberResponse(
     string? Reason,
     double? LatestMetric,
     DateTimeOffset? LatestMetricAt,
-    double? CostPerHour);
+    double? CostPerHour,
+    int? ActivationSeconds);

@@ -27,7 +27,7 @@ public sealed record PoolResponse(
                 MetricPoint? reading = latest.TryGetValue(m.MemberId, out var point) ? point : null;
                 return new PoolMemberResponse(
                     m.MemberId, m.ResourceId, m.Zone, m.Index, m.Instance, status?.State ?? MemberState.Inactive, status?.StateSince ?? pool.UpdatedAt,
-                    status?.Reason, reading?.Value, reading?.At, m.CostPerHour > 0 ? m.CostPerHour : null);
+                    status?.Reason, reading?.Value, reading?.At, m.CostPerHour > 0 ? m.CostPerHour : null, status?.ActivationSeconds);
             })],
             pool.Policy,
             pool.CreatedAt,

@@ -437,6 +437,7 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
             ["StateSince"] = status.StateSince,
             ["Reason"] = status.Reason,
             ["PendingCommandId"] = status.PendingCommandId,
+            ["ActivationSeconds"] = status.ActivationSeconds,
         };
 
     private static TableTransactionAction Conditional(TableEntity entity, string? expectedETag) => expectedETag is null
@@ -451,7 +452,8 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         e.GetDateTimeOffset("StateSince") ?? DateTimeOffset.MinValue,
         e.GetString("Reason"),
         e.GetString("PendingCommandId"),
-        e.ETag.ToString());
+        e.ETag.ToString(),
+        e.GetInt32("ActivationSeconds"));
 
     private static TableEntity ToEntity(PoolDefinition pool) => new(pool.TenantId, pool.PoolId)
     {

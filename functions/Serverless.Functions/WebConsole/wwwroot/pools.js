@@ -48,9 +48,10 @@ export async function poolPage(poolId) {
 
 function scheduleTable(pool) {
   const windows = new Map(pool.policy.schedule.map((w) => [w.name, w]));
-  return table("Schedule", ["Window", "In force", "Takes effect", "Starts", "Ends", "Active"], pool.schedule.map((s) => {
+  return table("Schedule", ["Window", "In force", "Takes effect", "Lead", "Starts", "Ends", "Active"], pool.schedule.map((s) => {
     const w = windows.get(s.name);
-    return [s.name, s.inForce ? "yes" : "no", s.effectiveAt ? time(s.effectiveAt) : "never again", s.startsAt ? time(s.startsAt) : "", s.endsAt ? time(s.endsAt) : "",
+    return [s.name, s.inForce ? "yes" : "no", s.effectiveAt ? time(s.effectiveAt) : "never again", `${s.leadSeconds} s${w.measuredLead ? " (measured)" : ""}`,
+      s.startsAt ? time(s.startsAt) : "", s.endsAt ? time(s.endsAt) : "",
       `${w.minActive ?? pool.policy.minActive} to ${w.maxActive ?? pool.policy.maxActive} (${w.cron}, ${w.timeZone})`];
   }));
 }
