@@ -24,8 +24,8 @@ public sealed class TimedStores(IPoolRuntimeStore pools, IMetricWindowStore metr
     public Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> definitions, DateTimeOffset now, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: read the pools' runtimes", () => pools.ReadTicksAsync(definitions, now, cancellationToken));
 
-    public Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken) =>
-        timings.TimeAsync("pools: commit a tick's decision", () => pools.TryCommitAsync(commit, cancellationToken));
+    public Task<IReadOnlyList<bool>> TryCommitAsync(IReadOnlyList<PoolCommit> commits, CancellationToken cancellationToken) =>
+        timings.TimeAsync("pools: commit the tick's decisions", () => pools.TryCommitAsync(commits, cancellationToken));
 
     public Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken) =>
         timings.TimeAsync("pools: log a decision", () => pools.AddEventAsync(poolEvent, cancellationToken));

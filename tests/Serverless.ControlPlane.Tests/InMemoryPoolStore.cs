@@ -91,7 +91,10 @@ public class InMemoryPoolStore(InMemoryMetricWindows? readings = null) : IPoolSt
             members.Where(m => windows.ContainsKey(PoolCommandCorrelation.MemberKey(poolId, m))).ToDictionary(m => m, m => windows[PoolCommandCorrelation.MemberKey(poolId, m)]));
     }
 
-    public Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> TryCommitAsync(IReadOnlyList<PoolCommit> commits, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<bool>>([.. commits.Select(TryCommit)]);
+
+    private bool TryCommit(PoolCommit commit)
     {
         lock (_commit)
         {
@@ -101,7 +104,7 @@ public class InMemoryPoolStore(InMemoryMetricWindows? readings = null) : IPoolSt
                 && (commit.State is null || current?.ETag == commit.State.ETag);
             if (!fresh)
             {
-                return Task.FromResult(false);
+                return false;
             }
 
             foreach (var transition in commit.Transitions)
@@ -114,7 +117,7 @@ public class InMemoryPoolStore(InMemoryMetricWindows? readings = null) : IPoolSt
                 _states[stateKey] = state with { ETag = $"W/\"{Interlocked.Increment(ref _version)}\"" };
             }
 
-            return Task.FromResult(true);
+            return true;
         }
     }
 

@@ -39,7 +39,7 @@ public sealed class PoolRuntimeStoreTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal((Now.AddMinutes(-3), "7"), (first.State!.LastChangeAt, first.State.SubscribedVersion));
         Assert.Equal((MemberState.Active, "before"), (first.Statuses.Single().State, first.Statuses.Single().Reason));
         Assert.NotNull(first.State.ETag);
-        Assert.True(await store.TryCommitAsync(new PoolCommit("legacy", "web", [], first.State with { SubscribedVersion = "8" }), CancellationToken.None));
+        Assert.Equal([true], await store.TryCommitAsync([new PoolCommit("legacy", "web", [], first.State with { SubscribedVersion = "8" })], CancellationToken.None));
 
         var again = (await store.ReadTicksAsync([pool], Now, CancellationToken.None))[0];
         Assert.Equal(("8", MemberState.Active), (again.State!.SubscribedVersion, again.Statuses.Single().State));
@@ -50,7 +50,33 @@ public sealed class PoolRuntimeStoreTests(AzuriteFixture azurite) : IClassFixtur
         }
 
         Assert.Equal(["~r|connections.active|0638000000000000000|m-1|b|0000"], left);
-        Assert.False(await store.TryCommitAsync(new PoolCommit("legacy", "web", [], first.State), CancellationToken.None));
+        Assert.Equal([false], await store.TryCommitAsync([new PoolCommit("legacy", "web", [], first.State)], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Commit_PoolsOfOnePartitionShareATransaction_AStaleOneIsRefusedAlone_AndTheOthersAreWritten()
+    {
+        var store = new TablePoolStore(new TableProvider(new TableServiceClient(azurite.ConnectionString)));
+        var policy = new PoolPolicy("connections.active", 100, 20, 40, 120, 60, 1, 3, 1, MemberPreference.ClientFirst);
+        var ids = Enumerable.Range(0, 1000).Select(i => $"batch-{i}").GroupBy(id => PoolRuntimeRows.Partition("batched", id)).First(g => g.Count() >= 3).Take(3).ToList();
+        var pools = ids.Select(id => new PoolDefinition("batched", id, ServiceKind.LoadBalancer, [new PoolMember("m-1", "lb-1", "dc-1", "1", null)], policy, Now, Now)).ToList();
+        foreach (var pool in pools)
+        {
+            Assert.True(await store.TryAddAsync(pool, CancellationToken.None));
+        }
+
+        var read = await store.ReadTicksAsync(pools, Now, CancellationToken.None);
+        PoolCommit Activate(int i, PoolRuntime tick) => new("batched", ids[i],
+            [new PoolTransition(new PoolMemberStatus("batched", ids[i], "m-1", MemberState.Activating, Now, "load", $"cmd-{i}"), null)], tick.State! with { LastChangeAt = Now });
+
+        // The middle pool's state changes after the read: its commit is stale, the other two are not.
+        Assert.Equal([true], await store.TryCommitAsync([new PoolCommit("batched", ids[1], [], read[1].State! with { SubscribedVersion = "elsewhere" })], CancellationToken.None));
+        var written = await store.TryCommitAsync([.. read.Select((tick, i) => Activate(i, tick))], CancellationToken.None);
+
+        Assert.Equal([true, false, true], written);
+        var after = await store.ReadTicksAsync(pools, Now, CancellationToken.None);
+        Assert.Equal(["Activating:cmd-0", "none", "Activating:cmd-2"], after.Select(t => t.Statuses.SingleOrDefault() is { } m ? $"{m.State}:{m.PendingCommandId}" : "none"));
+        Assert.Equal("elsewhere", after[1].State!.SubscribedVersion);
     }
 
     [Fact]

@@ -20,8 +20,12 @@ public interface IPoolRuntimeStore
     /// </summary>
     Task<IReadOnlyList<PoolRuntime>> ReadTicksAsync(IReadOnlyList<PoolDefinition> pools, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Writes the tick's transitions and state together; false, writing nothing, when any of them changed since it was read.</summary>
-    Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes each commit's transitions and state together, in the order given: false for a commit, which then writes
+    /// nothing, when any of its rows changed since it was read; the others are written whatever befalls it. Commits
+    /// of pools in one storage partition may share a transaction.
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryCommitAsync(IReadOnlyList<PoolCommit> commits, CancellationToken cancellationToken);
 
     Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken);
 

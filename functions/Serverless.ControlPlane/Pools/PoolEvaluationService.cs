@@ -16,8 +16,8 @@ namespace Serverless.ControlPlane.Pools;
 /// <summary>
 /// One evaluator tick for a pool: its runtime (members' states, the evaluator's state, the members' reading rings),
 /// read with the other pools of its storage partition, beside the tick's shared reads of resources, zones and
-/// connectivity; decide with <see cref="PoolPolicyEngine"/>; write the transitions and the state in one transaction conditional on what was read
-/// (so of two evaluators only one acts); then send the commands through each member's agent group, log the decision,
+/// connectivity; decide with <see cref="PoolPolicyEngine"/>; write the transitions and the state all or nothing, conditional on what was read
+/// (so of two evaluators only one acts), batched with the other pools of its storage partition; then send the commands through each member's agent group, log the decision,
 /// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the
 /// commands move members on in <see cref="ApplyResultAsync"/>.
 /// </summary>
@@ -49,38 +49,59 @@ public sealed class PoolEvaluationService(
     }
 
     /// <summary>
+    /// The most member transitions one pool's tick writes: with the state row they fill one storage transaction (100
+    /// entities). A pool that needs more (a floor of hundreds) takes the rest at the next ticks.
+    /// </summary>
+    public const int MaxTransitionsPerTick = 99;
+
+    /// <summary>
     /// Evaluates every pool of one partition: their runtimes read together (the store reads a storage partition of
-    /// pools at a time), then a few pools decided and acted on at once; returns the decisions that changed something.
+    /// pools at a time), a few pools decided at once, the decisions written together (the store batches the pools of
+    /// a storage partition into shared transactions, each pool still all or nothing), then the committed ones acted
+    /// on; returns the decisions that changed something.
     /// </summary>
     public async Task<IReadOnlyList<PoolDecision>> EvaluatePartitionAsync(int partition, int partitions, CancellationToken cancellationToken)
     {
         var pools = (await runtime.ListEveryPoolAsync(cancellationToken)).Where(p => PartitionOf(p.TenantId, p.PoolId, partitions) == partition).ToList();
-        var ticks = await runtime.ReadTicksAsync(pools, clock.GetUtcNow(), cancellationToken);
-        var acted = new List<PoolDecision>();
-        var lookups = new TickLookups(resources, zones, connectivity);
-        await Parallel.ForEachAsync(Enumerable.Range(0, pools.Count), new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (i, token) =>
-        {
-            var decision = await EvaluateAsync(pools[i], ticks[i], lookups, token);
-            if (decision.Acts)
-            {
-                lock (acted)
-                {
-                    acted.Add(decision);
-                }
-            }
-        });
-        return acted;
+        var decisions = await EvaluateAsync(pools, cancellationToken);
+        return [.. decisions.Where(d => d.Acts)];
     }
 
-    public async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken)
-    {
-        var ticks = await runtime.ReadTicksAsync([pool], clock.GetUtcNow(), cancellationToken);
-        return await EvaluateAsync(pool, ticks[0], new TickLookups(resources, zones, connectivity), cancellationToken);
-    }
+    public async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, CancellationToken cancellationToken) =>
+        (await EvaluateAsync([pool], cancellationToken))[0];
 
-    private async Task<PoolDecision> EvaluateAsync(PoolDefinition pool, PoolRuntime tick, TickLookups lookups, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<PoolDecision>> EvaluateAsync(IReadOnlyList<PoolDefinition> pools, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
+        var ticks = await runtime.ReadTicksAsync(pools, now, cancellationToken);
+        var lookups = new TickLookups(resources, zones, connectivity);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken };
+        var plans = new Plan[pools.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pools.Count), parallel, async (i, token) => plans[i] = await PlanAsync(pools[i], ticks[i], lookups, now, token));
+
+        var writing = plans.Where(p => p.Commit is not null).ToList();
+        var written = await runtime.TryCommitAsync([.. writing.Select(p => p.Commit!)], cancellationToken);
+        var committed = new HashSet<Plan>(writing.Where((_, i) => written[i]));
+
+        var decisions = new PoolDecision[pools.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, pools.Count), parallel, async (i, token) =>
+            decisions[i] = await ActAsync(plans[i], plans[i].Commit is null || committed.Contains(plans[i]), now, token));
+        return decisions;
+    }
+
+    /// <summary>One pool's decision at a tick and what it would write (null: nothing to write).</summary>
+    private sealed record Plan(
+        PoolDefinition Pool,
+        PoolDecision Decision,
+        PoolCommit? Commit,
+        IReadOnlyList<PoolTransition> Transitions,
+        List<string> Renewals,
+        Dictionary<string, ResourceRegistration> Hosts,
+        Dictionary<string, PoolMemberStatus> Statuses,
+        PoolState State);
+
+    private async Task<Plan> PlanAsync(PoolDefinition pool, PoolRuntime tick, TickLookups lookups, DateTimeOffset now, CancellationToken cancellationToken)
+    {
         var policy = pool.Policy;
         var statuses = tick.Statuses.ToDictionary(s => s.MemberId, StringComparer.Ordinal);
         var state = tick.State ?? PoolState.Fresh(pool.TenantId, pool.PoolId);
@@ -111,6 +132,15 @@ public sealed class PoolEvaluationService(
         })], state.LastChangeAt, state.Spend);
 
         var decision = PoolPolicyEngine.Decide(snapshot, now);
+        if (decision.Changes.Count > MaxTransitionsPerTick)
+        {
+            decision = decision with
+            {
+                Changes = [.. decision.Changes.Take(MaxTransitionsPerTick)],
+                Reason = $"{decision.Reason} ({MaxTransitionsPerTick} of {decision.Changes.Count} changes this tick, the rest at the next)",
+            };
+        }
+
         var transitions = decision.Changes.Select(change => new PoolTransition(
             new PoolMemberStatus(pool.TenantId, pool.PoolId, change.MemberId, change.To, now, change.Reason,
                 change.To is MemberState.Activating or MemberState.Deactivating ? Guid.NewGuid().ToString("N") : null,
@@ -143,28 +173,35 @@ public sealed class PoolEvaluationService(
                 HeldByBudget = decision.HeldByBudget,
             }
             : null;
-        var committed = (transitions.Count == 0 && nextState is null)
-            || await runtime.TryCommitAsync(new PoolCommit(pool.TenantId, pool.PoolId, transitions, nextState), cancellationToken);
+        var commit = transitions.Count == 0 && nextState is null ? null : new PoolCommit(pool.TenantId, pool.PoolId, transitions, nextState);
+        return new Plan(pool, decision, commit, transitions, renewals, hosts, statuses, state);
+    }
 
-        // Of two evaluators racing on one pool, the one whose commit landed acts; this one leaves the pool as it found it.
+    /// <summary>
+    /// After the tick's writes: a pool whose commit landed sends its commands and subscriptions and logs its decision;
+    /// of two evaluators racing on one pool, the one whose commit did not land leaves the pool as it found it.
+    /// </summary>
+    private async Task<PoolDecision> ActAsync(Plan plan, bool committed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var (pool, decision) = (plan.Pool, plan.Decision);
         var applied = committed ? decision.Changes : [];
         var active = pool.Members.Count(m => applied.LastOrDefault(c => c.MemberId == m.MemberId) is { } change
             ? change.To == MemberState.Active
-            : statuses.GetValueOrDefault(m.MemberId)?.State == MemberState.Active);
+            : plan.Statuses.GetValueOrDefault(m.MemberId)?.State == MemberState.Active);
         ControlPlaneTelemetry.PoolEvaluated(pool.PoolId, applied, active);
         if (!committed)
         {
             return decision with { Changes = applied };
         }
 
-        foreach (var transition in transitions.Where(t => t.Next.PendingCommandId is not null))
+        foreach (var transition in plan.Transitions.Where(t => t.Next.PendingCommandId is not null))
         {
             var member = pool.Members.First(m => m.MemberId == transition.Next.MemberId);
-            await SendAsync(pool, member, hosts[member.ResourceId], transition.Next.State == MemberState.Activating, transition.Next.PendingCommandId!, now, cancellationToken);
+            await SendAsync(pool, member, plan.Hosts[member.ResourceId], transition.Next.State == MemberState.Activating, transition.Next.PendingCommandId!, now, cancellationToken);
         }
 
-        await SubscribeAsync(pool, renewals, hosts, now, cancellationToken);
-        if (applied.Count > 0 || (decision.HeldByBudget && !state.HeldByBudget))
+        await SubscribeAsync(pool, plan.Renewals, plan.Hosts, now, cancellationToken);
+        if (applied.Count > 0 || (decision.HeldByBudget && !plan.State.HeldByBudget))
         {
             await runtime.AddEventAsync(
                 new PoolEvent(pool.TenantId, pool.PoolId, now, applied.Count > 0 ? "decision" : "budget", decision.Reason, decision.Load, applied), cancellationToken);

@@ -180,25 +180,108 @@ public sealed class TablePoolStore(TableProvider tables) : IPoolStore, IPoolRunt
         return [.. pools.Select(p => reads[(p.TenantId, p.PoolId)].ToRuntime())];
     }
 
-    public async Task<bool> TryCommitAsync(PoolCommit commit, CancellationToken cancellationToken)
+    /// <summary>The most entities one table transaction takes.</summary>
+    private const int MaxTransactionActions = 100;
+
+    public async Task<IReadOnlyList<bool>> TryCommitAsync(IReadOnlyList<PoolCommit> commits, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.PoolRuntime, cancellationToken);
+        var written = new bool[commits.Count];
+        var partitions = commits.Select((commit, index) => new PendingCommit(index, ActionsOf(commit)))
+            .GroupBy(c => PoolRuntimeRows.Partition(commits[c.Index].TenantId, commits[c.Index].PoolId), StringComparer.Ordinal);
+        await Parallel.ForEachAsync(partitions, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (partition, token) =>
+        {
+            foreach (var batch in Batches(partition))
+            {
+                await CommitBatchAsync(table, batch, written, token);
+            }
+        });
+        return written;
+    }
+
+    /// <summary>One pool's commit as the table actions it writes, all or nothing.</summary>
+    private sealed record PendingCommit(int Index, List<TableTransactionAction> Actions);
+
+    private static List<TableTransactionAction> ActionsOf(PoolCommit commit)
+    {
         var actions = commit.Transitions.Select(t => Conditional(StatusEntity(t.Next), t.ExpectedETag)).ToList();
         if (commit.State is { } state)
         {
             actions.Add(Conditional(StateEntity(state), state.ETag));
         }
 
-        try
+        return actions.Count <= MaxTransactionActions
+            ? actions
+            : throw new ArgumentException($"Pool '{commit.PoolId}' commits {actions.Count} rows; one transaction takes {MaxTransactionActions}.", nameof(commit));
+    }
+
+    /// <summary>A partition's commits packed into transactions of at most 100 entities, each commit whole in one.</summary>
+    private static IEnumerable<List<PendingCommit>> Batches(IEnumerable<PendingCommit> commits)
+    {
+        var batch = new List<PendingCommit>();
+        var size = 0;
+        foreach (var commit in commits)
         {
-            await table.SubmitTransactionAsync(actions, cancellationToken);
-        }
-        catch (TableTransactionFailedException exception) when (exception.Status is 404 or 409 or 412)
-        {
-            return false;
+            if (size + commit.Actions.Count > MaxTransactionActions)
+            {
+                yield return batch;
+                (batch, size) = ([], 0);
+            }
+
+            batch.Add(commit);
+            size += commit.Actions.Count;
         }
 
-        return true;
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
+    /// <summary>
+    /// Submits the commits as one transaction; when a row of one of them changed since it was read, the storage names
+    /// the failing entity, that commit is refused and the rest submitted again (each alone if the failure names none).
+    /// </summary>
+    private static async Task CommitBatchAsync(TableClient table, List<PendingCommit> batch, bool[] written, CancellationToken cancellationToken)
+    {
+        while (batch.Count > 0)
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(batch.SelectMany(c => c.Actions), cancellationToken);
+                foreach (var commit in batch)
+                {
+                    written[commit.Index] = true;
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException exception) when (exception.Status is 404 or 409 or 412)
+            {
+                if (batch.Count == 1)
+                {
+                    return;
+                }
+
+                if (exception.FailedTransactionActionIndex is not { } failed)
+                {
+                    foreach (var commit in batch)
+                    {
+                        await CommitBatchAsync(table, [commit], written, cancellationToken);
+                    }
+
+                    return;
+                }
+
+                var offset = 0;
+                batch = [.. batch.Where(c =>
+                {
+                    var holdsFailed = failed >= offset && failed < offset + c.Actions.Count;
+                    offset += c.Actions.Count;
+                    return !holdsFailed;
+                })];
+            }
+        }
     }
 
     public async Task AddEventAsync(PoolEvent poolEvent, CancellationToken cancellationToken)
