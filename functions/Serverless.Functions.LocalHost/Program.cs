@@ -104,6 +104,7 @@ try
         throw new InvalidOperationException("Keyed HTTP functions need LocalHost__MasterKey (and LocalHost__FunctionKey for function-level keys).");
     }
 
+    var visibility = hostOptions.VisibilityTimeouts();
     durableSettings = new DurableBackendSettings(
         AppSettingExpressions.Resolve(hostJson.HubName ?? "TestHubName", builder.Configuration, "host.json durableTask.hubName"),
         builder.Configuration[AppSettingNames.Storage] is { Length: > 0 } storage
@@ -111,7 +112,8 @@ try
             : throw new InvalidOperationException($"Set '{AppSettingNames.Storage}' to a storage connection string (Azurite: UseDevelopmentStorage=true)."),
         hostJson.PartitionCount ?? 4,
         hostOptions.MaxQueuePollingInterval ?? hostJson.MaxQueuePollingInterval ?? TimeSpan.FromSeconds(30),
-        hostOptions.VisibilityTimeout,
+        visibility.Orchestrations,
+        visibility.Activities,
         hostOptions.WorkerId,
         hostOptions.ExtendedSessionsEnabled ?? hostJson.ExtendedSessionsEnabled,
         hostJson.ExtendedSessionIdleTimeoutSeconds);

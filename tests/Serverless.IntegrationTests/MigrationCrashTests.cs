@@ -72,11 +72,11 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
         foreach (var killPoint in KillPoints)
         {
             await fixture.Host.KillAsync();
-            // The messages the doomed host takes come back 2 s after it dies, not after the fixture's 10 s.
+            // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
             await fixture.Host.StartAgainAsync(new Dictionary<string, string>
             {
                 ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
-                ["LocalHost__VisibilityTimeout"] = "00:00:02",
+                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
             });
             using (var migrated = await client.PostAsync(new Uri("api/v1/instances/mcr-1/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{to}}"}""")))
             {
@@ -131,7 +131,7 @@ public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncL
             await fixture.Host.StartAgainAsync(new Dictionary<string, string>
             {
                 ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
-                ["LocalHost__VisibilityTimeout"] = "00:00:02",
+                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
             });
             using var migrated = await client.PostAsync(new Uri("api/v1/instances/mfb-1/migrations", UriKind.Relative), Api.Json("""{"targetZone":"mfb-cloud"}"""));
             Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");

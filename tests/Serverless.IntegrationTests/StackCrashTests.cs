@@ -88,11 +88,11 @@ public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifet
             if (killAfterJournalStep is { } n)
             {
                 await fixture.Host.KillAsync();
-                // The messages the doomed host takes come back 2 s after it dies, not after the fixture's 10 s.
+                // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
                 await fixture.Host.StartAgainAsync(new Dictionary<string, string>
                 {
                     ["LocalHost__FaultInjection__KillAfterActivity"] = $"JournalStackStep#{n}",
-                    ["LocalHost__VisibilityTimeout"] = "00:00:02",
+                    ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
                 });
             }
 

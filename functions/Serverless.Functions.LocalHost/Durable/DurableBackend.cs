@@ -36,10 +36,10 @@ internal sealed class DurableBackend : IHostedService
             PartitionCount = settings.PartitionCount,
             MaxQueuePollingInterval = settings.MaxQueuePollingInterval,
             WorkerId = settings.WorkerId,
-            // DTFx renews the visibility of messages it is working on, so a short timeout only shortens how long a
-            // message taken by a killed host stays invisible.
-            ControlQueueVisibilityTimeout = settings.VisibilityTimeout,
-            WorkItemQueueVisibilityTimeout = settings.VisibilityTimeout,
+            // DTFx renews the visibility of messages it is working on, so a timeout above its 5 s renewal only shortens
+            // how long a message taken by a killed host stays invisible.
+            ControlQueueVisibilityTimeout = settings.OrchestrationVisibilityTimeout,
+            WorkItemQueueVisibilityTimeout = settings.ActivityVisibilityTimeout,
             LoggerFactory = loggerFactory,
 
             // As host.json's extendedSessionsEnabled does in Azure: an orchestration with more work soon stays in memory

@@ -5,7 +5,8 @@ internal sealed record DurableBackendSettings(
     string StorageConnectionString,
     int PartitionCount,
     TimeSpan MaxQueuePollingInterval,
-    TimeSpan VisibilityTimeout,
+    TimeSpan OrchestrationVisibilityTimeout,
+    TimeSpan ActivityVisibilityTimeout,
     string WorkerId,
     bool ExtendedSessionsEnabled = false,
     int ExtendedSessionIdleTimeoutSeconds = 30);
