@@ -13,8 +13,8 @@ namespace Serverless.IntegrationTests;
 /// a file, so the download has nowhere to go), the host is killed after each fallback step, and each migration still
 /// ends rolled back with the instance running at its source.
 /// </summary>
-[Collection(CommandChannelCollection.Name)]
-public sealed class MigrationCrashTests(CommandChannelFixture fixture) : IAsyncLifetime
+[Collection(CrashCollection.Name)]
+public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     private static readonly string[] KillPoints =

@@ -14,8 +14,8 @@ namespace Serverless.IntegrationTests;
 /// run did: rolled back, the host holding only its pre-existing domain, the device's values as before, and the agent
 /// having defined the instance exactly once.
 /// </summary>
-[Collection(CommandChannelCollection.Name)]
-public sealed class StackCrashTests(CommandChannelFixture fixture) : IAsyncLifetime
+[Collection(CrashCollection.Name)]
+public sealed class StackCrashTests(CrashFixture fixture) : IAsyncLifetime
 {
     private const string Zone = "stk-crash";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
