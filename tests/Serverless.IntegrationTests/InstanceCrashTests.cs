@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Serverless.Testing;
+
+namespace Serverless.IntegrationTests;
+
+/// <summary>
+/// kill -9 of the local host before and after every step of an instance launch. A crash-free launch is read back from
+/// the task hub's history for the activities it ran; then for each, in both places (before it runs; after it ran and
+/// before its result is stored), the host is started told to kill itself there, a launch is made, the host is started
+/// again without the fault, and the launch must end as the crash-free one did: running on the same host, the agent having
+/// defined and started it exactly once, and the host (as its agent lists it) running each launched instance once.
+/// </summary>
+[Collection(CrashCollection.Name)]
+public sealed class InstanceCrashTests(CrashFixture fixture) : IAsyncLifetime
+{
+    private const string Zone = "icr-dc";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
+    private readonly string _folder = RepositoryPaths.NewScratchFolder("instance-crash");
+    private RelayAgentProcess? _agent;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        await fixture.Host.RestoreDefaultsAsync();
+
+        if (_agent is not null)
+        {
+            await _agent.DisposeAsync();
+        }
+
+        RepositoryPaths.DeleteScratchFolder(_folder);
+    }
+
+    [Fact]
+    public async Task KilledBeforeAndAfterEveryStepOfALaunch_TheInstanceRunsOnce_AsAfterACrashFreeLaunch()
+    {
+        using var client = fixture.Host.CreateClient();
+        var uri = TestDriverNode.WriteWithImages(_folder);
+        _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = uri,
+
+            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
+            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
+        });
+        var host = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+
+        using var first = await LaunchAsync(client, "icr-0");
+        var operationId = (await InstanceCalls.WaitAsync(client, first, Deadline)).GetProperty("id").GetString()!;
+        var crashFree = await InstanceCalls.GetAsync(client, "icr-0");
+        // The recorded-result check runs only when a wait slice passes without the agent's answer: whether it runs
+        // depends on timing, so it is no step a crash can be placed at reliably.
+        var steps = (await DurableHistory.ActivityRunsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}"))
+            .Where(s => !s.StartsWith("GetCommandResult#", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(steps.Count >= 5 && steps[0] == "ReserveInstance#1" && steps.Contains("SendCommand#2"),
+            $"a launch reserves, sends define and start and records twice; the history says {string.Join(", ", steps)}");
+
+        var launched = new List<string> { "icr-0" };
+        foreach (var fault in new[] { "KillBeforeActivity", "KillAfterActivity" })
+        {
+            foreach (var step in steps)
+            {
+                var name = string.Create(CultureInfo.InvariantCulture, $"icr-{launched.Count}");
+                var (defines, starts) = (Count("instance.define"), Count("instance.start"));
+                await fixture.Host.KillAsync();
+                await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+                {
+                    [$"LocalHost__FaultInjection__{fault}"] = step,
+                    // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
+                    ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
+                });
+
+                using var accepted = await LaunchAsync(client, name);
+                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {fault} {step}; its last lines:\n{fixture.Host.OutputTail()}");
+                await fixture.Host.StartAgainAsync();
+                await InstanceCalls.WaitAsync(client, accepted, Deadline);
+                launched.Add(name);
+
+                var instance = await InstanceCalls.GetAsync(client, name);
+                Assert.True(Describe(instance) == Describe(crashFree), $"{fault} {step}: {instance} against the crash-free {crashFree}");
+                Assert.True((Count("instance.define"), Count("instance.start")) == (defines + 1, starts + 1),
+                    $"{fault} {step}: the agent defined {Count("instance.define") - defines} and started {Count("instance.start") - starts} times");
+            }
+        }
+
+        await HostDomains.WaitForAsync(client, host, [.. launched.Select(n => $"{n}:running").Order(StringComparer.Ordinal)]);
+    }
+
+    /// <summary>Asks for a launch; the 202 names the operation to wait for.</summary>
+    private static async Task<HttpResponseMessage> LaunchAsync(HttpClient client, string name)
+    {
+        var response = await client.PostAsync(new Uri("api/v1/instances", UriKind.Relative), Api.Json(
+            $$"""{"name":"{{name}}","zone":"{{Zone}}","size":{"vcpus":1,"memoryMiB":128},"image":"{{TestDriverNode.Image}}"}"""));
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        return response;
+    }
+
+    /// <summary>What a launch decides, the name aside: where the instance runs, its state and size.</summary>
+    private static string Describe(JsonElement instance) =>
+        string.Join(" ", new[] { "zone", "hostId", "state", "size" }.Select(p => instance.TryGetProperty(p, out var value) ? value.ToString() : "-"));
+
+    private int Count(string kind) => _agent!.JournalEntries().Count(e => e.Kind == kind);
+}
