@@ -22,6 +22,9 @@ public sealed class UplinkClient(HttpClient http, AgentStatus status, IHostAppli
 
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a blob access request is retried against an unreachable or failing control plane.</summary>
+    public static readonly TimeSpan BlobAccessRetryWindow = TimeSpan.FromSeconds(30);
+
     public Task<bool> PostResultAsync(CommandResult result, CancellationToken cancellationToken) =>
         PostUntilAcknowledgedAsync("api/v1/agent/results", result, ContractsJsonContext.Default.CommandResult, result.CommandId, cancellationToken);
 
@@ -33,29 +36,54 @@ public sealed class UplinkClient(HttpClient http, AgentStatus status, IHostAppli
 
     /// <summary>
     /// Asks for a SAS of one blob of a migration; a refusal (the migration is past that step, or not this agent group's)
-    /// is a command failure saying why. The grant is a secret and is never logged.
+    /// is a command failure saying why. A control plane that is unreachable or answers 5xx, 408 or 429 is asked again
+    /// with backoff for up to <see cref="BlobAccessRetryWindow"/>: a restart of the control plane must not make a
+    /// migration fall back. The grant is a secret and is never logged.
     /// </summary>
     public async Task<BlobAccessGrant> RequestBlobAccessAsync(BlobAccessRequest request, CancellationToken cancellationToken)
     {
-        try
+        var giveUpAt = DateTimeOffset.UtcNow + BlobAccessRetryWindow;
+        var delay = TimeSpan.FromMilliseconds(100);
+        for (var attempt = 1; ; attempt++)
         {
-            using var response = await http.PostAsJsonAsync("api/v1/agent/blob-access", request, ContractsJsonContext.Default.BlobAccessRequest, cancellationToken);
-            if (!response.IsSuccessStatusCode)
+            string reason;
+            try
             {
+                using var response = await http.PostAsJsonAsync("api/v1/agent/blob-access", request, ContractsJsonContext.Default.BlobAccessRequest, cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.BlobAccessGrant, cancellationToken)
+                        ?? throw new CommandFailure(CommandErrorKind.Internal, "the control plane answered a blob access request with no grant.");
+                }
+
                 var problem = await response.Content.ReadAsStringAsync(cancellationToken);
-                throw new CommandFailure(
-                    response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized ? CommandErrorKind.Unauthorized : CommandErrorKind.DeviceError,
-                    $"the control plane granted no {request.Access.ToString().ToLowerInvariant()} access to the {request.Artifact.ToString().ToLowerInvariant()} blob of migration {request.MigrationId}: {(int)response.StatusCode} {Truncate(problem)}");
+                var refusal = $"the control plane granted no {request.Access.ToString().ToLowerInvariant()} access to the {request.Artifact.ToString().ToLowerInvariant()} blob of migration {request.MigrationId}: {(int)response.StatusCode} {Truncate(problem)}";
+                if (!IsTransient(response.StatusCode) || DateTimeOffset.UtcNow >= giveUpAt)
+                {
+                    throw new CommandFailure(
+                        response.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized ? CommandErrorKind.Unauthorized : CommandErrorKind.DeviceError, refusal);
+                }
+
+                reason = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            }
+            catch (HttpRequestException exception)
+            {
+                if (DateTimeOffset.UtcNow >= giveUpAt)
+                {
+                    throw new CommandFailure(CommandErrorKind.Unreachable, $"{http.BaseAddress} is unreachable for a blob access grant: {exception.Message}");
+                }
+
+                reason = exception.Message;
             }
 
-            return await response.Content.ReadFromJsonAsync(ContractsJsonContext.Default.BlobAccessGrant, cancellationToken)
-                ?? throw new CommandFailure(CommandErrorKind.Internal, "the control plane answered a blob access request with no grant.");
-        }
-        catch (HttpRequestException exception)
-        {
-            throw new CommandFailure(CommandErrorKind.Unreachable, $"{http.BaseAddress} is unreachable for a blob access grant: {exception.Message}");
+            Logs.UplinkRetry(logger, "api/v1/agent/blob-access", request.MigrationId, attempt, reason, delay.TotalMilliseconds);
+            await Task.Delay(delay + TimeSpan.FromMilliseconds(Random.Shared.Next(0, 100)), cancellationToken);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxBackoff.Ticks));
         }
     }
+
+    private static bool IsTransient(HttpStatusCode status) =>
+        (int)status >= 500 || status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests;
 
     public static void Configure(HttpClient client, RelayAgentOptions options)
     {
