@@ -79,7 +79,8 @@ fi
 bin() { echo "$1/bin/$configuration/net10.0/$(basename "$1").dll"; }
 
 listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-wait_for() { for _ in $(seq 1 300); do listening "$1" && return 0; sleep 0.1; done; echo "run: nothing listens on port $1" >&2; return 1; }
+# Waits for a port, up to $2 seconds (30 by default): a loaded machine can take a minute to start the host.
+wait_for() { for _ in $(seq 1 $((${2:-30} * 10))); do listening "$1" && return 0; sleep 0.1; done; echo "run: nothing listens on port $1" >&2; return 1; }
 
 # Azurite's well-known development account (public, the same in every Azurite).
 storage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"
@@ -114,7 +115,7 @@ start_servicebus() {
 start_host() {
     dotnet "$(bin functions/Serverless.Functions.LocalHost)" --settings "$settings" --port "$port" &
     started=$!
-    wait_for "$port"
+    wait_for "$port" 120
 }
 
 # The demo site's appliance: a simulated load balancer (snmpd + pass_persist member table) on 127.0.0.1:$snmp_port.
@@ -158,7 +159,7 @@ start_agent() {
     shift 3
     curl -fsS -o /dev/null -X POST -H "x-functions-key: $LocalHost__FunctionKey" -H 'content-type: application/json' \
         -d "{\"name\":\"$zone\",\"kind\":\"$kind\",\"site\":\"Local demo\"}" "$api/v1/zones" 2>/dev/null || true
-    credential="$(curl -fsS -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
+    credential="$(curl -fsS --retry 10 --retry-connrefused --retry-delay 1 -X POST -H "x-functions-key: $LocalHost__MasterKey" -H 'content-type: application/json' \
         -d "{\"agentId\":\"$agent\",\"agentGroup\":\"$zone\"}" "$api/v1/agents/credentials" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')" || true
     if [ -z "$credential" ]; then
         echo "run: could not issue $agent's credential (is the host up?)" >&2
