@@ -12,7 +12,8 @@ namespace Serverless.IntegrationTests;
 /// as both hosts report it. One instance moves back and forth between a client and a provider zone. Then the same for
 /// the fallback: with a target whose restore always fails (its agent's state folder is a file, so the download has
 /// nowhere to go), a crash-free fallback gives the steps, the host is killed after each, and each migration still ends
-/// rolled back with the instance running at its source.
+/// rolled back with the instance running at its source. The fallback's matrix starts at the restore that fails: the
+/// steps before it are the successful migration's, already crashed at.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
@@ -61,7 +62,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var killPoints = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded");
+        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded");
         Assert.True(killPoints.Count >= 9 && killPoints[0] == "ReserveMigrationTarget#1" && killPoints.Contains("CommitMigration#1") && killPoints[^1] == "EndMigration#1",
             $"a migration reserves, records its phases, commits and ends; the history says {string.Join(", ", killPoints)}");
         var (from, to) = ("mcr-cloud", "mcr-dc");
@@ -121,9 +122,19 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var killPoints = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack");
-        Assert.True(killPoints.Contains("SettleMigrationAtSource#1") && killPoints.Contains("DeleteMigrationBlobs#1") && !killPoints.Contains("CommitMigration#1"),
-            $"a fallback settles at the source and deletes the blobs, never commits; the history says {string.Join(", ", killPoints)}");
+        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack");
+        var history = string.Join(", ", steps);
+        Assert.True(steps.Contains("SettleMigrationAtSource#1") && steps.Contains("DeleteMigrationBlobs#1") && !steps.Contains("CommitMigration#1"),
+            $"a fallback settles at the source and deletes the blobs, never commits; the history says {history}");
+
+        // Up to the restore the steps are a successful migration's, which the other matrix crashes at; this one begins
+        // with the send of the restore that fails, then every step of the fallback. The record lists the phases in the
+        // order they were recorded after the preflight, so fallingBack at position k was the k-th phase record.
+        var phases = crashFree.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
+        var fallingBack = steps.ToList().IndexOf($"RecordMigrationPhase#{phases.IndexOf("fallingBack")}");
+        Assert.True(phases[0] == "preflight" && fallingBack > 0 && steps[fallingBack - 1].StartsWith("SendCommand#", StringComparison.Ordinal),
+            $"the fallback follows the restore's send; the history says {history}; the phases {string.Join(", ", phases)}");
+        var killPoints = steps.Skip(fallingBack - 1).ToList();
         foreach (var killPoint in killPoints)
         {
             await fixture.Host.KillAsync();
@@ -152,9 +163,9 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
 
     /// <summary>
     /// Migrates <paramref name="instance"/> to <paramref name="targetZone"/> without a crash, expecting it to end with
-    /// <paramref name="status"/>, and returns the steps its history shows, each a kill point.
+    /// <paramref name="status"/>, and returns the steps its history shows, each a kill point, and its record.
     /// </summary>
-    private async Task<IReadOnlyList<string>> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status)
+    private async Task<(IReadOnlyList<string> KillPoints, JsonElement Ended)> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status)
     {
         using var migrated = await client.PostAsync(new Uri($"api/v1/instances/{instance}/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{targetZone}}"}"""));
         Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, await migrated.Content.ReadAsStringAsync());
@@ -162,7 +173,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
         var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, " without a crash");
         Assert.True(ended.GetProperty("status").GetString() == status, $"the crash-free migration: {ended}");
 
-        return await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}");
+        return (await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}"), ended);
     }
 
     private Task<RelayAgentProcess> StartAgentAsync(string zone, string uri, string? stateDirectory = null)
