@@ -46,12 +46,39 @@ public sealed class MigrationServiceTests
     [Fact]
     public async Task Prepare_BadFields_NamesEachOne()
     {
-        var outcome = await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("nowhere", null, "test", 500), CancellationToken.None);
+        var outcome = await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("nowhere", null, "rehearse", 500), CancellationToken.None);
 
         Assert.Equal(ErrorKind.Validation, outcome.Error!.Kind);
         Assert.Equal(["mode", "retainHours", "targetZone"], outcome.Error.Fields.Select(f => f.Field).Order(StringComparer.Ordinal));
         Assert.Equal("there is no zone named 'nowhere'.", outcome.Error.Fields.Single(f => f.Field == "targetZone").Message);
-        Assert.Contains(outcome.Error.Fields, f => f.Message.StartsWith("test migrations are not available yet", StringComparison.Ordinal));
+        Assert.Equal("must be cutover or test.", outcome.Error.Fields.Single(f => f.Field == "mode").Message);
+    }
+
+    [Fact]
+    public async Task Prepare_ATestMigration_RefusesRetainedBlobsAndAHealthCheck()
+    {
+        await RunningAsync("web-1");
+
+        var outcome = await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("cloud-1", null, "test", 2, new MigrationHealthCheck(22, null, null)), CancellationToken.None);
+
+        Assert.Equal(["healthCheck", "retainHours"], outcome.Error!.Fields.Select(f => f.Field).Order(StringComparer.Ordinal));
+        Assert.Empty(await _migrations.ListAsync(Tenant, CancellationToken.None));
+        Assert.Equal(LifecycleState.Running, (await _managed.GetAsync(Tenant, "web-1", CancellationToken.None))!.State);
+    }
+
+    [Fact]
+    public async Task Prepare_ATestMigration_IsRecordedAndPlannedAsOne()
+    {
+        await RunningAsync("web-1");
+
+        var plan = (await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest("cloud-1", null, "test", null), CancellationToken.None)).Value!;
+
+        Assert.Equal(MigrationMode.Test, plan.Mode);
+        var record = (await _migrations.GetAsync(Tenant, plan.MigrationId, CancellationToken.None))!;
+        Assert.Equal((MigrationMode.Test, (bool?)null), (record.Mode, record.CutoverWouldSucceed));
+
+        await _service.EndAsync(Tenant, plan.MigrationId, MigrationStatus.Succeeded, null, [], CancellationToken.None, cutoverWouldSucceed: true);
+        Assert.True((await _migrations.GetAsync(Tenant, plan.MigrationId, CancellationToken.None))!.CutoverWouldSucceed);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
@@ -12,7 +13,8 @@ namespace Serverless.IntegrationTests;
 /// Quiesce-migrate end to end: the local host, the Service Bus emulator, Azurite, and real agents for a client zone and
 /// a provider zone, each with its own libvirt test-driver host. A running instance moves from the client zone to the
 /// provider zone through Blob Storage; a target whose agent is gone after the upload, and a state blob changed in
-/// Azurite before the restore, each bring the instance back at its source. Where it runs is read from the hosts' own
+/// Azurite before the restore, each bring the instance back at its source. A test migration runs a detached copy at the
+/// target and removes it, the instance staying at its source. Where it runs is read from the hosts' own
 /// reports (state sync through their agents), not only from our records.
 /// </summary>
 [Collection(CommandChannelCollection.Name)]
@@ -68,6 +70,73 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
 
         using var listed = await client.GetAsync(new Uri("api/v1/migrations?instance=mig-a-1", UriKind.Relative));
         Assert.Equal([migration], (await Api.ReadJsonAsync(listed)).GetProperty("items").EnumerateArray().Select(m => m.GetProperty("id").GetString()));
+    }
+
+    [Fact]
+    public async Task TestMigration_RunsACopyAtTheTargetWithItsNetworkDetached_ThenRemovesIt_AndTheSourceRunsOn()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "mig-t");
+        await LaunchAsync(client, "mig-t-1", site.ClientZone);
+
+        var migration = await MigrateAsync(client, "mig-t-1", $$"""{"targetZone":"{{site.ProviderZone}}","mode":"test"}""");
+        var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline);
+
+        Assert.True(ended.GetProperty("status").GetString() == "succeeded", ended.ToString());
+        Assert.Equal(("test", true), (ended.GetProperty("mode").GetString(), ended.GetProperty("cutoverWouldSucceed").GetBoolean()));
+        Assert.False(ended.TryGetProperty("reason", out _), ended.ToString());
+        Assert.Equal(
+            ["preflight", "quiesce", "save", "upload", "restore", "verify", "cleanUp"],
+            ended.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()));
+
+        // The instance never moved, and runs at its source only; the target made a copy, ran it and removed it.
+        var instance = await InstanceCalls.GetAsync(client, "mig-t-1");
+        Assert.Equal((site.ClientZone, site.ClientHost, "running", JsonValueKind.Undefined),
+            (instance.GetProperty("zone").GetString(), instance.GetProperty("host").GetString(), instance.GetProperty("state").GetString(),
+             instance.TryGetProperty("reason", out var reason) ? reason.ValueKind : JsonValueKind.Undefined));
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["mig-t-1:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
+        Assert.Empty(await BlobsOfAsync(migration));
+        var atTarget = site.ProviderAgent!.JournalEntries().Select(e => e.Kind).ToList();
+        Assert.Equal([CommandKinds.RestoreInstance, CommandKinds.ResumeInstance, CommandKinds.TerminateInstance],
+            atTarget.Where(k => k is CommandKinds.RestoreInstance or CommandKinds.ResumeInstance or CommandKinds.TerminateInstance));
+        var restored = Assert.Single(await ResultsOfAsync(migration, CommandKinds.RestoreInstance)).GetProperty("output");
+        Assert.Equal((1, 1), (restored.GetProperty("interfaces").GetInt32(), restored.GetProperty("interfacesDown").GetInt32()));
+
+        // The source was brought back from its saved state before the state went up (kept for it, then let go).
+        var atSource = site.ClientAgent!.JournalEntries().Select(e => e.Kind).ToList();
+        Assert.Equal([CommandKinds.SaveInstance, CommandKinds.RevertInstance, CommandKinds.UploadInstance, CommandKinds.RevertInstance],
+            atSource.SkipWhile(k => k != CommandKinds.SaveInstance).Where(k => k is CommandKinds.SaveInstance or CommandKinds.RevertInstance or CommandKinds.UploadInstance));
+
+        // Still the source's to move: a cutover after the test goes ahead.
+        var cutover = await MigrationCalls.WaitForEndAsync(client, await MigrateAsync(client, "mig-t-1", $$"""{"targetZone":"{{site.ProviderZone}}"}"""), Deadline);
+        Assert.True(cutover.GetProperty("status").GetString() == "succeeded", cutover.ToString());
+        Assert.Equal(("cutover", false), (cutover.GetProperty("mode").GetString(), cutover.TryGetProperty("cutoverWouldSucceed", out _)));
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["mig-t-1:running"]);
+    }
+
+    [Fact]
+    public async Task TestMigration_WhoseRestoreFails_SaysACutoverWouldFail_AndWhy_WithNothingLeftAtTheTarget()
+    {
+        using var client = fixture.Host.CreateClient();
+
+        // The target's state folder is a file, so the download has nowhere to go and the restore fails.
+        var unusable = Path.Combine(_folder, "mig-u-state-is-a-file");
+        await File.WriteAllTextAsync(unusable, "not a folder");
+        var site = await SiteAsync(client, "mig-u", providerStateDirectory: unusable);
+        await LaunchAsync(client, "mig-u-1", site.ClientZone);
+
+        var ended = await MigrationCalls.WaitForEndAsync(client, await MigrateAsync(client, "mig-u-1", $$"""{"targetZone":"{{site.ProviderZone}}","mode":"test"}"""), Deadline);
+
+        Assert.True(ended.GetProperty("status").GetString() == "rolledBack", ended.ToString());
+        Assert.False(ended.GetProperty("cutoverWouldSucceed").GetBoolean());
+        Assert.StartsWith("a cutover would fail: restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        var instance = await InstanceCalls.GetAsync(client, "mig-u-1");
+        Assert.Equal((site.ClientZone, "running"), (instance.GetProperty("zone").GetString(), instance.GetProperty("state").GetString()));
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["mig-u-1:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, []);
+        Assert.Contains(CommandKinds.TerminateInstance, site.ProviderAgent!.JournalEntries().Select(e => e.Kind));
+        Assert.Empty(await BlobsOfAsync(ended.GetProperty("id").GetString()!));
     }
 
     [Fact]
@@ -185,7 +254,8 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
     /// agent per zone. The provider's first host is registered for <paramref name="providerCategories"/>, a second one
     /// for compute and migration.
     /// </summary>
-    private async Task<Site> SiteAsync(HttpClient client, string prefix, string providerCategories = """["compute","migration"]""", bool twoProviderHosts = false)
+    private async Task<Site> SiteAsync(
+        HttpClient client, string prefix, string providerCategories = """["compute","migration"]""", bool twoProviderHosts = false, string? providerStateDirectory = null)
     {
         var (dc, cloud) = ($"{prefix}-dc", $"{prefix}-cloud");
         var dcUri = TestDriverNode.WriteWithImages(Directory.CreateDirectory(Path.Combine(_folder, dc)).FullName);
@@ -195,7 +265,7 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         await Api.CreateZoneAsync(client, cloud, "provider");
         var clientAgent = await fixture.StartAgentAsync($"agent-{dc}", dc, new Dictionary<string, string>(TestDriverNode.ImageSettings) { ["RelayAgent__Libvirt__Uris__0"] = dcUri });
         _agents.Add(clientAgent);
-        var site = new Site(dc, cloud, string.Empty, string.Empty, cloudUri, secondUri, ClientAgent: clientAgent);
+        var site = new Site(dc, cloud, string.Empty, string.Empty, cloudUri, secondUri, ClientAgent: clientAgent, ProviderStateDirectory: providerStateDirectory);
         var providerAgent = await StartProviderAgentAsync(site);
         _agents.Add(providerAgent);
         var dcHost = await Api.RegisteredAsync(client, dc, $$"""{"kind":"virtualizationHost","endpoint":"{{dcUri}}","serviceCategories":["compute","migration"]}""");
@@ -211,6 +281,11 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         if (site.SecondProviderUri is { } second)
         {
             settings["RelayAgent__Libvirt__Uris__1"] = second;
+        }
+
+        if (site.ProviderStateDirectory is { } state)
+        {
+            settings["RelayAgent__Libvirt__StateDirectory"] = state;
         }
 
         return fixture.StartAgentAsync($"agent-{site.ProviderZone}-{Guid.NewGuid().ToString("N")[..6]}", site.ProviderZone, settings);
@@ -297,6 +372,24 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
         return names;
     }
 
+    /// <summary>The results of the migration's commands of <paramref name="kind"/>, as the control plane recorded them.</summary>
+    private async Task<List<JsonElement>> ResultsOfAsync(string migration, string kind)
+    {
+        var table = new TableClient(fixture.Azurite.ConnectionString, "CommandResults");
+        var results = new List<JsonElement>();
+        await foreach (var row in table.QueryAsync<TableEntity>(r => r.PartitionKey == CommandChannelFixture.TenantId))
+        {
+            var result = JsonDocument.Parse(row.GetString("Result")).RootElement;
+            if (result.GetProperty("kind").GetString() == kind
+                && result.GetProperty("correlation").GetProperty("instanceId").GetString()!.EndsWith(migration, StringComparison.Ordinal))
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
+    }
+
     /// <summary>Flips one byte of the blob's content, keeping its block ids and metadata (the SHA-256 the upload recorded).</summary>
     private async Task ChangeOneByteAsync(string name)
     {
@@ -334,5 +427,5 @@ public sealed class MigrationWorkflowTests(CommandChannelFixture fixture) : IAsy
 
     private sealed record Site(
         string ClientZone, string ProviderZone, string ClientHost, string ProviderHost, string ProviderUri, string? SecondProviderUri,
-        string? SecondProviderHost = null, RelayAgentProcess? ProviderAgent = null, RelayAgentProcess? ClientAgent = null);
+        string? SecondProviderHost = null, RelayAgentProcess? ProviderAgent = null, RelayAgentProcess? ClientAgent = null, string? ProviderStateDirectory = null);
 }

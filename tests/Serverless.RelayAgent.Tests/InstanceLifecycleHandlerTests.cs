@@ -4,9 +4,11 @@ using Microsoft.Extensions.Options;
 using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.Contracts.Instances;
+using Serverless.Contracts.Migrations;
 using Serverless.Libvirt;
 using Serverless.RelayAgent.Handlers;
 using Serverless.RelayAgent.Libvirt;
+using Serverless.RelayAgent.Migration;
 
 namespace Serverless.RelayAgent.Tests;
 
@@ -165,6 +167,36 @@ public sealed class InstanceLifecycleHandlerTests : IDisposable
         Assert.Equal(new InstanceAdoptOutput("by-hand", InstanceState.ShutOff, 2, 512, new InstanceVolume("images", "by-hand.qcow2", disk.Path), Adopted: true), adopted);
         var missing = await Assert.ThrowsAsync<CommandFailure>(() => AdoptAsync("nowhere", "contoso/nowhere"));
         Assert.Equal("the host has no domain named 'nowhere'.", missing.Message);
+    }
+
+    [Fact]
+    public async Task Terminate_ATransientDomain_ATestMigrationsCopy_DestroysIt_WithNoDefinitionLeftToRemove()
+    {
+        var defined = await DefineAsync("web-1", InstanceId);
+        var connection = _hosts.Get(Host);
+        connection.StartDomain("web-1");
+        connection.UndefineDomain("web-1");
+        Assert.Equal(DomainState.Running, connection.GetDomain("web-1").State);
+
+        var output = await TerminateAsync("web-1", InstanceId, defined.Volume);
+
+        Assert.Equal((true, true), (output.DomainRemoved, output.VolumeRemoved));
+        Assert.DoesNotContain(connection.ListDomains(), d => d.Name == "web-1");
+    }
+
+    [Fact]
+    public async Task RestoreCheck_ForATestCopy_RefusesAHostThatHasTheInstance_WhichACutoverAllows()
+    {
+        await DefineAsync("web-1", InstanceId);
+        var traits = DomainTraitsReader.Read(_hosts.Get(Host).GetDomainXml("web-1"));
+        var handler = new RestoreCheckHandler(_hosts);
+
+        async Task<IReadOnlyList<string>> ReasonsAsync(bool testCopy) =>
+            (await handler.ExecuteAsync(Envelope(CommandKinds.CheckRestore, new RestoreCheckPayload(Host, "web-1", InstanceId, traits, null, 0, null, testCopy)), CancellationToken.None))
+            .Deserialize(ContractsJsonContext.Default.RestoreCheckOutput)!.Reasons;
+
+        Assert.Empty(await ReasonsAsync(testCopy: false));
+        Assert.Contains("a test copy keeps the instance's name and UUID", Assert.Single(await ReasonsAsync(testCopy: true)), StringComparison.Ordinal);
     }
 
     public void Dispose()

@@ -24,4 +24,5 @@ public sealed record MigrationPlan(
     TransferTuning Tuning,
     int StepTimeoutSeconds,
     int RetainHours,
-    MigrationHealthCheck? HealthCheck = null);
+    MigrationHealthCheck? HealthCheck = null,
+    MigrationMode Mode = MigrationMode.Cutover);

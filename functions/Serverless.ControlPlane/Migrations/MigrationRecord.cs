@@ -27,6 +27,11 @@ public sealed record MigrationRecord
 
     public required MigrationStatus Status { get; init; }
 
+    public MigrationMode Mode { get; init; }
+
+    /// <summary>A test migration's verdict once it ended: whether the copy ran at the target; null for a cutover or while it runs.</summary>
+    public bool? CutoverWouldSucceed { get; init; }
+
     /// <summary>Why it was refused, rolled back or failed; or what went wrong after commit that did not undo it.</summary>
     public string? Reason { get; init; }
 

@@ -63,11 +63,27 @@ public sealed class MigrationService(
             FieldRules.Name("targetHost", hostName, errors);
         }
 
-        if (request.Mode is not (null or "cutover"))
+        var mode = request.Mode switch
         {
-            errors.Add(new FieldError("mode", request.Mode == "test"
-                ? "test migrations are not available yet; use cutover (the default)."
-                : "must be cutover."));
+            null or "cutover" => MigrationMode.Cutover,
+            "test" => MigrationMode.Test,
+            _ => (MigrationMode?)null,
+        };
+        if (mode is null)
+        {
+            errors.Add(new FieldError("mode", "must be cutover or test."));
+        }
+        else if (mode == MigrationMode.Test)
+        {
+            if (request.RetainHours is > 0)
+            {
+                errors.Add(new FieldError("retainHours", "applies to a cutover; a test migration's blobs are deleted when it ends."));
+            }
+
+            if (request.HealthCheck is not null)
+            {
+                errors.Add(new FieldError("healthCheck", "a test copy runs with its network detached, so no port of it can be checked; leave it out of a test migration."));
+            }
         }
 
         if (request.RetainHours is not (null or (>= 0 and <= MaxRetainHours)))
@@ -153,6 +169,7 @@ public sealed class MigrationService(
             TargetHost = target.ResourceId,
             Phase = MigrationPhase.Preflight,
             Status = MigrationStatus.Running,
+            Mode = mode!.Value,
             RetainHours = request.RetainHours ?? 0,
             Phases = [new MigrationPhaseTiming(MigrationPhase.Preflight, now, null)],
             CreatedAt = now,
@@ -177,7 +194,8 @@ public sealed class MigrationService(
             tenantId, id, name, instance.InstanceId, instance.Image, instance.VirtualCpus, instance.MemoryMiB, instance.AntiAffinityGroup, instance.SpreadGroup,
             instance.Zone!, instance.HostId!, instance.HostUri!, instance.Volume,
             target.Zone, target.ResourceId, target.Endpoint, Tuning(), options.Value.StepTimeoutSeconds, record.RetainHours,
-            request.HealthCheck is { } health ? health with { TimeoutSeconds = health.TimeoutSeconds ?? DefaultHealthCheckSeconds } : null);
+            request.HealthCheck is { } health ? health with { TimeoutSeconds = health.TimeoutSeconds ?? DefaultHealthCheckSeconds } : null,
+            record.Mode);
     }
 
     /// <summary>
@@ -357,14 +375,17 @@ public sealed class MigrationService(
 
     /// <summary>
     /// The end of a migration that did not commit: the instance is running at its source again (or, when the fallback
-    /// failed, failed with the reason, its saved state kept at the source); the target's reservation goes.
+    /// failed, failed with the reason, its saved state kept at the source); the target's reservation goes. A test
+    /// migration ends here too; one whose copy ran gives no reason, as nothing went wrong.
     /// </summary>
-    public async Task SettleAtSourceAsync(MigrationPlan plan, bool sourceRunning, string reason, CancellationToken cancellationToken)
+    public async Task SettleAtSourceAsync(MigrationPlan plan, bool sourceRunning, string? reason, CancellationToken cancellationToken)
     {
         await instanceService.RecordAsync(plan.TenantId, plan.Instance, plan.MigrationId, i => i with
         {
             State = sourceRunning ? LifecycleState.Running : LifecycleState.Failed,
-            Reason = sourceRunning ? $"migration {plan.MigrationId} did not move it (it runs at its source): {reason}" : reason,
+            Reason = reason is null ? null
+                : sourceRunning ? $"migration {plan.MigrationId} did not move it (it runs at its source): {reason}"
+                : reason,
             Observed = sourceRunning ? InstanceState.Running : i.Observed,
             ObservedAt = sourceRunning ? clock.GetUtcNow() : i.ObservedAt,
             PendingAction = null,
@@ -373,8 +394,12 @@ public sealed class MigrationService(
     }
 
     /// <summary>Ends the migration record with its status and reason.</summary>
-    public Task<bool> EndAsync(string tenantId, string id, MigrationStatus status, string? reason, IReadOnlyList<string> refusals, CancellationToken cancellationToken) =>
-        RecordPhaseAsync(tenantId, id, MigrationPhase.Done, m => m with { Status = status, Reason = reason, Refusals = refusals.Count > 0 ? refusals : m.Refusals }, cancellationToken);
+    public Task<bool> EndAsync(
+        string tenantId, string id, MigrationStatus status, string? reason, IReadOnlyList<string> refusals, CancellationToken cancellationToken, bool? cutoverWouldSucceed = null) =>
+        RecordPhaseAsync(tenantId, id, MigrationPhase.Done, m => m with
+        {
+            Status = status, Reason = reason, Refusals = refusals.Count > 0 ? refusals : m.Refusals, CutoverWouldSucceed = cutoverWouldSucceed ?? m.CutoverWouldSucceed,
+        }, cancellationToken);
 
     /// <summary>Deletes the migration's blobs.</summary>
     public Task<int> DeleteBlobsAsync(string tenantId, string id, CancellationToken cancellationToken) => blobs.DeleteAsync(tenantId, id, cancellationToken);

@@ -33,5 +33,5 @@ public sealed class MigrationActivities(MigrationService migrations)
 
     [Function(FunctionNames.EndMigration)]
     public Task<bool> EndAsync([ActivityTrigger] MigrationEnd end, CancellationToken cancellationToken) =>
-        migrations.EndAsync(end.TenantId, end.MigrationId, end.Status, end.Reason, end.Refusals, cancellationToken);
+        migrations.EndAsync(end.TenantId, end.MigrationId, end.Status, end.Reason, end.Refusals, cancellationToken, end.CutoverWouldSucceed);
 }

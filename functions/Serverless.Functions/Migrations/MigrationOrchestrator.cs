@@ -22,7 +22,8 @@ namespace Serverless.Functions.Migrations;
 /// removed and the source is restored from its own state file and runs again. So at every moment exactly one copy runs,
 /// or the instance is saved at its source. Every command id comes from the orchestration, so a host killed at any step
 /// repeats that step's command, which the agent answers from its ledger; an upload interrupted by its agent's death is
-/// sent again under a new id and continues from the blocks the blob holds.
+/// sent again under a new id and continues from the blocks the blob holds. A test migration (<see cref="RehearseAsync"/>)
+/// shares the preflight, quiesce and save, then brings the source back and rehearses the rest with a copy.
 /// </summary>
 public static class MigrationOrchestrator
 {
@@ -55,7 +56,8 @@ public static class MigrationOrchestrator
         }
 
         var checkedTarget = await SendAsync(context, plan, "check", plan.TargetZone, CommandKinds.CheckRestore,
-            JsonSerializer.SerializeToElement(new RestoreCheckPayload(plan.TargetUri, plan.Instance, plan.InstanceId, source.Traits, plan.Image, source.Disk?.CapacityBytes ?? 0, source.Disk?.Volume.Name),
+            JsonSerializer.SerializeToElement(new RestoreCheckPayload(plan.TargetUri, plan.Instance, plan.InstanceId, source.Traits, plan.Image, source.Disk?.CapacityBytes ?? 0, source.Disk?.Volume.Name,
+                plan.Mode == MigrationMode.Test),
                 contracts.RestoreCheckPayload), plan.StepTimeoutSeconds);
         if (Output(checkedTarget, contracts.RestoreCheckOutput) is not { } check)
         {
@@ -83,6 +85,11 @@ public static class MigrationOrchestrator
         if (Output(savedResult, contracts.InstanceSaveOutput) is not { } saved)
         {
             return await FallBackAsync(context, plan, false, null, $"save failed: {CommandResults.Describe(savedResult)}");
+        }
+
+        if (plan.Mode == MigrationMode.Test)
+        {
+            return await RehearseAsync(context, plan, source, check, saved.StateBytes);
         }
 
         await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Upload));
@@ -188,6 +195,108 @@ public static class MigrationOrchestrator
     }
 
     /// <summary>
+    /// A test migration after the save. The disk, when it moves, goes up while the source is still stopped, so the copy's
+    /// disk matches its memory; then the source runs again from its own state file, kept for the upload; the state goes
+    /// up and the source lets the file go; the target restores a copy with its network detached and resumes it; the copy
+    /// is destroyed and the blobs deleted. A failure before the source runs again falls back as a cutover's does; one
+    /// after it is the test's verdict: a cutover would fail, and why.
+    /// </summary>
+    private static async Task<MigrationEnd> RehearseAsync(TaskOrchestrationContext context, MigrationPlan plan, InstanceDescribeOutput source, RestoreCheckOutput check, long stateBytes)
+    {
+        var contracts = ContractsJsonContext.Default;
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Upload));
+        TransferOutput? disk = null;
+        if (source.Disk is { IsFile: true } sourceDisk)
+        {
+            (disk, var diskFailure) = await UploadAsync(context, plan, TransferArtifact.Disk, sourceDisk.Volume, sourceDisk.FileBytes);
+            if (disk is null)
+            {
+                return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
+            }
+        }
+
+        var resumed = await SendAsync(context, plan, "resume-source", plan.SourceZone, CommandKinds.RevertInstance,
+            JsonSerializer.SerializeToElement(new InstanceRevertPayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId, KeepStateFile: true), contracts.InstanceRevertPayload),
+            plan.StepTimeoutSeconds + TransferSeconds(plan.MemoryMiB * 1024L * 1024));
+        if (Output(resumed, contracts.InstanceActionOutput) is not { State: InstanceState.Running })
+        {
+            return await FallBackAsync(context, plan, false, null, $"the source did not run again after the save: {CommandResults.Describe(resumed)}");
+        }
+
+        var notes = new List<string>();
+        var (state, stateFailure) = await UploadAsync(context, plan, TransferArtifact.State, null, stateBytes);
+        var letGo = await SendAsync(context, plan, "release-state", plan.SourceZone, CommandKinds.RevertInstance,
+            JsonSerializer.SerializeToElement(new InstanceRevertPayload(plan.SourceUri, plan.Instance, plan.InstanceId, plan.MigrationId), contracts.InstanceRevertPayload),
+            plan.StepTimeoutSeconds);
+        if (letGo.Status != CommandStatus.Succeeded)
+        {
+            notes.Add($"deleting the saved state at the source failed ({CommandResults.Describe(letGo)}); it may remain in {plan.SourceHost}'s agent state folder");
+        }
+
+        if (state is null)
+        {
+            return await EndTestAsync(context, plan, null, $"upload of the state failed: {stateFailure}", notes);
+        }
+
+        var stateDigest = new BlobDigest(state.Bytes, state.Sha256);
+        var diskDigest = disk is null ? null : new BlobDigest(disk.Bytes, disk.Sha256);
+        var moved = state.Bytes + (disk?.Bytes ?? 0);
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Restore, stateDigest, diskDigest, moved));
+        var copy = new TargetCopy(source.Disk is { } made && check.Pool is { } pool ? new InstanceVolume(pool, made.Volume.Name, string.Empty) : null);
+        var restoredResult = await SendAsync(context, plan, "restore", plan.TargetZone, CommandKinds.RestoreInstance,
+            JsonSerializer.SerializeToElement(new InstanceRestorePayload(
+                plan.TargetUri, plan.Instance, plan.InstanceId, plan.MigrationId, stateDigest, source.Disk, diskDigest, plan.Image,
+                MigrationService.TuningFor(plan.Tuning, Math.Max(state.Bytes, disk?.Bytes ?? 0)), TestCopy: true), contracts.InstanceRestorePayload),
+            plan.StepTimeoutSeconds + TransferSeconds(moved));
+        if (Output(restoredResult, contracts.InstanceRestoreOutput) is not { } restored)
+        {
+            return await EndTestAsync(context, plan, copy, $"restore at the target failed: {CommandResults.Describe(restoredResult)}", notes);
+        }
+
+        copy = new TargetCopy(restored.Volume ?? copy.Volume);
+        if (restored.InterfacesDown != restored.Interfaces)
+        {
+            return await EndTestAsync(context, plan, copy,
+                $"the copy at the target kept {restored.Interfaces - restored.InterfacesDown} of its {restored.Interfaces} network interface(s) connected, so it was removed before it ran", notes);
+        }
+
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Verify, BytesMoved: moved * 2));
+        var verified = await SendAsync(context, plan, "verify", plan.TargetZone, CommandKinds.ResumeInstance,
+            JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.TargetUri, plan.Instance), contracts.InstanceActionPayload), plan.StepTimeoutSeconds);
+        return Output(verified, contracts.InstanceActionOutput) is { State: InstanceState.Running }
+            ? await EndTestAsync(context, plan, copy, null, notes)
+            : await EndTestAsync(context, plan, copy, $"the restored copy did not run at the target: {CommandResults.Describe(verified)}", notes);
+    }
+
+    /// <summary>
+    /// The end of a test migration whose source runs again: the copy (when the target may have made one) is destroyed,
+    /// the blobs go, the instance is settled at its source. <paramref name="failure"/> null: the copy ran, a cutover would succeed.
+    /// </summary>
+    private static async Task<MigrationEnd> EndTestAsync(TaskOrchestrationContext context, MigrationPlan plan, TargetCopy? copy, string? failure, List<string> notes)
+    {
+        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.CleanUp));
+        if (copy is not null)
+        {
+            var removed = await SendAsync(context, plan, "remove-copy", plan.TargetZone, CommandKinds.TerminateInstance,
+                JsonSerializer.SerializeToElement(new InstanceTerminatePayload(plan.TargetUri, plan.Instance, plan.InstanceId, copy.Volume), ContractsJsonContext.Default.InstanceTerminatePayload),
+                plan.StepTimeoutSeconds);
+            if (removed.Status != CommandStatus.Succeeded)
+            {
+                notes.Add($"removing the test copy failed ({CommandResults.Describe(removed)}); terminate '{plan.Instance}' on {plan.TargetHost} by hand");
+            }
+        }
+
+        await context.CallActivityAsync<int>(FunctionNames.DeleteMigrationBlobs, plan, RecordingRetry.Options);
+        await context.CallActivityAsync(FunctionNames.SettleMigrationAtSource, new MigrationSettlement(plan, true, null), RecordingRetry.Options);
+        var why = failure is null ? notes : [$"a cutover would fail: {failure}", .. notes];
+        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, failure is null ? MigrationStatus.Succeeded : MigrationStatus.RolledBack,
+            why.Count == 0 ? null : string.Join("; ", why), [], failure is null));
+    }
+
+    /// <summary>What a test migration may have made at the target: the copy's domain, and its disk volume when it has one.</summary>
+    private sealed record TargetCopy(InstanceVolume? Volume);
+
+    /// <summary>
     /// The fallback: the target's copy (when the restore may have made one: the domain, and the disk volume in the pool it
     /// named) is removed, then the source is restored from its own
     /// state file and runs; the record goes back to the source, the target's reservation and the blobs go.
@@ -219,7 +328,8 @@ public static class MigrationOrchestrator
         var why = string.Join("; ", notes);
         await context.CallActivityAsync(FunctionNames.SettleMigrationAtSource, new MigrationSettlement(plan, running, why), RecordingRetry.Options);
         await context.CallActivityAsync<int>(FunctionNames.DeleteMigrationBlobs, plan, RecordingRetry.Options);
-        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, running ? MigrationStatus.RolledBack : MigrationStatus.Failed, why, []));
+        return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, running ? MigrationStatus.RolledBack : MigrationStatus.Failed, why, [],
+            plan.Mode == MigrationMode.Test ? false : null));
     }
 
     /// <summary>A preflight refusal: the source was not touched; the instance runs on where it is and the target's reservation goes.</summary>

@@ -15,7 +15,8 @@ namespace Serverless.RelayAgent.Handlers;
 /// <c>instance.restore</c> at a migration's target: makes the disk volume in the image's pool (its content from the disk
 /// blob when the disk moved, else empty at the source's capacity), downloads the state blob and checks its SHA-256,
 /// points the saved definition's disk at the new volume, restores the domain paused and defines it persistently, then
-/// deletes the downloaded file. Sent again, a domain of the instance already restored (paused or running) is the answer.
+/// deletes the downloaded file. A test copy is restored with every network interface's link down and left transient, so
+/// destroying it leaves no definition. Sent again, a domain of the instance already restored (paused or running) is the answer.
 /// What it made before failing, the control plane removes with <c>instance.terminate</c>.
 /// </summary>
 public sealed class InstanceRestoreHandler(
@@ -58,8 +59,9 @@ public sealed class InstanceRestoreHandler(
                 File.Delete(image);
             }
 
+            var (interfaces, down) = DomainTraitsReader.Links(connection.GetDomainXml(payload.Name));
             var output = new InstanceRestoreOutput(payload.Name, InstanceStates.From(connection.GetDomain(payload.Name).State), volume, downloaded,
-                Stopwatch.GetElapsedTime(started).TotalSeconds);
+                Stopwatch.GetElapsedTime(started).TotalSeconds, down, interfaces);
             Logs.InstanceRestored(logger, payload.Uri, payload.Name, payload.MigrationId, downloaded, output.Seconds);
             return CommandPayload.Output(output, CommandPayload.Contracts.InstanceRestoreOutput);
         }
@@ -83,7 +85,8 @@ public sealed class InstanceRestoreHandler(
         }
 
         var disk = InstanceDescribeHandler.DiskOf(connection, xml);
-        return new InstanceRestoreOutput(payload.Name, InstanceStates.From(state), disk?.Volume, 0, 0);
+        var (interfaces, down) = DomainTraitsReader.Links(xml);
+        return new InstanceRestoreOutput(payload.Name, InstanceStates.From(state), disk?.Volume, 0, 0, down, interfaces);
     }
 
     /// <summary>The instance's disk in the pool of its image's base volume: downloaded into the volume's file, or made empty.</summary>
@@ -115,15 +118,25 @@ public sealed class InstanceRestoreHandler(
             throw new CommandFailure(CommandErrorKind.DeviceError, $"the downloaded state is not instance {payload.InstanceId}'s; it was not restored.");
         }
 
-        if (volume is not null && DomainDefinition.FirstDiskFile(saved) != volume.Path)
+        var adjusted = volume is not null && DomainDefinition.FirstDiskFile(saved) != volume.Path ? DomainTraitsReader.WithFirstDisk(saved, volume.Path) : saved;
+        if (payload.TestCopy)
         {
-            connection.DefineSaveImageXml(image, DomainTraitsReader.WithFirstDisk(saved, volume.Path));
+            adjusted = DomainTraitsReader.WithLinksDown(adjusted);
+        }
+
+        if (!ReferenceEquals(adjusted, saved))
+        {
+            connection.DefineSaveImageXml(image, adjusted);
         }
 
         connection.RestoreDomainPaused(image);
 
-        // A restored domain is transient; the instance's stop and start need it defined, as a launch defines it.
-        connection.DefineDomain(connection.GetDomainXml(payload.Name));
+        // A restored domain is transient; the instance's stop and start need it defined, as a launch defines it. A test
+        // copy stays transient: destroying it is all its removal takes.
+        if (!payload.TestCopy)
+        {
+            connection.DefineDomain(connection.GetDomainXml(payload.Name));
+        }
     }
 
     private Func<CancellationToken, Task<BlobAccessGrant>> Grant(InstanceRestorePayload payload, TransferArtifact artifact)

@@ -12,7 +12,8 @@ namespace Serverless.RelayAgent.Handlers;
 /// <c>instance.revert</c>, a migration's fallback at its source: the domain comes back running from the state file this
 /// host saved (the same image, the untouched disk), and the file is deleted. A domain already back (running, or paused
 /// because it was only quiesced) is resumed if need be and the file deleted; with neither a running domain nor a saved
-/// file there is nothing to bring back, which is a failure saying so.
+/// file there is nothing to bring back, which is a failure saying so. With <c>keepStateFile</c> (a test migration's
+/// source, whose state file is still to be uploaded) the file stays.
 /// </summary>
 public sealed class InstanceRevertHandler(LibvirtHosts hosts, MigrationFiles files, ILogger<InstanceRevertHandler> logger) : ICommandHandler
 {
@@ -54,7 +55,11 @@ public sealed class InstanceRevertHandler(LibvirtHosts hosts, MigrationFiles fil
             connection.RestoreDomain(saved);
         }
 
-        File.Delete(saved);
+        if (!payload.KeepStateFile)
+        {
+            File.Delete(saved);
+        }
+
         File.Delete(files.PartialSave(payload.MigrationId));
         return InstanceStates.From(connection.GetDomain(payload.Name).State);
     }

@@ -52,7 +52,11 @@ public sealed class InstanceTerminateHandler(LibvirtHosts hosts, ILogger<Instanc
                 connection.DestroyDomain(payload.Name);
             }
 
-            connection.UndefineDomain(payload.Name);
+            // A transient domain (a test migration's copy) is gone once destroyed; only a defined one has a definition to remove.
+            if (InstanceDefineHandler.ExistingOwner(connection, payload.Name).Found)
+            {
+                connection.UndefineDomain(payload.Name);
+            }
         }
 
         var volumeRemoved = false;

@@ -11,7 +11,7 @@ namespace Serverless.RelayAgent.Handlers;
 /// <summary>
 /// <c>instance.restoreCheck</c> at a migration's target: every reason this host could not restore the domain, from its
 /// own capabilities (architecture, domain type, machine type, CPU), its storage (the image's pool and its free space)
-/// and its domains (one of the name that is someone else's). Reads only.
+/// and its domains (one of the name that is someone else's; for a test copy, one of the name at all). Reads only.
 /// </summary>
 public sealed class RestoreCheckHandler(LibvirtHosts hosts) : ICommandHandler
 {
@@ -91,7 +91,10 @@ public sealed class RestoreCheckHandler(LibvirtHosts hosts) : ICommandHandler
 
         try
         {
-            MigrationChecks.OwnedDomainXml(connection, payload.Name, payload.InstanceId);
+            if (MigrationChecks.OwnedDomainXml(connection, payload.Name, payload.InstanceId) is not null && payload.TestCopy)
+            {
+                reasons.Add($"this host already has the domain '{payload.Name}' (the instance itself: the two zones share a hypervisor); a test copy keeps the instance's name and UUID, as libvirt restores a saved guest under no other, so it can only run on a host that does not run the instance.");
+            }
         }
         catch (CommandFailure failure)
         {

@@ -30,4 +30,31 @@ public static class DomainTraitsReader
         source.SetAttributeValue("file", path);
         return domain.ToString(SaveOptions.DisableFormatting);
     }
+
+    /// <summary>The domain's XML with every network interface's link down, as if its cable were pulled: a test copy's.</summary>
+    public static string WithLinksDown(string domainXml)
+    {
+        var domain = XElement.Parse(domainXml);
+        foreach (var link in Interfaces(domain).Select(i => i.Element("link") ?? Added(i, new XElement("link"))))
+        {
+            link.SetAttributeValue("state", "down");
+        }
+
+        return domain.ToString(SaveOptions.DisableFormatting);
+    }
+
+    /// <summary>How many network interfaces the domain has, and how many of them have their link down.</summary>
+    public static (int Interfaces, int Down) Links(string domainXml)
+    {
+        var interfaces = Interfaces(XElement.Parse(domainXml)).ToList();
+        return (interfaces.Count, interfaces.Count(i => (string?)i.Element("link")?.Attribute("state") == "down"));
+    }
+
+    private static IEnumerable<XElement> Interfaces(XElement domain) => domain.Element("devices")?.Elements("interface") ?? [];
+
+    private static XElement Added(XElement parent, XElement child)
+    {
+        parent.Add(child);
+        return child;
+    }
 }

@@ -8,4 +8,6 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="Volume">Its disk at the target.</param>
 /// <param name="BytesDownloaded">What was downloaded.</param>
 /// <param name="Seconds">How long the download and restore took.</param>
-public sealed record InstanceRestoreOutput(string Name, InstanceState State, InstanceVolume? Volume, long BytesDownloaded, double Seconds);
+/// <param name="InterfacesDown">Network interfaces of the restored domain whose link is down, as the hypervisor reports them: all of them for a test copy.</param>
+/// <param name="Interfaces">Network interfaces of the restored domain.</param>
+public sealed record InstanceRestoreOutput(string Name, InstanceState State, InstanceVolume? Volume, long BytesDownloaded, double Seconds, int InterfacesDown = 0, int Interfaces = 0);

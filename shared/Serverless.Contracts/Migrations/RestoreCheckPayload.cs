@@ -11,4 +11,5 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="Image">The instance's image: its disk goes to the storage pool of the image's base volume at the target; null for an adopted instance.</param>
 /// <param name="DiskBytes">What the disk takes (its capacity), which the target pool must have free; 0 when it has none.</param>
 /// <param name="DiskVolume">The disk volume's name, which must be free in the target pool; null when it has none.</param>
-public sealed record RestoreCheckPayload(string Uri, string Name, string InstanceId, DomainTraits Traits, string? Image, long DiskBytes, string? DiskVolume);
+/// <param name="TestCopy">For a test migration: the copy would run beside the source, so a domain of the name on the host, the instance's own included, is a reason to refuse.</param>
+public sealed record RestoreCheckPayload(string Uri, string Name, string InstanceId, DomainTraits Traits, string? Image, long DiskBytes, string? DiskVolume, bool TestCopy = false);
