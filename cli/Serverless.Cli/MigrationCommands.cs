@@ -47,11 +47,12 @@ internal static class MigrationCommands
         var host = new Option<string?>("--target-host") { Description = "instead: the host to move it to" };
         var retain = new Option<int?>("--retain-hours") { Description = "keep the state blobs this long after the commit" };
         var port = new Option<int?>("--health-port") { Description = "after the restore, a TCP port on the instance that must accept" };
+        var test = new Option<bool>("--test") { Description = "a test migration: a copy with its network detached is restored at the target, run and removed while the instance runs on at its source; exit 0 when a cutover would succeed" };
         var wait = Cli.WaitOption();
         var timeout = Cli.TimeoutOption();
         var start = new Command("start", "Migrate a running instance; with --wait, a progress bar of its phases and bytes. Exit 0 when it succeeded, 1 when it rolled back or failed.")
         {
-            instance, zone, host, retain, port, wait, timeout,
+            instance, zone, host, retain, port, test, wait, timeout,
         };
         start.SetAction((result, cancellation) => Cli.RunAsync(result, async api =>
         {
@@ -69,6 +70,11 @@ internal static class MigrationCommands
             if (result.GetValue(retain) is { } hours)
             {
                 body["retainHours"] = hours;
+            }
+
+            if (result.GetValue(test))
+            {
+                body["mode"] = "test";
             }
 
             if (result.GetValue(port) is { } healthPort)
@@ -167,7 +173,10 @@ internal static class MigrationCommands
     private static Table Describe(JsonElement m)
     {
         var table = new Table().AddColumns("phase", "started", "ended", "seconds");
-        table.Title = new TableTitle(Markup.Escape(ProgressLine(m) + (Cli.Text(m, "reason") is var reason and not "-" ? $": {reason}" : string.Empty)));
+        var verdict = m.TryGetProperty("cutoverWouldSucceed", out var would) && would.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? would.GetBoolean() ? " (test: a cutover would succeed)" : " (test: a cutover would fail)"
+            : string.Empty;
+        table.Title = new TableTitle(Markup.Escape(ProgressLine(m) + verdict + (Cli.Text(m, "reason") is var reason and not "-" ? $": {reason}" : string.Empty)));
         foreach (var phase in m.GetProperty("phases").EnumerateArray())
         {
             table.AddRow(

@@ -131,13 +131,19 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MigrationsStart_Wait_OnATerminal_DrawsItsProgress_AndTheInstanceRunsAtTheTarget()
+    public async Task MigrationsStart_Test_ThenWaitOnATerminal_DrawsItsProgress_AndTheInstanceRunsAtTheTarget()
     {
         using var client = fixture.Host.CreateClient();
         var (zone, cloud) = ("cli-m", "cli-m-cloud");
         var host = await _sites.HostZoneAsync(client, zone);
         var cloudHost = await _sites.HostZoneAsync(client, cloud, "provider");
         Assert.Equal(0, (await RunAsync(["instances", "launch", "--name", "cli-m-1", "--zone", zone, "--image", TestDriverNode.Image, "--memory", "256", "--wait"])).ExitCode);
+
+        var tested = await RunAsync(["migrations", "start", "cli-m-1", "--target-zone", cloud, "--test", "--wait"]);
+        Assert.True(tested.ExitCode == 0, $"exit {tested.ExitCode}: {tested.Output}{tested.Error}");
+        Assert.Contains("(test: a cutover would succeed)", tested.Output, StringComparison.Ordinal);
+        await HostDomains.WaitForAsync(client, host, ["cli-m-1:running"]);
+        await HostDomains.WaitForAsync(client, cloudHost, []);
 
         var moved = await RunAsync(
             ["-qefc", $"dotnet {RepositoryPaths.CliAssembly} migrations start cli-m-1 --target-zone {cloud} --wait", "/dev/null"],

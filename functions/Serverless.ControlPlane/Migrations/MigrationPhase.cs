@@ -28,7 +28,7 @@ public enum MigrationPhase
     /// <summary>The instance's record moves to the target: from here on the migration cannot be undone.</summary>
     Commit,
 
-    /// <summary>The source's saved domain, disk and state file, and the blobs, are removed.</summary>
+    /// <summary>The source's saved domain, disk and state file, and the blobs, are removed; in a test, the copy at the target and the blobs.</summary>
     CleanUp,
 
     /// <summary>What was made at the target is removed and the source runs again from its saved state.</summary>

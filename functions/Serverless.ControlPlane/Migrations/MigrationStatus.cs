@@ -9,13 +9,13 @@ public enum MigrationStatus
 {
     Running,
 
-    /// <summary>The instance runs at the target.</summary>
+    /// <summary>The instance runs at the target; for a test migration, its copy ran there and was removed.</summary>
     Succeeded,
 
     /// <summary>A preflight check refused it; the source was not touched.</summary>
     Refused,
 
-    /// <summary>A step failed; the target was cleaned up and the source runs again.</summary>
+    /// <summary>A step failed; the target was cleaned up and the source runs again (for a test: a cutover would fail).</summary>
     RolledBack,
 
     /// <summary>The fallback itself failed: the source's saved state is kept on its host; see the reason.</summary>

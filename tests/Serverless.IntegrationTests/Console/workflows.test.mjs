@@ -33,7 +33,21 @@ await run(async (page) => {
   await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("stop: operation "), { timeout: 5000 });
   await screenshot(page, "instance");
 
-  step("migrate another to the provider zone from its page; the migration page follows the phases to the end");
+  step("test-migrate another to the provider zone from its page: the migration page says a cutover would succeed");
+  await page.goto(new URL(`#/instances/${MOVER}`, page.url()).toString());
+  await waitForFact(page, "State", "running");
+  await page.select("#migrate-zone", TARGET_ZONE);
+  await page.focus("#migrate-test");
+  await page.keyboard.press("Space");
+  await page.focus('form[aria-label="Migrate"] button[type="submit"]');
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => location.hash.startsWith("#/migrations/"), { timeout: 15000 });
+  await waitForFact(page, "Status", "succeeded", 90000);
+  await waitForFact(page, "Mode", "test");
+  await waitForFact(page, "Cutover would succeed", "yes");
+  await screenshot(page, "migration-test");
+
+  step("then migrate it for real; the migration page follows the phases to the end");
   await page.goto(new URL(`#/instances/${MOVER}`, page.url()).toString());
   await waitForFact(page, "State", "running");
   await page.select("#migrate-zone", TARGET_ZONE);

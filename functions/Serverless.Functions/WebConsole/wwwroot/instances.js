@@ -41,6 +41,8 @@ export async function instancePage(name) {
   const terminable = ["running", "stopped", "suspended", "failed"].includes(instance.state);
   const targets = zones.items.filter((z) => z.name !== instance.zone);
   const zoneChoice = element("select", { id: "migrate-zone" }, ...targets.map((z) => element("option", { value: z.name }, `${z.name} (${z.kind})`)));
+  // A test migration runs a detached copy at the target and removes it; the instance stays where it is.
+  const testOnly = element("input", { id: "migrate-test", type: "checkbox" });
   return {
     refresh: inFlight(instance) ? 2000 : null,
     content: [
@@ -70,13 +72,14 @@ export async function instancePage(name) {
         onsubmit: async (event) => {
           event.preventDefault();
           try {
-            const accepted = await post(`instances/${id(name)}/migrations`, { targetZone: zoneChoice.value });
+            const accepted = await post(`instances/${id(name)}/migrations`, { targetZone: zoneChoice.value, ...(testOnly.checked ? { mode: "test" } : {}) });
             location.hash = `#/migrations/${accepted.migrationId}`;
           } catch (error) {
             announce(error.message, true);
           }
         },
-      }, element("h3", {}, "Migrate"), element("label", { for: "migrate-zone" }, "Target zone"), zoneChoice, element("button", { type: "submit" }, "Migrate")) : null,
+      }, element("h3", {}, "Migrate"), element("label", { for: "migrate-zone" }, "Target zone"), zoneChoice,
+        testOnly, element("label", { for: "migrate-test" }, "Test only (a detached copy at the target; the instance stays)"), element("button", { type: "submit" }, "Migrate")) : null,
       table("Migrations", ["Migration", "From", "To", "Phase", "Status", "Started"], migrations.items.map((m) => [
         link(`#/migrations/${m.id}`, m.id), `${m.source.zone} / ${m.source.host ?? ""}`, `${m.target.zone ?? ""} / ${m.target.host ?? ""}`, m.phase, badge("status", m.status), time(m.createdAt),
       ]), "No migrations."),

@@ -26,6 +26,8 @@ export async function migrationPage(migrationId) {
       facts("Migration", [
         ["Status", badge("status", m.status)],
         ["Phase", element("span", { id: "migration-phase" }, m.phase)],
+        ["Mode", m.mode],
+        ["Cutover would succeed", m.cutoverWouldSucceed === undefined ? null : m.cutoverWouldSucceed ? "yes" : "no"],
         ["Reason", m.reason],
         ["From", `${m.source.zone} / ${m.source.host}`],
         ["To", `${m.target.zone ?? ""} / ${m.target.host ?? ""}`],
