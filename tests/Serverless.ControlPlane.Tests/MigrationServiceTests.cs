@@ -67,6 +67,21 @@ public sealed class MigrationServiceTests
     }
 
     [Fact]
+    public async Task Prepare_ATestMigration_ToAHostWhoseAgentCannotMakeADetachedCopy_IsRefusedNamingIt()
+    {
+        AddHost("cloud-old", "cloud-1", ["compute", "migration"], memoryKiB: 8192 * 1024, testCopy: false);
+        await RunningAsync("web-1");
+
+        var outcome = await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest(null, "cloud-old", "test", null), CancellationToken.None);
+
+        var blocking = Assert.Single(outcome.Error!.BlockingItems);
+        Assert.Equal("cloud-old", blocking.Id);
+        Assert.Contains("cannot make a detached test copy", blocking.Detail, StringComparison.Ordinal);
+        Assert.Equal(LifecycleState.Running, (await _managed.GetAsync(Tenant, "web-1", CancellationToken.None))!.State);
+        Assert.True((await _service.PrepareAsync(Tenant, "web-1", new MigrateInstanceRequest(null, "cloud-old", null, null), CancellationToken.None)).Succeeded);
+    }
+
+    [Fact]
     public async Task Prepare_ATestMigration_IsRecordedAndPlannedAsOne()
     {
         await RunningAsync("web-1");
@@ -241,7 +256,7 @@ public sealed class MigrationServiceTests
         Assert.True(await ((IHostAllocationStore)_managed).TryWriteAsync(new HostAllocation(Tenant, "kvm-1", [new InstanceAllocation(name, 1, memoryMiB, null, null)]), CancellationToken.None));
     }
 
-    private void AddHost(string id, string zone, IReadOnlyList<string> categories, long memoryKiB) =>
+    private void AddHost(string id, string zone, IReadOnlyList<string> categories, long memoryKiB, bool testCopy = true) =>
         _resources.UpsertAsync(
             new ResourceRegistration(Tenant, id, zone, ResourceKind.VirtualizationHost, $"test:///{id}", null, categories, RegistrationState.Registered, [],
                 new Dictionary<string, string>
@@ -250,6 +265,7 @@ public sealed class MigrationServiceTests
                     ["libvirt.memoryKiB"] = $"{memoryKiB}",
                     ["libvirt.images"] = "ubuntu",
                     ["libvirt.saveRestore"] = "true",
+                    ["migration.testCopy"] = testCopy ? "true" : "false",
                 },
                 "op-0", At, At),
             CancellationToken.None).GetAwaiter().GetResult();

@@ -148,6 +148,12 @@ public sealed class MigrationService(
 
         var (target, refusals) = ChooseTarget(instance, request, capacity);
         blocking.AddRange(refusals);
+        if (mode == MigrationMode.Test && target is not null && target.Capabilities.GetValueOrDefault("migration.testCopy") != "true")
+        {
+            blocking.Add(new BlockingItem("host", target.ResourceId,
+                $"'{target.ResourceId}' (the target) was verified with an agent that cannot make a detached test copy (it reported no migration.testCopy); upgrade its agent and verify the host again."));
+        }
+
         if (blocking.Count > 0 || target is null)
         {
             return DomainError.Blocked(

@@ -34,6 +34,9 @@ public sealed class LibvirtVerifier(LibvirtHosts hosts)
             capabilities["libvirt.domainTypes"] = string.Join(",", host.Guests.SelectMany(g => g.DomainTypes).Distinct().Order(StringComparer.Ordinal));
             capabilities["libvirt.saveRestore"] = hypervisor.SupportsSaveRestore ? "true" : "false";
             capabilities["libvirt.suspendResume"] = hypervisor.SupportsSuspendResume ? "true" : "false";
+
+            // This agent restores a test migration's copy detached and transient; an older one would not know to.
+            capabilities["migration.testCopy"] = "true";
             capabilities["libvirt.images"] = string.Join(",", OfferedImages(connection));
             var instances = connection.ListDomains().Select(d => new HostInstance(d.Name, InstanceStates.From(d.State))).ToList();
             return Report(commandId, true, capabilities) with { Instances = instances };

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Serverless.Contracts.Instances;
 
 namespace Serverless.Contracts.Migrations;
@@ -10,4 +11,6 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="Seconds">How long the download and restore took.</param>
 /// <param name="InterfacesDown">Network interfaces of the restored domain whose link is down, as the hypervisor reports them: all of them for a test copy.</param>
 /// <param name="Interfaces">Network interfaces of the restored domain.</param>
-public sealed record InstanceRestoreOutput(string Name, InstanceState State, InstanceVolume? Volume, long BytesDownloaded, double Seconds, int InterfacesDown = 0, int Interfaces = 0);
+public sealed record InstanceRestoreOutput(string Name, InstanceState State, InstanceVolume? Volume, long BytesDownloaded, double Seconds,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int InterfacesDown = 0,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] int Interfaces = 0);

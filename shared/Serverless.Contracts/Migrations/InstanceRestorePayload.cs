@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts.Migrations;
 
 /// <summary>
@@ -18,4 +20,4 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="TestCopy">A test migration's copy: network detached, transient.</param>
 public sealed record InstanceRestorePayload(
     string Uri, string Name, string InstanceId, string MigrationId, BlobDigest State, InstanceDisk? Disk, BlobDigest? DiskBlob, string? Image,
-    TransferTuning Tuning, bool TestCopy = false);
+    TransferTuning Tuning, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TestCopy = false);

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts.Migrations;
 
 /// <summary>
@@ -11,4 +13,4 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="InstanceId">The instance's id.</param>
 /// <param name="MigrationId">The migration whose state file it is.</param>
 /// <param name="KeepStateFile">Leave the state file in place after the domain runs again.</param>
-public sealed record InstanceRevertPayload(string Uri, string Name, string InstanceId, string MigrationId, bool KeepStateFile = false);
+public sealed record InstanceRevertPayload(string Uri, string Name, string InstanceId, string MigrationId, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool KeepStateFile = false);

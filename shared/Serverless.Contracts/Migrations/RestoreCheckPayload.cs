@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Serverless.Contracts.Migrations;
 
 /// <summary>
@@ -12,4 +14,4 @@ namespace Serverless.Contracts.Migrations;
 /// <param name="DiskBytes">What the disk takes (its capacity), which the target pool must have free; 0 when it has none.</param>
 /// <param name="DiskVolume">The disk volume's name, which must be free in the target pool; null when it has none.</param>
 /// <param name="TestCopy">For a test migration: the copy would run beside the source, so a domain of the name on the host, the instance's own included, is a reason to refuse.</param>
-public sealed record RestoreCheckPayload(string Uri, string Name, string InstanceId, DomainTraits Traits, string? Image, long DiskBytes, string? DiskVolume, bool TestCopy = false);
+public sealed record RestoreCheckPayload(string Uri, string Name, string InstanceId, DomainTraits Traits, string? Image, long DiskBytes, string? DiskVolume, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool TestCopy = false);
