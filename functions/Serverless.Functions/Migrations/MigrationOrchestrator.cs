@@ -109,27 +109,14 @@ public static class MigrationOrchestrator
             }
         }
 
-        var stateDigest = new BlobDigest(state.Bytes, state.Sha256);
-        var diskDigest = disk is null ? null : new BlobDigest(disk.Bytes, disk.Sha256);
-        var moved = state.Bytes + (disk?.Bytes ?? 0);
-        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Restore, stateDigest, diskDigest, moved));
-
-        // What the target makes, should it fail part way: the domain of the name, and the disk volume in the pool it named.
-        var targetVolume = source.Disk is { } made && check.Pool is { } pool ? new InstanceVolume(pool, made.Volume.Name, string.Empty) : null;
-        var restoredResult = await SendAsync(context, plan, "restore", plan.TargetZone, CommandKinds.RestoreInstance,
-            JsonSerializer.SerializeToElement(new InstanceRestorePayload(
-                plan.TargetUri, plan.Instance, plan.InstanceId, plan.MigrationId, stateDigest, source.Disk, diskDigest, plan.Image,
-                MigrationService.TuningFor(plan.Tuning, Math.Max(state.Bytes, disk?.Bytes ?? 0))), contracts.InstanceRestorePayload),
-            plan.StepTimeoutSeconds + TransferSeconds(moved));
+        var (restoredResult, targetVolume, moved) = await RestoreAtTargetAsync(context, plan, source, check, state, disk, testCopy: false);
         if (Output(restoredResult, contracts.InstanceRestoreOutput) is not { } restored)
         {
             return await FallBackAsync(context, plan, true, targetVolume, $"restore at the target failed: {CommandResults.Describe(restoredResult)}");
         }
 
         targetVolume = restored.Volume ?? targetVolume;
-        await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Verify, BytesMoved: moved * 2));
-        var verified = await SendAsync(context, plan, "verify", plan.TargetZone, CommandKinds.ResumeInstance,
-            JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.TargetUri, plan.Instance), contracts.InstanceActionPayload), plan.StepTimeoutSeconds);
+        var verified = await VerifyAtTargetAsync(context, plan, moved);
         if (Output(verified, contracts.InstanceActionOutput) is not { State: InstanceState.Running })
         {
             return await FallBackAsync(context, plan, true, targetVolume, $"the restored instance did not run at the target: {CommandResults.Describe(verified)}");
@@ -235,50 +222,70 @@ public static class MigrationOrchestrator
 
         if (state is null)
         {
-            return await EndTestAsync(context, plan, null, $"upload of the state failed: {stateFailure}", notes);
+            return await EndTestAsync(context, plan, false, null, $"upload of the state failed: {stateFailure}", notes);
         }
 
+        var (restoredResult, copyVolume, moved) = await RestoreAtTargetAsync(context, plan, source, check, state, disk, testCopy: true);
+        if (Output(restoredResult, contracts.InstanceRestoreOutput) is not { } restored)
+        {
+            return await EndTestAsync(context, plan, true, copyVolume, $"restore at the target failed: {CommandResults.Describe(restoredResult)}", notes);
+        }
+
+        copyVolume = restored.Volume ?? copyVolume;
+        if (restored.InterfacesDown != restored.Interfaces)
+        {
+            return await EndTestAsync(context, plan, true, copyVolume,
+                $"the copy at the target kept {restored.Interfaces - restored.InterfacesDown} of its {restored.Interfaces} network interface(s) connected, so it was removed before it ran", notes);
+        }
+
+        var verified = await VerifyAtTargetAsync(context, plan, moved);
+        return Output(verified, contracts.InstanceActionOutput) is { State: InstanceState.Running }
+            ? await EndTestAsync(context, plan, true, copyVolume, null, notes)
+            : await EndTestAsync(context, plan, true, copyVolume, $"the restored copy did not run at the target: {CommandResults.Describe(verified)}", notes);
+    }
+
+    /// <summary>
+    /// The restore phase, a cutover's or a test's: recorded with the blobs' digests, then <c>instance.restore</c> at the
+    /// target. Returns its result, the disk volume the target makes should it fail part way (in the pool its check named),
+    /// and the bytes uploaded.
+    /// </summary>
+    private static async Task<(CommandResult Result, InstanceVolume? TargetVolume, long Moved)> RestoreAtTargetAsync(
+        TaskOrchestrationContext context, MigrationPlan plan, InstanceDescribeOutput source, RestoreCheckOutput check, TransferOutput state, TransferOutput? disk, bool testCopy)
+    {
         var stateDigest = new BlobDigest(state.Bytes, state.Sha256);
         var diskDigest = disk is null ? null : new BlobDigest(disk.Bytes, disk.Sha256);
         var moved = state.Bytes + (disk?.Bytes ?? 0);
         await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Restore, stateDigest, diskDigest, moved));
-        var copy = new TargetCopy(source.Disk is { } made && check.Pool is { } pool ? new InstanceVolume(pool, made.Volume.Name, string.Empty) : null);
-        var restoredResult = await SendAsync(context, plan, "restore", plan.TargetZone, CommandKinds.RestoreInstance,
+        var targetVolume = source.Disk is { } made && check.Pool is { } pool ? new InstanceVolume(pool, made.Volume.Name, string.Empty) : null;
+        var result = await SendAsync(context, plan, "restore", plan.TargetZone, CommandKinds.RestoreInstance,
             JsonSerializer.SerializeToElement(new InstanceRestorePayload(
                 plan.TargetUri, plan.Instance, plan.InstanceId, plan.MigrationId, stateDigest, source.Disk, diskDigest, plan.Image,
-                MigrationService.TuningFor(plan.Tuning, Math.Max(state.Bytes, disk?.Bytes ?? 0)), TestCopy: true), contracts.InstanceRestorePayload),
+                MigrationService.TuningFor(plan.Tuning, Math.Max(state.Bytes, disk?.Bytes ?? 0)), testCopy), ContractsJsonContext.Default.InstanceRestorePayload),
             plan.StepTimeoutSeconds + TransferSeconds(moved));
-        if (Output(restoredResult, contracts.InstanceRestoreOutput) is not { } restored)
-        {
-            return await EndTestAsync(context, plan, copy, $"restore at the target failed: {CommandResults.Describe(restoredResult)}", notes);
-        }
+        return (result, targetVolume, moved);
+    }
 
-        copy = new TargetCopy(restored.Volume ?? copy.Volume);
-        if (restored.InterfacesDown != restored.Interfaces)
-        {
-            return await EndTestAsync(context, plan, copy,
-                $"the copy at the target kept {restored.Interfaces - restored.InterfacesDown} of its {restored.Interfaces} network interface(s) connected, so it was removed before it ran", notes);
-        }
-
+    /// <summary>The verify phase: recorded, then <c>instance.resume</c> at the target, which must report the domain running.</summary>
+    private static async Task<CommandResult> VerifyAtTargetAsync(TaskOrchestrationContext context, MigrationPlan plan, long moved)
+    {
         await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Verify, BytesMoved: moved * 2));
-        var verified = await SendAsync(context, plan, "verify", plan.TargetZone, CommandKinds.ResumeInstance,
-            JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.TargetUri, plan.Instance), contracts.InstanceActionPayload), plan.StepTimeoutSeconds);
-        return Output(verified, contracts.InstanceActionOutput) is { State: InstanceState.Running }
-            ? await EndTestAsync(context, plan, copy, null, notes)
-            : await EndTestAsync(context, plan, copy, $"the restored copy did not run at the target: {CommandResults.Describe(verified)}", notes);
+        return await SendAsync(context, plan, "verify", plan.TargetZone, CommandKinds.ResumeInstance,
+            JsonSerializer.SerializeToElement(new InstanceActionPayload(plan.TargetUri, plan.Instance), ContractsJsonContext.Default.InstanceActionPayload), plan.StepTimeoutSeconds);
     }
 
     /// <summary>
-    /// The end of a test migration whose source runs again: the copy (when the target may have made one) is destroyed,
-    /// the blobs go, the instance is settled at its source. <paramref name="failure"/> null: the copy ran, a cutover would succeed.
+    /// The end of a test migration whose source runs again: the copy (when the target may have made one: the domain, and
+    /// its disk volume) is destroyed, the blobs go, the instance is settled at its source. <paramref name="failure"/>
+    /// null: the copy ran, a cutover would succeed.
     /// </summary>
-    private static async Task<MigrationEnd> EndTestAsync(TaskOrchestrationContext context, MigrationPlan plan, TargetCopy? copy, string? failure, List<string> notes)
+    private static async Task<MigrationEnd> EndTestAsync(
+        TaskOrchestrationContext context, MigrationPlan plan, bool targetTouched, InstanceVolume? copyVolume, string? failure, List<string> notes)
     {
         await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.CleanUp));
-        if (copy is not null)
+        if (targetTouched)
         {
             var removed = await SendAsync(context, plan, "remove-copy", plan.TargetZone, CommandKinds.TerminateInstance,
-                JsonSerializer.SerializeToElement(new InstanceTerminatePayload(plan.TargetUri, plan.Instance, plan.InstanceId, copy.Volume), ContractsJsonContext.Default.InstanceTerminatePayload),
+                JsonSerializer.SerializeToElement(new InstanceTerminatePayload(plan.TargetUri, plan.Instance, plan.InstanceId, copyVolume), ContractsJsonContext.Default.InstanceTerminatePayload),
                 plan.StepTimeoutSeconds);
             if (removed.Status != CommandStatus.Succeeded)
             {
@@ -292,9 +299,6 @@ public static class MigrationOrchestrator
         return await EndAsync(context, new MigrationEnd(plan.TenantId, plan.MigrationId, failure is null ? MigrationStatus.Succeeded : MigrationStatus.RolledBack,
             why.Count == 0 ? null : string.Join("; ", why), [], failure is null));
     }
-
-    /// <summary>What a test migration may have made at the target: the copy's domain, and its disk volume when it has one.</summary>
-    private sealed record TargetCopy(InstanceVolume? Volume);
 
     /// <summary>
     /// The fallback: the target's copy (when the restore may have made one: the domain, and the disk volume in the pool it

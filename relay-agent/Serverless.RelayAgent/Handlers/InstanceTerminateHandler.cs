@@ -52,10 +52,13 @@ public sealed class InstanceTerminateHandler(LibvirtHosts hosts, ILogger<Instanc
                 connection.DestroyDomain(payload.Name);
             }
 
-            // A transient domain (a test migration's copy) is gone once destroyed; only a defined one has a definition to remove.
-            if (InstanceDefineHandler.ExistingOwner(connection, payload.Name).Found)
+            try
             {
                 connection.UndefineDomain(payload.Name);
+            }
+            catch (DomainNotFoundException)
+            {
+                // A transient domain (a test migration's copy) is gone once destroyed: it has no definition to remove.
             }
         }
 
