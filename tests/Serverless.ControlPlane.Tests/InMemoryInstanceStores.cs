@@ -9,9 +9,16 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
     private readonly ConcurrentDictionary<(string, string), ManagedInstance> _instances = new();
     private readonly ConcurrentDictionary<(string, string), HostAllocation> _allocations = new();
     private int _version;
+    private int _reads;
 
-    public Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken) =>
-        Task.FromResult(_instances.GetValueOrDefault((tenantId, name)));
+    /// <summary>How many times an instance record was read by name.</summary>
+    public int Reads => _reads;
+
+    public Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult(_instances.GetValueOrDefault((tenantId, name)));
+    }
 
     public Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken) =>
         Task.FromResult(_instances.TryAdd((instance.TenantId, instance.Name), instance with { ETag = NextETag() }));

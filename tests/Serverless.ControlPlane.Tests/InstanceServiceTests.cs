@@ -246,6 +246,23 @@ public sealed class InstanceServiceTests
     }
 
     [Fact]
+    public async Task RecordStep_WithWhatTheHostReported_MovesTheHostsInventory_ReadingTheRecordOnce()
+    {
+        var service = Service();
+        await _managed.TryAddAsync(Instance("web-1", LifecycleState.Starting), CancellationToken.None);
+        var readsBefore = _managed.Reads;
+
+        Assert.True(await service.RecordStepAsync(Tenant, "web-1", "op-1", LifecycleState.Running, null, InstanceState.Running, null, done: true, CancellationToken.None));
+
+        Assert.Equal(1, _managed.Reads - readsBefore);
+        var listed = Assert.Single(await ((IInstanceStore)_resources).ListAsync(Tenant, "kvm-1", CancellationToken.None));
+        Assert.Equal(("web-1", "dc-1", InstanceState.Running), (listed.Name, listed.Zone, listed.State));
+
+        Assert.True(await service.RecordStepAsync(Tenant, "web-1", "op-1", LifecycleState.Terminated, null, null, null, done: true, CancellationToken.None));
+        Assert.Empty(await ((IInstanceStore)_resources).ListAsync(Tenant, "kvm-1", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task UsesOf_ManagedInstancesOnTheHost_BlockItsUnregistration_ButNotTerminatedOnes()
     {
         var service = Service();

@@ -394,23 +394,29 @@ public sealed class InstanceService(
     /// Applies <paramref name="change"/> to the record if <paramref name="operationId"/> still owns it (retrying when
     /// another writer got in between); false when another operation owns it or it is gone.
     /// </summary>
-    public async Task<bool> RecordAsync(string tenantId, string name, string operationId, Func<ManagedInstance, ManagedInstance> change, CancellationToken cancellationToken)
+    public async Task<bool> RecordAsync(string tenantId, string name, string operationId, Func<ManagedInstance, ManagedInstance> change, CancellationToken cancellationToken) =>
+        await WriteRecordAsync(tenantId, name, operationId, change, cancellationToken) is not null;
+
+    /// <summary><see cref="RecordAsync"/> answering the record as written (its ETag is the one replaced), or null.</summary>
+    private async Task<ManagedInstance?> WriteRecordAsync(
+        string tenantId, string name, string operationId, Func<ManagedInstance, ManagedInstance> change, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < WriteAttempts; attempt++)
         {
             var current = await instances.GetAsync(tenantId, name, cancellationToken);
             if (current is null || current.OperationId != operationId)
             {
-                return false;
+                return null;
             }
 
-            if (await instances.TryReplaceAsync(change(current) with { UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            var next = change(current) with { UpdatedAt = clock.GetUtcNow() };
+            if (await instances.TryReplaceAsync(next, cancellationToken))
             {
-                return true;
+                return next;
             }
         }
 
-        return false;
+        return null;
     }
 
     /// <summary>
@@ -422,7 +428,7 @@ public sealed class InstanceService(
         CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var recorded = await RecordAsync(tenantId, name, operationId, i => i with
+        var recorded = await WriteRecordAsync(tenantId, name, operationId, i => i with
         {
             State = state,
             Reason = reason,
@@ -432,8 +438,9 @@ public sealed class InstanceService(
             PendingAction = done ? null : i.PendingAction,
         }, cancellationToken);
 
-        // The host's inventory follows too (unregistration's in-use check and GET …/resources/{id}/instances read it).
-        if (recorded && await instances.GetAsync(tenantId, name, cancellationToken) is { HostId: { } host, Zone: { } zone })
+        // The host's inventory follows too (unregistration's in-use check and GET …/resources/{id}/instances read it), on
+        // the host the record just written names: no second read.
+        if (recorded is { HostId: { } host, Zone: { } zone })
         {
             if (state == LifecycleState.Terminated)
             {
@@ -446,7 +453,7 @@ public sealed class InstanceService(
             }
         }
 
-        return recorded;
+        return recorded is not null;
     }
 
     /// <summary>
