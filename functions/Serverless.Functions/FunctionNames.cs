@@ -29,10 +29,13 @@ public static class FunctionNames
     public const string ActOnInstance = "ActOnInstance";
     public const string TerminateInstance = "TerminateInstance";
     public const string InstanceLaunchOrchestrator = "InstanceLaunchOrchestrator";
+    public const string InstanceBatchLaunchOrchestrator = "InstanceBatchLaunchOrchestrator";
     public const string InstanceActionOrchestrator = "InstanceActionOrchestrator";
-    public const string ReserveInstance = "ReserveInstance";
     public const string RecordInstanceStep = "RecordInstanceStep";
     public const string ReleaseInstance = "ReleaseInstance";
+    public const string ReserveInstances = "ReserveInstances";
+    public const string RecordInstanceSteps = "RecordInstanceSteps";
+    public const string ReleaseInstances = "ReleaseInstances";
     public const string AdoptInstance = "AdoptInstance";
     public const string InstanceAdoptOrchestrator = "InstanceAdoptOrchestrator";
     public const string RecordAdoption = "RecordAdoption";
@@ -46,6 +49,8 @@ public static class FunctionNames
     public const string PurgeOrchestrationHistory = "PurgeOrchestrationHistory";
     public const string SendCommand = "SendCommand";
     public const string GetCommandResult = "GetCommandResult";
+    public const string SendCommands = "SendCommands";
+    public const string GetCommandResults = "GetCommandResults";
     public const string PostCommandResult = "PostCommandResult";
     public const string PostAgentHeartbeat = "PostAgentHeartbeat";
     public const string PostAgentMetrics = "PostAgentMetrics";
@@ -86,9 +91,9 @@ public static class FunctionNames
     public const string GetStack = "GetStack";
     public const string ListStackEvents = "ListStackEvents";
     public const string StackOrchestrator = "StackOrchestrator";
-    public const string JournalStackStep = "JournalStackStep";
+    public const string JournalStackSteps = "JournalStackSteps";
     public const string NoteStackRun = "NoteStackRun";
-    public const string PrepareStackLaunch = "PrepareStackLaunch";
+    public const string PrepareStackLaunches = "PrepareStackLaunches";
     public const string PrepareStackTerminate = "PrepareStackTerminate";
     public const string ChangeStackMembership = "ChangeStackMembership";
     public const string PlanStackUndo = "PlanStackUndo";

@@ -57,6 +57,17 @@ public sealed class InMemoryStackStore : IStackStore
         return Task.CompletedTask;
     }
 
+    public Task RecordAllAsync(
+        string tenantId, string stack, IReadOnlyList<StackEvent> entries, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken)
+    {
+        foreach (var entry in entries)
+        {
+            _events[(tenantId, stack, entry.Run, entry.Sequence)] = entry;
+        }
+
+        return ReplaceItemsAsync(tenantId, stack, items, removeKeys, cancellationToken);
+    }
+
     public Task ReplaceItemsAsync(string tenantId, string stack, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken)
     {
         foreach (var item in items)

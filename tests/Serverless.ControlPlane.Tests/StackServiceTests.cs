@@ -160,10 +160,10 @@ public sealed class StackServiceTests
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
         var step = run.Steps[0];
 
-        await _service.JournalAsync(new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false), CancellationToken.None);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false)], CancellationToken.None);
         var applying = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).Single();
-        await _service.JournalAsync(new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false), CancellationToken.None);
-        await _service.JournalAsync(new StackJournalEntry(Tenant, "shop", run.Run, 1, step, StackStepPhase.Apply, Done: true, Succeeded: true), CancellationToken.None);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false)], CancellationToken.None);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 1, step, StackStepPhase.Apply, Done: true, Succeeded: true)], CancellationToken.None);
 
         var events = _stacks.Events(Tenant, "shop").ToList();
         Assert.Equal(["apply:begin", "apply:done"], events.Select(e => e.Phase));
@@ -206,7 +206,7 @@ public sealed class StackServiceTests
 
         foreach (var step in await _service.UndoStepsAsync(Tenant, "shop", CancellationToken.None))
         {
-            await _service.JournalAsync(new StackJournalEntry(Tenant, "shop", run.Run, 90, step, StackStepPhase.Undo, Done: true, Succeeded: true), CancellationToken.None);
+            await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 90, step, StackStepPhase.Undo, Done: true, Succeeded: true)], CancellationToken.None);
         }
 
         var items = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).ToDictionary(i => i.Key);
@@ -277,9 +277,9 @@ public sealed class StackServiceTests
 
     private async Task PlayAsync(StackRun run, StackStep step, bool succeeded, IReadOnlyList<SnmpBinding>? read = null)
     {
-        await _service.JournalAsync(new StackJournalEntry(Tenant, "shop", run.Run, _sequence++, step, StackStepPhase.Apply, Done: false), CancellationToken.None);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, _sequence++, step, StackStepPhase.Apply, Done: false)], CancellationToken.None);
         await _service.JournalAsync(
-            new StackJournalEntry(Tenant, "shop", run.Run, _sequence++, step, StackStepPhase.Apply, Done: true, succeeded, Reason: succeeded ? null : "boom", Read: read), CancellationToken.None);
+            [new StackJournalEntry(Tenant, "shop", run.Run, _sequence++, step, StackStepPhase.Apply, Done: true, succeeded, Reason: succeeded ? null : "boom", Read: read)], CancellationToken.None);
     }
 
     private static StackPlanRequest Request(string template) => new(JsonDocument.Parse(template).RootElement, null);

@@ -130,10 +130,65 @@ public sealed class CommandCallsTests
 
         var result = await CommandCalls.WaitForSentAheadAsync(context, "ping", "default", "dc-1", CommandKinds.Ping, Payload, 30, null);
 
-        // No send before the first slice; the send after it, whose answer the next slice's wait takes.
+        // No send before the first slice; the send after it, whose answer is taken with no further slice.
         Assert.Same(answer, result);
         Assert.Equal([FunctionNames.SendCommand], context.Calls.Select(c => c.Name));
-        Assert.Equal([Start.AddSeconds(5), Start.AddSeconds(10)], context.Timers);
+        Assert.Equal([Start.AddSeconds(5)], context.Timers);
+    }
+
+    [Fact]
+    public async Task Many_GoOutInOneSend_AndEachEndsByItsEvent_ItsRecordedResult_OrItsOwnDeadline()
+    {
+        var context = Context();
+        var calls = new[] { Call("a", 60), Call("b", 60), Call("c", 8) };
+        var ids = calls.Select(c => CommandCalls.CommandId(Instance, c.Step)).ToList();
+        var looked = new List<IReadOnlyList<string>>();
+        context.Activities[FunctionNames.SendCommands] = input =>
+        {
+            // b answers at once; a's event is lost, its result is stored; c never answers.
+            var requests = (IReadOnlyList<CommandRequest>)input!;
+            context.Raise(requests[1].Correlation.EventName!, Result(CommandStatus.Succeeded, ids[1]));
+            return Task.FromResult<object?>(new CommandResult?[] { null, null, null });
+        };
+        context.Activities[FunctionNames.GetCommandResults] = input =>
+        {
+            var queries = (IReadOnlyList<CommandResultQuery>)input!;
+            looked.Add([.. queries.Select(q => q.CommandId)]);
+            return Task.FromResult<object?>(queries.Select(q => q.CommandId == ids[0] ? Result(CommandStatus.Failed, ids[0]) : null).ToList());
+        };
+
+        var results = await CommandCalls.SendAndWaitAllAsync(context, "default", calls, null);
+
+        Assert.Equal([ids[0], ids[1], ids[2]], results.Select(r => r.CommandId));
+        Assert.Equal([CommandStatus.Failed, CommandStatus.Succeeded, CommandStatus.TimedOut], results.Select(r => r.Status));
+        Assert.Equal("No agent of group 'dc-1' answered agent.ping within 8 s.", results[2].Error!.Message);
+        Assert.Equal(1, context.Calls.Count(c => c.Name == FunctionNames.SendCommands));
+
+        // The first slice ends at 5 s: a and c are looked up (b had answered); a is found; c ends at its 8 s deadline.
+        Assert.Equal([Start.AddSeconds(5), Start.AddSeconds(8)], context.Timers);
+        Assert.Equal([[ids[0], ids[2]], [ids[2]]], looked);
+    }
+
+    [Fact]
+    public async Task Many_ThatCannotBeSent_AreEachAFailedResult_AndNothingWaits()
+    {
+        var context = Context();
+        context.Activities[FunctionNames.SendCommands] = _ => throw new TaskFailedException(
+            FunctionNames.SendCommands, 1, new TaskFailureDetails("ServiceBusException", "the namespace is unreachable", null, null, null));
+
+        var results = await CommandCalls.SendAndWaitAllAsync(context, "default", [Call("a", 30), Call("b", 30)], null);
+
+        Assert.All(results, r => Assert.Equal((CommandStatus.Failed, "the agent.ping command could not be sent: the namespace is unreachable"), (r.Status, r.Error!.Message)));
+        Assert.Empty(context.Timers);
+    }
+
+    [Fact]
+    public async Task NoCalls_AreNoActivity()
+    {
+        var context = Context();
+
+        Assert.Empty(await CommandCalls.SendAndWaitAllAsync(context, "default", [], null));
+        Assert.Empty(context.Calls);
     }
 
     [Fact]
@@ -150,7 +205,9 @@ public sealed class CommandCallsTests
     private static Task<CommandResult> Send(FakeOrchestrationContext context, int timeoutSeconds) =>
         CommandCalls.SendAndWaitAsync(context, "ping", "default", "dc-1", CommandKinds.Ping, Payload, timeoutSeconds, null);
 
-    private static CommandResult Result(CommandStatus status) => new(
-        SchemaVersions.Current, CommandCalls.CommandId(Instance, "ping"), "default", "dc-1", "agent-1", CommandKinds.Ping, status, null, null,
+    private static CommandCall Call(string step, int timeoutSeconds) => new(step, "dc-1", CommandKinds.Ping, Payload, timeoutSeconds);
+
+    private static CommandResult Result(CommandStatus status, string? commandId = null) => new(
+        SchemaVersions.Current, commandId ?? CommandCalls.CommandId(Instance, "ping"), "default", "dc-1", "agent-1", CommandKinds.Ping, status, null, null,
         new CommandTimings(Start, Start, Start), new CommandCorrelation(Instance, null), null);
 }

@@ -62,8 +62,8 @@ public sealed class StackOrchestratorTests
                 "launch shop-web-1", "launch shop-web-2",
                 "terminate shop-web-1", "terminate shop-web-2",
             ],
-            context.Calls.Where(c => c.Name is FunctionNames.InstanceLaunchOrchestrator or FunctionNames.InstanceActionOrchestrator)
-                .Select(c => c.Input is LaunchPlan launch ? $"launch {launch.Name}" : $"terminate {((ActionPlan)c.Input!).Name}"));
+            context.Calls.Where(c => c.Name is FunctionNames.InstanceBatchLaunchOrchestrator or FunctionNames.InstanceActionOrchestrator)
+                .SelectMany(c => c.Input is LaunchBatch batch ? batch.Plans.Select(p => $"launch {p.Name}") : [$"terminate {((ActionPlan)c.Input!).Name}"]));
 
         // lb set to 1 after reading 2; bad refused; lb put back to the 2 it read. The refused set needs no undo.
         Assert.Equal(["lb=1", "bad=5", "lb=2"], _sets.Select(s => $"{(s.Bindings[0].Oid.Contains(".9999.1.2.", StringComparison.Ordinal) ? "bad" : "lb")}={s.Bindings[0].Value}"));
@@ -102,13 +102,16 @@ public sealed class StackOrchestratorTests
         var plan = (await _service.PlanAsync(Tenant, "shop", new StackPlanRequest(template, null), CancellationToken.None)).Value!;
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
         var context = Context(run);
-        var inFlight = new List<(TaskCompletionSource<object?> Done, LaunchPlan Launch)>();
+        var inFlight = new List<(TaskCompletionSource<object?> Done, LaunchBatch Batch)>();
+        var batches = new List<int>();
         var most = 0;
-        context.SubOrchestrations[FunctionNames.InstanceLaunchOrchestrator] = (input, _) =>
+        context.SubOrchestrations[FunctionNames.InstanceBatchLaunchOrchestrator] = (input, _) =>
         {
             var done = new TaskCompletionSource<object?>();
-            inFlight.Add((done, (LaunchPlan)input!));
-            most = Math.Max(most, inFlight.Count);
+            var batch = (LaunchBatch)input!;
+            inFlight.Add((done, batch));
+            batches.Add(batch.Plans.Count);
+            most = Math.Max(most, inFlight.Sum(f => f.Batch.Plans.Count));
             return done.Task;
         };
 
@@ -117,15 +120,42 @@ public sealed class StackOrchestratorTests
         while (!running.IsCompleted)
         {
             Assert.True(inFlight.Count > 0, "the rollout waits on nothing");
-            var (done, launch) = inFlight[0];
+            var (done, batch) = inFlight[0];
             inFlight.RemoveAt(0);
-            var reserved = await _instances.ReserveAsync(launch, CancellationToken.None);
-            done.SetResult(new InstanceOutcome(launch.Name, LifecycleState.Running, null, reserved.HostId, reserved.Zone));
-            launched++;
+            done.SetResult(await RunAsync(batch));
+            launched += batch.Plans.Count;
         }
 
         Assert.Equal(StackStatus.Succeeded, (await running).Status);
         Assert.Equal((5, 2), (launched, most));
+        Assert.Equal([2, 2, 1], batches);
+    }
+
+    [Fact]
+    public async Task ATiersLaunches_StartingTogether_AreOneLaunchWorkflow_UnderOneOperation_JournaledInOneWriteEachSide()
+    {
+        var template = JsonDocument.Parse("""
+            {"schemaVersion":1,
+             "tiers":[{"name":"web","count":5,"zoneSelector":{"zones":["dc-1","cloud-1"]},"size":{"vcpus":1,"memoryMiB":512},"image":"ubuntu","placement":{"spread":true}}]}
+            """).RootElement;
+        var plan = (await _service.PlanAsync(Tenant, "shop", new StackPlanRequest(template, null), CancellationToken.None)).Value!;
+        var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        var context = Context(run);
+
+        Assert.Equal(StackStatus.Succeeded, (await StackOrchestrator.RunAsync(context)).Status);
+
+        var launch = (LaunchBatch)Assert.Single(context.Calls, c => c.Name == FunctionNames.InstanceBatchLaunchOrchestrator).Input!;
+        Assert.Equal(["shop-web-1", "shop-web-2", "shop-web-3", "shop-web-4", "shop-web-5"], launch.Plans.Select(p => p.Name));
+        var records = await _managed.ListAllAsync(Tenant, CancellationToken.None);
+        Assert.All(records, r => Assert.Equal((LifecycleState.Running, launch.OperationId), (r.State, r.OperationId)));
+        Assert.Equal(
+            [5, 5],
+            context.Calls.Where(c => c.Name == FunctionNames.JournalStackSteps).Select(c => ((IReadOnlyList<StackJournalEntry>)c.Input!).Count));
+        var items = await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None);
+        Assert.Equal(5, items.Count(i => i.State == StackItemState.Applied && i.Host is not null));
+        Assert.Equal(
+            Enumerable.Range(0, 12).ToList(),
+            _stacks.Events(Tenant, "shop").Select(e => e.Sequence).ToList());
     }
 
     private async Task<(FakeOrchestrationContext Context, StackRun Run)> StartAsync(bool keep)
@@ -147,25 +177,19 @@ public sealed class StackOrchestratorTests
     {
         var context = new FakeOrchestrationContext($"{Tenant}.{run.OperationId}", run, At.UtcDateTime);
         var none = CancellationToken.None;
-        context.Activities[FunctionNames.JournalStackStep] = async input => { await _service.JournalAsync((StackJournalEntry)input!, none); return null; };
+        context.Activities[FunctionNames.JournalStackSteps] = async input => { await _service.JournalAsync((IReadOnlyList<StackJournalEntry>)input!, none); return null; };
         context.Activities[FunctionNames.NoteStackRun] = async input =>
         {
             var note = (StackNote)input!;
             await _service.NoteAsync(note.TenantId, note.Stack, note.Run, note.Sequence, note.Phase, note.Message, none);
             return null;
         };
-        context.Activities[FunctionNames.PrepareStackLaunch] = async input => await _service.PrepareLaunchAsync((StackLaunchInput)input!, none);
+        context.Activities[FunctionNames.PrepareStackLaunches] = async input => await _service.PrepareLaunchesAsync((StackLaunchesInput)input!, none);
         context.Activities[FunctionNames.PrepareStackTerminate] = async input => await _service.PrepareTerminateAsync((StackTerminateInput)input!, none);
         context.Activities[FunctionNames.PlanStackUndo] = async input => await _service.UndoStepsAsync(((StackUndoQuery)input!).TenantId, ((StackUndoQuery)input).Stack, none);
         context.Activities[FunctionNames.FinishStackRun] = async input => await _service.FinishAsync((StackRunEnd)input!, none);
         context.Activities[FunctionNames.SendCommand] = input => Task.FromResult<object?>(Answer((CommandRequest)input!));
-        context.SubOrchestrations[FunctionNames.InstanceLaunchOrchestrator] = async (input, _) =>
-        {
-            var launch = (LaunchPlan)input!;
-            var reserved = await _instances.ReserveAsync(launch, none);
-            await _instances.RecordStepAsync(Tenant, launch.Name, launch.OperationId, LifecycleState.Running, null, null, null, done: true, none);
-            return new InstanceOutcome(launch.Name, LifecycleState.Running, null, reserved.HostId, reserved.Zone);
-        };
+        context.SubOrchestrations[FunctionNames.InstanceBatchLaunchOrchestrator] = async (input, _) => await RunAsync((LaunchBatch)input!);
         context.SubOrchestrations[FunctionNames.InstanceActionOrchestrator] = async (input, _) =>
         {
             var action = (ActionPlan)input!;
@@ -174,6 +198,20 @@ public sealed class StackOrchestratorTests
             return new InstanceOutcome(action.Name, LifecycleState.Terminated, null, action.HostId, action.Zone);
         };
         return context;
+    }
+
+    /// <summary>A launch workflow's effect on the records: each launch reserved and recorded running.</summary>
+    private async Task<IReadOnlyList<InstanceOutcome>> RunAsync(LaunchBatch batch)
+    {
+        var outcomes = new List<InstanceOutcome>();
+        foreach (var launch in batch.Plans)
+        {
+            var reserved = await _instances.ReserveAsync(launch, CancellationToken.None);
+            await _instances.RecordStepAsync(Tenant, launch.Name, launch.OperationId, LifecycleState.Running, null, null, null, done: true, CancellationToken.None);
+            outcomes.Add(new InstanceOutcome(launch.Name, LifecycleState.Running, null, reserved.HostId, reserved.Zone));
+        }
+
+        return outcomes;
     }
 
     /// <summary>The device: every OID reads 2; a set on the read-only column (.2) is refused, others are taken.</summary>

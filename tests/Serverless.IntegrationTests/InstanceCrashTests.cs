@@ -52,7 +52,7 @@ public sealed class InstanceCrashTests(CrashFixture fixture) : IAsyncLifetime
         var operationId = (await InstanceCalls.WaitAsync(client, first, Deadline)).GetProperty("id").GetString()!;
         var crashFree = await InstanceCalls.GetAsync(client, "icr-0");
         var steps = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}");
-        Assert.True(steps.Count >= 5 && steps[0] == "ReserveInstance#1" && steps.Contains("SendCommand#2"),
+        Assert.True(steps.Count >= 5 && steps[0] == "ReserveInstances#1" && steps.Contains("SendCommands#2"),
             $"a launch reserves, sends define and start and records twice; the history says {string.Join(", ", steps)}");
 
         var launched = new List<string> { "icr-0" };

@@ -91,7 +91,7 @@ public sealed class StackCrashTests(CrashFixture fixture) : IAsyncLifetime
                 // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
                 await fixture.Host.StartAgainAsync(new Dictionary<string, string>
                 {
-                    ["LocalHost__FaultInjection__KillAfterActivity"] = $"JournalStackStep#{n}",
+                    ["LocalHost__FaultInjection__KillAfterActivity"] = $"JournalStackSteps#{n}",
                     ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
                 });
             }

@@ -47,9 +47,10 @@ public sealed class InstanceService(
     /// <summary>
     /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
     /// host could take is refused at once, naming each host and why. A repeat of an earlier launch (same name and
-    /// client request id) answers the earlier operation; a terminated instance's name may be launched again.
+    /// client request id) answers the earlier operation; a terminated instance's name may be launched again. A caller
+    /// launching several together names their shared <paramref name="operationId"/>; otherwise the launch gets its own.
     /// </summary>
-    public async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken)
+    public async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken, string? operationId = null)
     {
         var errors = new List<FieldError>();
         FieldRules.Name("name", request.Name, errors);
@@ -113,7 +114,7 @@ public sealed class InstanceService(
             RequestedHost = request.Placement?.Host,
             Tags = request.Tags ?? new Dictionary<string, string>(),
             State = LifecycleState.Pending,
-            OperationId = OperationIds.NewOperationId(),
+            OperationId = operationId ?? OperationIds.NewOperationId(),
             ClientRequestId = request.ClientRequestId,
             CreatedAt = now,
             UpdatedAt = now,
@@ -371,11 +372,15 @@ public sealed class InstanceService(
 
     /// <summary>Gives the instance's reservation on <paramref name="hostId"/> back; nothing to do when it holds none.</summary>
     public Task ReleaseAsync(string tenantId, string hostId, string name, CancellationToken cancellationToken) =>
+        ReleaseAsync(tenantId, hostId, [name], cancellationToken);
+
+    /// <summary>Gives several reservations on one host back in one write; names not reserved there are skipped.</summary>
+    public Task ReleaseAsync(string tenantId, string hostId, IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         UpdateAllocationAsync(
             tenantId,
             hostId,
-            a => a.Instances.Any(i => i.Name == name) ? a with { Instances = [.. a.Instances.Where(i => i.Name != name)] } : null,
-            $"The reservation of '{name}' on '{hostId}' could not be released: its host's reservations kept changing.",
+            a => a.Instances.Any(i => names.Contains(i.Name)) ? a with { Instances = [.. a.Instances.Where(i => !names.Contains(i.Name))] } : null,
+            $"The reservation of {string.Join(", ", names.Select(n => $"'{n}'"))} on '{hostId}' could not be released: its host's reservations kept changing.",
             cancellationToken);
 
     /// <summary>

@@ -24,6 +24,12 @@ public interface IStackStore
     /// </summary>
     Task RecordAsync(string tenantId, string stack, StackEvent? entry, StackItem? item, string? removeKey, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Writes many journal entries and the items they move, in transactions of up to 100 (the table's limit): items are
+    /// replaced, or removed when <paramref name="removeKeys"/> names them. Writing the same entries again changes nothing more.
+    /// </summary>
+    Task RecordAllAsync(string tenantId, string stack, IReadOnlyList<StackEvent> entries, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken);
+
     /// <summary>Replaces or removes many items at once (a run settling).</summary>
     Task ReplaceItemsAsync(string tenantId, string stack, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken);
 

@@ -14,8 +14,8 @@ public sealed record ContinueRollbackRequest(IReadOnlyList<string>? Skip);
 /// <summary>A stack with its items, for reading.</summary>
 public sealed record StackView(StackRecord Stack, IReadOnlyList<StackItem> Items);
 
-/// <summary>A launch a stack step asks for.</summary>
-public sealed record StackLaunchInput(string TenantId, string Stack, int Run, StackStep Step);
+/// <summary>The launches of stack steps that start together, under one operation id derived from the steps.</summary>
+public sealed record StackLaunchesInput(string TenantId, string Stack, int Run, string OperationId, IReadOnlyList<StackStep> Steps);
 
 /// <summary>The launch to run, or why none can.</summary>
 public sealed record StackLaunchStart(Instances.LaunchPlan? Plan, string? Refusal);

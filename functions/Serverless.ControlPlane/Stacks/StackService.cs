@@ -316,21 +316,25 @@ public sealed class StackService(
     }
 
     /// <summary>
-    /// The launch of a stack step, recorded as the instance API records one (placement limited to the planned host);
-    /// a repeat (same run, same name) answers the same launch.
+    /// The launches of stack steps that start together, each recorded as the instance API records one (placement limited
+    /// to the planned host), all under the input's operation; a repeat (same run, same names) answers the same launches.
     /// </summary>
-    public async Task<StackLaunchStart> PrepareLaunchAsync(StackLaunchInput input, CancellationToken cancellationToken)
-    {
-        var step = input.Step;
-        var launch = step.Launch!;
-        var request = new LaunchInstanceRequest(
-            step.Instance, null, new ZoneSelector(null, launch.Zones), new InstanceSize(launch.VirtualCpus, launch.MemoryMiB), launch.Image,
-            new InstancePlacement(launch.AntiAffinityGroup, launch.SpreadGroup, step.Host), launch.Tags, ClientRequestIdOf(input.Stack, input.Run));
-        var prepared = await instances.PrepareLaunchAsync(input.TenantId, request, cancellationToken);
-        return prepared.Succeeded
-            ? new StackLaunchStart(prepared.Value, null)
-            : new StackLaunchStart(null, $"{prepared.Error.Title} {prepared.Error.Detail} {string.Join("; ", prepared.Error.Fields.Select(f => $"{f.Field}: {f.Message}").Concat(prepared.Error.BlockingItems.Select(b => b.Detail)))}".Trim());
-    }
+    public async Task<IReadOnlyList<StackLaunchStart>> PrepareLaunchesAsync(StackLaunchesInput input, CancellationToken cancellationToken) =>
+        await Task.WhenAll(input.Steps.Select(async step =>
+        {
+            var launch = step.Launch!;
+            var request = new LaunchInstanceRequest(
+                step.Instance, null, new ZoneSelector(null, launch.Zones), new InstanceSize(launch.VirtualCpus, launch.MemoryMiB), launch.Image,
+                new InstancePlacement(launch.AntiAffinityGroup, launch.SpreadGroup, step.Host), launch.Tags, ClientRequestIdOf(input.Stack, input.Run));
+            var prepared = await instances.PrepareLaunchAsync(input.TenantId, request, cancellationToken, input.OperationId);
+            return prepared.Succeeded
+                ? new StackLaunchStart(prepared.Value, null)
+                : new StackLaunchStart(null, $"{prepared.Error.Title} {prepared.Error.Detail} {string.Join("; ", prepared.Error.Fields.Select(f => $"{f.Field}: {f.Message}").Concat(prepared.Error.BlockingItems.Select(b => b.Detail)))}".Trim());
+        }));
+
+    /// <summary>The operation id of stack launches that start together: derived from the steps, so a repeat finds its own.</summary>
+    public static string LaunchOperationId(string stack, int run, IEnumerable<string> keys) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{stack}/{run}/launch/{string.Join(',', keys)}")))[..32];
 
     /// <summary>The termination of a stack's instance under the step's operation id; an instance already gone counts as done.</summary>
     public async Task<StackTerminateStart> PrepareTerminateAsync(StackTerminateInput input, CancellationToken cancellationToken)
@@ -374,34 +378,80 @@ public sealed class StackService(
     }
 
     /// <summary>
-    /// Writes one journal entry and moves its item with it. Before a step the item says what is being done (and keeps,
+    /// Writes journal entries of one stack, each moving its item with it; one entry is one transaction, several go
+    /// together (one read of the items, one write per hundred). Before a step the item says what is being done (and keeps,
     /// from the first change after the last settled state, what it was before); after it, what came of it.
     /// </summary>
-    public async Task JournalAsync(StackJournalEntry entry, CancellationToken cancellationToken)
+    public async Task JournalAsync(IReadOnlyList<StackJournalEntry> entries, CancellationToken cancellationToken)
     {
-        var current = await stacks.GetItemAsync(entry.TenantId, entry.Stack, entry.Step.Key, cancellationToken);
-        var now = clock.GetUtcNow();
-        var step = entry.Step;
-        var (next, remove) = (entry.Done, entry.Read) switch
+        if (entries.Count == 0)
         {
-            (true, _) => After(entry, current, now),
+            return;
+        }
 
-            // The values read before a set go in the journal; the item takes them once the set's outcome is known.
-            (false, not null) => (current, false),
-            _ => (Before(entry, await SettledAsync(entry, cancellationToken), current, now), false),
-        };
-        var journal = new StackEvent(
-            entry.Run,
-            entry.Sequence,
-            now,
-            step.Key,
-            $"{FieldRules.JsonName(entry.Phase.ToString())}:{(entry.Done ? "done" : "begin")}",
-            entry.Done ? $"{(entry.Succeeded ? "done" : "failed")}: {step.Detail}" : entry.Read is { } read ? $"read before the set: {StackPlanner.Describe(read)}" : step.Detail,
-            entry.Done ? null : IdempotencyKeyOf(entry),
-            entry.Done ? null : UndoOf(entry),
-            entry.Done ? (entry.Succeeded ? "succeeded" : entry.Uncertain ? $"failed, may have taken effect: {entry.Reason}" : $"failed: {entry.Reason}") : null);
-        await stacks.RecordAsync(entry.TenantId, entry.Stack, journal, remove ? null : next, remove ? step.Key : null, cancellationToken);
+        var (tenantId, stack) = (entries[0].TenantId, entries[0].Stack);
+        if (entries.Any(e => e.TenantId != tenantId || e.Stack != stack) || entries.DistinctBy(e => e.Step.Key).Count() != entries.Count)
+        {
+            throw new ArgumentException("Journal entries written together must be of one stack, one entry per item.", nameof(entries));
+        }
+
+        IReadOnlyList<StackItem?> items;
+        if (entries.Count == 1)
+        {
+            items = [await stacks.GetItemAsync(tenantId, stack, entries[0].Step.Key, cancellationToken)];
+        }
+        else
+        {
+            var byKey = (await stacks.ListItemsAsync(tenantId, stack, cancellationToken)).ToDictionary(i => i.Key, StringComparer.Ordinal);
+            items = [.. entries.Select(e => byKey.GetValueOrDefault(e.Step.Key))];
+        }
+
+        var settled = entries.Any(e => !e.Done && e.Read is null) ? await SettledAsync(entries[0], cancellationToken) : 0;
+        var now = clock.GetUtcNow();
+        var events = new List<StackEvent>();
+        var moved = new List<StackItem>();
+        var removed = new List<string>();
+        foreach (var (entry, current) in entries.Zip(items))
+        {
+            var (next, remove) = (entry.Done, entry.Read) switch
+            {
+                (true, _) => After(entry, current, now),
+
+                // The values read before a set go in the journal; the item takes them once the set's outcome is known.
+                (false, not null) => (current, false),
+                _ => (Before(entry, settled, current, now), false),
+            };
+            events.Add(EventOf(entry, now));
+            if (remove)
+            {
+                removed.Add(entry.Step.Key);
+            }
+            else if (next is not null)
+            {
+                moved.Add(next);
+            }
+        }
+
+        if (entries.Count == 1)
+        {
+            await stacks.RecordAsync(tenantId, stack, events[0], moved.FirstOrDefault(), removed.FirstOrDefault(), cancellationToken);
+        }
+        else
+        {
+            await stacks.RecordAllAsync(tenantId, stack, events, moved, removed, cancellationToken);
+        }
     }
+
+    private static StackEvent EventOf(StackJournalEntry entry, DateTimeOffset now) => new(
+        entry.Run,
+        entry.Sequence,
+        now,
+        entry.Step.Key,
+        $"{FieldRules.JsonName(entry.Phase.ToString())}:{(entry.Done ? "done" : "begin")}",
+        entry.Done ? $"{(entry.Succeeded ? "done" : "failed")}: {entry.Step.Detail}" : entry.Read is { } read ? $"read before the set: {StackPlanner.Describe(read)}" : entry.Step.Detail,
+        entry.Done ? null : IdempotencyKeyOf(entry),
+        entry.Done ? null : UndoOf(entry),
+        entry.Done ? (entry.Succeeded ? "succeeded" : entry.Uncertain ? $"failed, may have taken effect: {entry.Reason}" : $"failed: {entry.Reason}") : null);
 
     private async Task<int> SettledAsync(StackJournalEntry entry, CancellationToken cancellationToken) =>
         (await stacks.GetAsync(entry.TenantId, entry.Stack, cancellationToken) ?? throw new InvalidOperationException($"The stack '{entry.Stack}' of a running rollout is missing.")).Settled;

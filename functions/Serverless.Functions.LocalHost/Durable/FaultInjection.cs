@@ -74,6 +74,6 @@ internal sealed class FaultInjection
         var parts = value.Split('#');
         return parts.Length == 2 && parts[0].Length > 0 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0
             ? (parts[0], count)
-            : throw new FormatException($"{SectionName}:{setting} must be {{activity}}#{{n}} with n ≥ 1, for example JournalStackStep#3; it is '{value}'.");
+            : throw new FormatException($"{SectionName}:{setting} must be {{activity}}#{{n}} with n ≥ 1, for example JournalStackSteps#3; it is '{value}'.");
     }
 }

@@ -17,4 +17,12 @@ public sealed class CommandActivities(CommandService commands)
     [Function(FunctionNames.GetCommandResult)]
     public Task<CommandResult?> GetResultAsync([ActivityTrigger] CommandResultQuery query, CancellationToken cancellationToken) =>
         commands.GetResultAsync(query.TenantId, query.CommandId, cancellationToken);
+
+    [Function(FunctionNames.SendCommands)]
+    public async Task<IReadOnlyList<CommandResult?>> SendManyAsync([ActivityTrigger] IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken) =>
+        await Task.WhenAll(requests.Select(r => commands.SendAsync(r, cancellationToken)));
+
+    [Function(FunctionNames.GetCommandResults)]
+    public async Task<IReadOnlyList<CommandResult?>> GetResultsAsync([ActivityTrigger] IReadOnlyList<CommandResultQuery> queries, CancellationToken cancellationToken) =>
+        await Task.WhenAll(queries.Select(q => commands.GetResultAsync(q.TenantId, q.CommandId, cancellationToken)));
 }

@@ -6,13 +6,17 @@ namespace Serverless.Functions.Instances;
 /// <summary>The side effects of the instance workflows; each calls one service method and is safe to repeat.</summary>
 public sealed class InstanceActivities(InstanceService instances, BatchActionService batches)
 {
-    [Function(FunctionNames.ReserveInstance)]
-    public Task<ReserveOutcome> ReserveAsync([ActivityTrigger] LaunchPlan plan, CancellationToken cancellationToken) =>
-        instances.ReserveAsync(plan, cancellationToken);
+    [Function(FunctionNames.ReserveInstances)]
+    public async Task<IReadOnlyList<ReserveOutcome>> ReserveAsync([ActivityTrigger] IReadOnlyList<LaunchPlan> plans, CancellationToken cancellationToken) =>
+        await Task.WhenAll(plans.Select(p => instances.ReserveAsync(p, cancellationToken)));
 
     [Function(FunctionNames.RecordInstanceStep)]
     public Task<bool> RecordStepAsync([ActivityTrigger] InstanceStep step, CancellationToken cancellationToken) =>
         instances.RecordStepAsync(step.TenantId, step.Name, step.OperationId, step.State, step.Reason, step.Observed, step.Volume, step.Done, cancellationToken);
+
+    [Function(FunctionNames.RecordInstanceSteps)]
+    public async Task<IReadOnlyList<bool>> RecordStepsAsync([ActivityTrigger] IReadOnlyList<InstanceStep> steps, CancellationToken cancellationToken) =>
+        await Task.WhenAll(steps.Select(s => instances.RecordStepAsync(s.TenantId, s.Name, s.OperationId, s.State, s.Reason, s.Observed, s.Volume, s.Done, cancellationToken)));
 
     [Function(FunctionNames.PrepareBatchTarget)]
     public Task<BatchTargetStart> PrepareBatchTargetAsync([ActivityTrigger] BatchTargetInput input, CancellationToken cancellationToken) =>
@@ -25,4 +29,10 @@ public sealed class InstanceActivities(InstanceService instances, BatchActionSer
     [Function(FunctionNames.ReleaseInstance)]
     public Task ReleaseAsync([ActivityTrigger] InstanceRelease release, CancellationToken cancellationToken) =>
         instances.ReleaseAsync(release.TenantId, release.HostId, release.Name, cancellationToken);
+
+    /// <summary>Gives many reservations back, with one write per host.</summary>
+    [Function(FunctionNames.ReleaseInstances)]
+    public Task ReleaseManyAsync([ActivityTrigger] IReadOnlyList<InstanceRelease> releases, CancellationToken cancellationToken) =>
+        Task.WhenAll(releases.GroupBy(r => (r.TenantId, r.HostId)).Select(host =>
+            instances.ReleaseAsync(host.Key.TenantId, host.Key.HostId, [.. host.Select(r => r.Name)], cancellationToken)));
 }

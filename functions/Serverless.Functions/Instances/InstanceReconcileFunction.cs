@@ -27,6 +27,7 @@ public sealed class InstanceReconcileFunction(
         CancellationToken cancellationToken)
     {
         Logs.InstanceReportsRequested(logger, await reconciler.RequestReportsAsync(cancellationToken));
+        var launches = new List<ManagedInstance>();
         foreach (var record in await instances.UnfinishedSinceAsync(clock.GetUtcNow() - Settled, cancellationToken))
         {
             if (await durableClient.GetInstanceAsync(OperationIds.ToInstanceId(record.TenantId, record.OperationId), getInputsAndOutputs: false, cancellationToken) is not null)
@@ -52,8 +53,21 @@ public sealed class InstanceReconcileFunction(
             }
             else
             {
-                await InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceLaunchOrchestrator, record.TenantId, record.OperationId, InstanceService.LaunchPlanOf(record), cancellationToken);
-                Logs.InstanceWorkflowScheduled(logger, record.TenantId, record.Name, "launch", record.OperationId);
+                launches.Add(record);
+            }
+        }
+
+        // Launches accepted together (a stack's tier) share their operation: one workflow takes them all again.
+        foreach (var operation in launches.GroupBy(r => (r.TenantId, r.OperationId)))
+        {
+            var (tenantId, operationId) = operation.Key;
+            var plans = operation.Select(InstanceService.LaunchPlanOf).ToList();
+            await (plans.Count == 1
+                ? InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceLaunchOrchestrator, tenantId, operationId, plans[0], cancellationToken)
+                : InstanceWorkflows.ScheduleAsync(durableClient, FunctionNames.InstanceBatchLaunchOrchestrator, tenantId, operationId, new LaunchBatch(tenantId, operationId, plans), cancellationToken));
+            foreach (var record in operation)
+            {
+                Logs.InstanceWorkflowScheduled(logger, tenantId, record.Name, "launch", operationId);
             }
         }
     }

@@ -6,15 +6,16 @@ namespace Serverless.Functions.Stacks;
 /// <summary>The side effects of the stack orchestration; each calls one service method and is safe to repeat.</summary>
 public sealed class StackActivities(StackService stacks)
 {
-    [Function(FunctionNames.JournalStackStep)]
-    public Task JournalAsync([ActivityTrigger] StackJournalEntry entry, CancellationToken cancellationToken) => stacks.JournalAsync(entry, cancellationToken);
+    [Function(FunctionNames.JournalStackSteps)]
+    public Task JournalAsync([ActivityTrigger] IReadOnlyList<StackJournalEntry> entries, CancellationToken cancellationToken) => stacks.JournalAsync(entries, cancellationToken);
 
     [Function(FunctionNames.NoteStackRun)]
     public Task NoteAsync([ActivityTrigger] StackNote note, CancellationToken cancellationToken) =>
         stacks.NoteAsync(note.TenantId, note.Stack, note.Run, note.Sequence, note.Phase, note.Message, cancellationToken);
 
-    [Function(FunctionNames.PrepareStackLaunch)]
-    public Task<StackLaunchStart> PrepareLaunchAsync([ActivityTrigger] StackLaunchInput input, CancellationToken cancellationToken) => stacks.PrepareLaunchAsync(input, cancellationToken);
+    [Function(FunctionNames.PrepareStackLaunches)]
+    public Task<IReadOnlyList<StackLaunchStart>> PrepareLaunchesAsync([ActivityTrigger] StackLaunchesInput input, CancellationToken cancellationToken) =>
+        stacks.PrepareLaunchesAsync(input, cancellationToken);
 
     [Function(FunctionNames.PrepareStackTerminate)]
     public Task<StackTerminateStart> PrepareTerminateAsync([ActivityTrigger] StackTerminateInput input, CancellationToken cancellationToken) =>

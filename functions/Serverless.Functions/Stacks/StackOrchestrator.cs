@@ -85,8 +85,8 @@ public static class StackOrchestrator
         var steps = await context.CallActivityAsync<IReadOnlyList<StackStep>>(FunctionNames.PlanStackUndo, new StackUndoQuery(run.TenantId, run.Stack), RecordingRetry.Options);
         foreach (var skipped in steps.Where(s => skip.Contains(s.Key)))
         {
-            await journal.WriteAsync(new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), skipped, StackStepPhase.Skip, Done: false));
-            await journal.WriteAsync(new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), skipped, StackStepPhase.Skip, Done: true, Succeeded: true));
+            await journal.WriteAsync([new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), skipped, StackStepPhase.Skip, Done: false)]);
+            await journal.WriteAsync([new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), skipped, StackStepPhase.Skip, Done: true, Succeeded: true)]);
         }
 
         var results = await RunLevelsAsync(context, journal, run, [.. steps.Where(s => !skip.Contains(s.Key))], StackStepPhase.Undo, ascending: false, stopOnFailure: false);
@@ -109,7 +109,8 @@ public static class StackOrchestrator
 
     /// <summary>
     /// Runs steps a dependency level at a time (lowest first, or highest first for undoing), a level's steps in parallel
-    /// under the caps. With <paramref name="stopOnFailure"/>, a failure starts nothing new; steps under way finish.
+    /// under the caps; the launches that can start at one moment go as one launch workflow. With
+    /// <paramref name="stopOnFailure"/>, a failure starts nothing new; steps under way finish.
     /// </summary>
     private static async Task<List<StepResult>> RunLevelsAsync(
         TaskOrchestrationContext context, Journal journal, StackRun run, IReadOnlyList<StackStep> steps, StackStepPhase phase, bool ascending, bool stopOnFailure)
@@ -119,25 +120,33 @@ public static class StackOrchestrator
         foreach (var level in levels)
         {
             var pending = level.ToList();
-            var inFlight = new Dictionary<Task<StepResult>, StackStep>();
+            var inFlight = new Dictionary<Task<IReadOnlyList<StepResult>>, IReadOnlyList<StackStep>>();
             var perComponent = new Dictionary<string, int>(StringComparer.Ordinal);
             var perZone = new Dictionary<string, int>(StringComparer.Ordinal);
             var failed = false;
             while (true)
             {
-                while (!(failed && stopOnFailure))
+                var ready = new List<StackStep>();
+                foreach (var step in failed && stopOnFailure ? [] : pending.ToList())
                 {
-                    var next = pending.FirstOrDefault(s => perComponent.GetValueOrDefault(s.Component) < run.Concurrency.PerTier
-                        && perZone.GetValueOrDefault(s.Zone ?? string.Empty) < run.Concurrency.PerZone);
-                    if (next is null)
+                    if (perComponent.GetValueOrDefault(step.Component) < run.Concurrency.PerTier && perZone.GetValueOrDefault(step.Zone ?? string.Empty) < run.Concurrency.PerZone)
                     {
-                        break;
+                        pending.Remove(step);
+                        perComponent[step.Component] = perComponent.GetValueOrDefault(step.Component) + 1;
+                        perZone[step.Zone ?? string.Empty] = perZone.GetValueOrDefault(step.Zone ?? string.Empty) + 1;
+                        ready.Add(step);
                     }
+                }
 
-                    pending.Remove(next);
-                    perComponent[next.Component] = perComponent.GetValueOrDefault(next.Component) + 1;
-                    perZone[next.Zone ?? string.Empty] = perZone.GetValueOrDefault(next.Zone ?? string.Empty) + 1;
-                    inFlight[ExecuteAsync(context, journal, run, next, phase)] = next;
+                var launches = ready.Where(s => s.Kind == StackItemKind.Instance && phase == StackStepPhase.Apply).ToList();
+                if (launches.Count > 0)
+                {
+                    inFlight[LaunchAllAsync(context, journal, run, launches)] = launches;
+                }
+
+                foreach (var step in ready.Except(launches))
+                {
+                    inFlight[ExecuteAsync(context, journal, run, step, phase)] = [step];
                 }
 
                 journal.Progress(Words(phase), results.Count, steps.Count);
@@ -147,13 +156,16 @@ public static class StackOrchestrator
                 }
 
                 var done = await Task.WhenAny(inFlight.Keys);
-                var step = inFlight[done];
+                foreach (var step in inFlight[done])
+                {
+                    perComponent[step.Component]--;
+                    perZone[step.Zone ?? string.Empty]--;
+                }
+
                 inFlight.Remove(done);
-                perComponent[step.Component]--;
-                perZone[step.Zone ?? string.Empty]--;
-                var result = await done;
-                results.Add(result);
-                failed |= !result.Succeeded;
+                var finished = await done;
+                results.AddRange(finished);
+                failed |= finished.Any(r => !r.Succeeded);
             }
 
             if (failed && stopOnFailure)
@@ -166,37 +178,66 @@ public static class StackOrchestrator
     }
 
     /// <summary>One step: the journal entry before, the effect, the journal entry after.</summary>
-    private static async Task<StepResult> ExecuteAsync(TaskOrchestrationContext context, Journal journal, StackRun run, StackStep step, StackStepPhase phase)
+    private static async Task<IReadOnlyList<StepResult>> ExecuteAsync(TaskOrchestrationContext context, Journal journal, StackRun run, StackStep step, StackStepPhase phase)
     {
-        await journal.WriteAsync(new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: false));
+        await journal.WriteAsync([new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: false)]);
         var effect = (step.Kind, phase) switch
         {
-            (StackItemKind.Instance, StackStepPhase.Apply) => await LaunchAsync(context, run, step),
             (StackItemKind.Instance, StackStepPhase.Retire) => await TerminateAsync(context, run, step, step.Retiring, phase),
             (StackItemKind.Instance, _) => await TerminateAsync(context, run, step, step.Instance, phase),
             (StackItemKind.Appliance, StackStepPhase.Apply) => await SetApplianceAsync(context, journal, run, step),
             (StackItemKind.Appliance, _) => await RestoreApplianceAsync(context, run, step, phase),
             _ => await ChangeMembershipAsync(context, run, step, phase),
         };
-        await journal.WriteAsync(new StackJournalEntry(
-            run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: true, effect.Succeeded, effect.Uncertain, effect.Reason, effect.Host, effect.Zone, effect.Read, effect.Members));
-        return new StepResult(step.Key, effect.Succeeded, effect.Reason);
+        await journal.WriteAsync([After(journal, run, step, phase, effect)]);
+        return [new StepResult(step.Key, effect.Succeeded, effect.Reason)];
     }
 
-    private static async Task<Effect> LaunchAsync(TaskOrchestrationContext context, StackRun run, StackStep step)
+    /// <summary>
+    /// Launch steps that start together: their journal entries before, in one write; their launches recorded under one
+    /// operation id derived from their keys; one launch workflow for them all (one per operation, should a repeated
+    /// launch answer an earlier one); their journal entries after, in one write.
+    /// </summary>
+    private static async Task<IReadOnlyList<StepResult>> LaunchAllAsync(TaskOrchestrationContext context, Journal journal, StackRun run, IReadOnlyList<StackStep> steps)
     {
-        var start = await context.CallActivityAsync<StackLaunchStart>(FunctionNames.PrepareStackLaunch, new StackLaunchInput(run.TenantId, run.Stack, run.Run, step), RecordingRetry.Options);
-        if (start.Plan is not { } plan)
+        await journal.WriteAsync([.. steps.Select(s => new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), s, StackStepPhase.Apply, Done: false))]);
+        var operationId = StackService.LaunchOperationId(run.Stack, run.Run, steps.Select(s => s.Key));
+        var starts = await context.CallActivityAsync<IReadOnlyList<StackLaunchStart>>(
+            FunctionNames.PrepareStackLaunches, new StackLaunchesInput(run.TenantId, run.Stack, run.Run, operationId, steps), RecordingRetry.Options);
+        var effects = new Effect[steps.Count];
+        var launched = new List<(int Index, LaunchPlan Plan)>();
+        for (var i = 0; i < steps.Count; i++)
         {
-            return Effect.Failed($"the launch was refused: {start.Refusal}");
+            if (starts[i].Plan is { } plan)
+            {
+                launched.Add((i, plan));
+            }
+            else
+            {
+                effects[i] = Effect.Failed($"the launch was refused: {starts[i].Refusal}");
+            }
         }
 
-        var outcome = await context.CallSubOrchestratorAsync<InstanceOutcome>(
-            FunctionNames.InstanceLaunchOrchestrator, plan, new TaskOptions().WithInstanceId(OperationIds.ToInstanceId(run.TenantId, plan.OperationId)));
-        return outcome.State == LifecycleState.Running
-            ? new Effect(true, false, null, outcome.HostId, outcome.Zone)
-            : new Effect(false, false, outcome.Reason ?? $"the launch ended {InstanceService.Words(outcome.State)}", outcome.HostId, outcome.Zone);
+        var workflows = launched.GroupBy(l => l.Plan.OperationId).Select(async operation =>
+        {
+            var outcomes = await context.CallSubOrchestratorAsync<IReadOnlyList<InstanceOutcome>>(
+                FunctionNames.InstanceBatchLaunchOrchestrator,
+                new LaunchBatch(run.TenantId, operation.Key, [.. operation.Select(l => l.Plan)]),
+                new TaskOptions().WithInstanceId(OperationIds.ToInstanceId(run.TenantId, operation.Key)));
+            foreach (var ((index, _), outcome) in operation.Zip(outcomes))
+            {
+                effects[index] = outcome.State == LifecycleState.Running
+                    ? new Effect(true, false, null, outcome.HostId, outcome.Zone)
+                    : new Effect(false, false, outcome.Reason ?? $"the launch ended {InstanceService.Words(outcome.State)}", outcome.HostId, outcome.Zone);
+            }
+        });
+        await Task.WhenAll(workflows);
+        await journal.WriteAsync([.. steps.Select((s, i) => After(journal, run, s, StackStepPhase.Apply, effects[i]))]);
+        return [.. steps.Select((s, i) => new StepResult(s.Key, effects[i].Succeeded, effects[i].Reason))];
     }
+
+    private static StackJournalEntry After(Journal journal, StackRun run, StackStep step, StackStepPhase phase, Effect effect) => new(
+        run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: true, effect.Succeeded, effect.Uncertain, effect.Reason, effect.Host, effect.Zone, effect.Read, effect.Members);
 
     private static async Task<Effect> TerminateAsync(TaskOrchestrationContext context, StackRun run, StackStep step, string? instance, StackStepPhase phase)
     {
@@ -241,7 +282,7 @@ public static class StackOrchestrator
             return Effect.Failed($"'{target.Resource}' has no {missing.Oid} ({missing.Type}); nothing was set");
         }
 
-        await journal.WriteAsync(new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), step, StackStepPhase.Apply, Done: false, Read: values));
+        await journal.WriteAsync([new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), step, StackStepPhase.Apply, Done: false, Read: values)]);
         var set = await CommandCalls.SendAndWaitAsync(
             context, $"{step.Key}:apply:set", run.TenantId, target.Zone, CommandKinds.SnmpSet,
             JsonSerializer.SerializeToElement(new SnmpSetPayload(target.Device, target.Bindings), ContractsJsonContext.Default.SnmpSetPayload), SnmpTimeoutSeconds, null);
@@ -297,7 +338,8 @@ public static class StackOrchestrator
 
         public int Next() => _sequence++;
 
-        public Task WriteAsync(StackJournalEntry entry) => context.CallActivityAsync(FunctionNames.JournalStackStep, entry, RecordingRetry.Options);
+        /// <summary>Entries in one write; the service writes each as it would alone.</summary>
+        public Task WriteAsync(IReadOnlyList<StackJournalEntry> entries) => context.CallActivityAsync(FunctionNames.JournalStackSteps, entries, RecordingRetry.Options);
 
         public Task NoteAsync(string phase, string message) =>
             context.CallActivityAsync(FunctionNames.NoteStackRun, new StackNote(run.TenantId, run.Stack, run.Run, Next(), phase, message), RecordingRetry.Options);

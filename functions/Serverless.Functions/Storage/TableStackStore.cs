@@ -106,14 +106,21 @@ public sealed class TableStackStore(TableProvider tables) : IStackStore
         }
     }
 
-    public async Task ReplaceItemsAsync(string tenantId, string stack, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken)
+    public Task ReplaceItemsAsync(string tenantId, string stack, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken) =>
+        RecordAllAsync(tenantId, stack, [], items, removeKeys, cancellationToken);
+
+    public async Task RecordAllAsync(
+        string tenantId, string stack, IReadOnlyList<StackEvent> entries, IReadOnlyList<StackItem> items, IReadOnlyList<string> removeKeys, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.StackJournal, cancellationToken);
         var partition = Partition(tenantId, stack);
-        var existing = (await ListItemsAsync(tenantId, stack, cancellationToken)).Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
+
+        // A delete of a missing entity fails its whole transaction: remove only what is there.
+        var existing = removeKeys.Count == 0 ? [] : (await ListItemsAsync(tenantId, stack, cancellationToken)).Select(i => i.Key).ToHashSet(StringComparer.Ordinal);
         await TableQueries.SubmitAsync(
             table,
-            items.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ItemEntity(partition, i)))
+            entries.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, EventEntity(partition, e)))
+                .Concat(items.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ItemEntity(partition, i))))
                 .Concat(removeKeys.Where(existing.Contains).Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, ItemPrefix + k), ETag.All))),
             cancellationToken);
     }
