@@ -31,6 +31,7 @@ public static class FunctionNames
     public const string InstanceLaunchOrchestrator = "InstanceLaunchOrchestrator";
     public const string InstanceBatchLaunchOrchestrator = "InstanceBatchLaunchOrchestrator";
     public const string InstanceActionOrchestrator = "InstanceActionOrchestrator";
+    public const string InstanceBatchActionOrchestrator = "InstanceBatchActionOrchestrator";
     public const string RecordInstanceStep = "RecordInstanceStep";
     public const string ReleaseInstance = "ReleaseInstance";
     public const string ReserveInstances = "ReserveInstances";
@@ -94,7 +95,7 @@ public static class FunctionNames
     public const string JournalStackSteps = "JournalStackSteps";
     public const string NoteStackRun = "NoteStackRun";
     public const string PrepareStackLaunches = "PrepareStackLaunches";
-    public const string PrepareStackTerminate = "PrepareStackTerminate";
+    public const string PrepareStackTerminates = "PrepareStackTerminates";
     public const string ChangeStackMembership = "ChangeStackMembership";
     public const string PlanStackUndo = "PlanStackUndo";
     public const string PlanStackDelete = "PlanStackDelete";

@@ -154,20 +154,59 @@ public sealed class StackServiceTests
     }
 
     [Fact]
+    public async Task Journal_OfStepsWrittenTogether_WritesEachEntry_AndMovesEachItem_AsAloneItWould()
+    {
+        var plan = await PlanAsync(Template(webCount: 3));
+        var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        var launches = run.Steps.Where(s => s.Kind == StackItemKind.Instance).ToList();
+        Assert.Equal(3, launches.Count);
+
+        await _service.JournalAsync([.. launches.Select((s, i) => new StackJournalEntry(Tenant, "shop", run.Run, i, s, StackStepPhase.Apply, Done: false))], CancellationToken.None);
+        var applying = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).Where(i => i.Kind == StackItemKind.Instance).ToList();
+        await _service.JournalAsync(
+            [.. launches.Select((s, i) => new StackJournalEntry(Tenant, "shop", run.Run, 3 + i, s, StackStepPhase.Apply, Done: true, Succeeded: i != 1, Reason: i == 1 ? "boom" : null, Host: "kvm-2"))],
+            CancellationToken.None);
+
+        Assert.Equal(Enumerable.Repeat(StackItemState.Applying, 3), applying.Select(i => i.State));
+        Assert.Equal(
+            ["instance:web:1 apply:begin", "instance:web:2 apply:begin", "instance:web:3 apply:begin", "instance:web:1 apply:done", "instance:web:2 apply:done", "instance:web:3 apply:done"],
+            _stacks.Events(Tenant, "shop").Select(e => $"{e.Item} {e.Phase}"));
+        var items = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).Where(i => i.Kind == StackItemKind.Instance).ToDictionary(i => i.Key, i => i.State);
+        Assert.Equal((StackItemState.Applied, StackItemState.Failed, StackItemState.Applied), (items["instance:web:1"], items["instance:web:2"], items["instance:web:3"]));
+    }
+
+    [Fact]
+    public async Task Journal_OfTwoEntriesForOneItem_OrOfTwoStacks_IsRefused_WritingNothing()
+    {
+        var plan = await PlanAsync(Template(webCount: 1));
+        var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
+        var step = run.Steps[0];
+
+        await Assert.ThrowsAsync<ArgumentException>(() => _service.JournalAsync(
+            [new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false), new StackJournalEntry(Tenant, "shop", run.Run, 1, step, StackStepPhase.Apply, Done: true)],
+            CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => _service.JournalAsync(
+            [new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false), new StackJournalEntry(Tenant, "other", run.Run, 1, step, StackStepPhase.Apply, Done: false)],
+            CancellationToken.None));
+        Assert.Empty(_stacks.Events(Tenant, "shop"));
+    }
+
+    [Fact]
     public async Task Journal_WritesBeforeAndAfterEachStep_WithItsIdempotencyKeyAndUndo_AndTheItemFollows()
     {
         var plan = await PlanAsync(Template(webCount: 1));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
         var step = run.Steps[0];
 
-        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false)], CancellationToken.None);
+        var operation = StackService.LaunchOperationId("shop", run.Run, [step.Key]);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false, OperationId: operation)], CancellationToken.None);
         var applying = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).Single();
-        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false)], CancellationToken.None);
+        await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false, OperationId: operation)], CancellationToken.None);
         await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 1, step, StackStepPhase.Apply, Done: true, Succeeded: true)], CancellationToken.None);
 
         var events = _stacks.Events(Tenant, "shop").ToList();
         Assert.Equal(["apply:begin", "apply:done"], events.Select(e => e.Phase));
-        Assert.Equal("launch shop-web-1 with clientRequestId stack:shop:1", events[0].IdempotencyKey);
+        Assert.Equal($"launch shop-web-1 with clientRequestId stack:shop:1 under operation {operation}", events[0].IdempotencyKey);
         Assert.Equal("terminate shop-web-1", events[0].Undo);
         Assert.Equal("succeeded", events[1].Outcome);
         Assert.Equal(StackItemState.Applying, applying.State);

@@ -62,8 +62,8 @@ public sealed class StackOrchestratorTests
                 "launch shop-web-1", "launch shop-web-2",
                 "terminate shop-web-1", "terminate shop-web-2",
             ],
-            context.Calls.Where(c => c.Name is FunctionNames.InstanceBatchLaunchOrchestrator or FunctionNames.InstanceActionOrchestrator)
-                .SelectMany(c => c.Input is LaunchBatch batch ? batch.Plans.Select(p => $"launch {p.Name}") : [$"terminate {((ActionPlan)c.Input!).Name}"]));
+            context.Calls.Where(c => c.Name is FunctionNames.InstanceBatchLaunchOrchestrator or FunctionNames.InstanceBatchActionOrchestrator)
+                .SelectMany(c => c.Input is LaunchBatch batch ? batch.Plans.Select(p => $"launch {p.Name}") : ((ActionBatch)c.Input!).Plans.Select(p => $"terminate {p.Name}")));
 
         // lb set to 1 after reading 2; bad refused; lb put back to the 2 it read. The refused set needs no undo.
         Assert.Equal(["lb=1", "bad=5", "lb=2"], _sets.Select(s => $"{(s.Bindings[0].Oid.Contains(".9999.1.2.", StringComparison.Ordinal) ? "bad" : "lb")}={s.Bindings[0].Value}"));
@@ -86,7 +86,7 @@ public sealed class StackOrchestratorTests
 
         Assert.Equal(StackStatus.Failed, outcome.Status);
         Assert.Equal(["appliance:bad"], outcome.FailedItems);
-        Assert.DoesNotContain(context.Calls, c => c.Name == FunctionNames.InstanceActionOrchestrator);
+        Assert.DoesNotContain(context.Calls, c => c.Name == FunctionNames.InstanceBatchActionOrchestrator);
         Assert.Equal(["lb=1", "bad=5"], _sets.Select(s => $"{(s.Bindings[0].Oid.Contains(".9999.1.2.", StringComparison.Ordinal) ? "bad" : "lb")}={s.Bindings[0].Value}"));
         var items = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).ToDictionary(i => i.Key, i => i.State);
         Assert.Equal((StackItemState.Applied, StackItemState.Applied, StackItemState.Failed), (items["instance:web:1"], items["appliance:lb"], items["appliance:bad"]));
@@ -185,17 +185,22 @@ public sealed class StackOrchestratorTests
             return null;
         };
         context.Activities[FunctionNames.PrepareStackLaunches] = async input => await _service.PrepareLaunchesAsync((StackLaunchesInput)input!, none);
-        context.Activities[FunctionNames.PrepareStackTerminate] = async input => await _service.PrepareTerminateAsync((StackTerminateInput)input!, none);
+        context.Activities[FunctionNames.PrepareStackTerminates] = async input => await _service.PrepareTerminatesAsync((StackTerminatesInput)input!, none);
         context.Activities[FunctionNames.PlanStackUndo] = async input => await _service.UndoStepsAsync(((StackUndoQuery)input!).TenantId, ((StackUndoQuery)input).Stack, none);
         context.Activities[FunctionNames.FinishStackRun] = async input => await _service.FinishAsync((StackRunEnd)input!, none);
         context.Activities[FunctionNames.SendCommand] = input => Task.FromResult<object?>(Answer((CommandRequest)input!));
         context.SubOrchestrations[FunctionNames.InstanceBatchLaunchOrchestrator] = async (input, _) => await RunAsync((LaunchBatch)input!);
-        context.SubOrchestrations[FunctionNames.InstanceActionOrchestrator] = async (input, _) =>
+        context.SubOrchestrations[FunctionNames.InstanceBatchActionOrchestrator] = async (input, _) =>
         {
-            var action = (ActionPlan)input!;
-            await _instances.ReleaseAsync(Tenant, action.HostId!, action.Name, none);
-            await _instances.RecordStepAsync(Tenant, action.Name, action.OperationId, LifecycleState.Terminated, null, null, null, done: true, none);
-            return new InstanceOutcome(action.Name, LifecycleState.Terminated, null, action.HostId, action.Zone);
+            var outcomes = new List<InstanceOutcome>();
+            foreach (var action in ((ActionBatch)input!).Plans)
+            {
+                await _instances.ReleaseAsync(Tenant, action.HostId!, action.Name, none);
+                await _instances.RecordStepAsync(Tenant, action.Name, action.OperationId, LifecycleState.Terminated, null, null, null, done: true, none);
+                outcomes.Add(new InstanceOutcome(action.Name, LifecycleState.Terminated, null, action.HostId, action.Zone));
+            }
+
+            return outcomes;
         };
         return context;
     }

@@ -33,6 +33,7 @@ public enum StackStepPhase
 /// <param name="Uncertain">After a failed step: whether it may have taken effect anyway (a timeout), so an undo must still run.</param>
 /// <param name="Read">An appliance step: the values read before its set.</param>
 /// <param name="Members">A membership step: the members the stack now holds in the pool.</param>
+/// <param name="OperationId">An instance step: the operation its instance workflow runs under.</param>
 public sealed record StackJournalEntry(
     string TenantId,
     string Stack,
@@ -47,4 +48,5 @@ public sealed record StackJournalEntry(
     string? Host = null,
     string? Zone = null,
     IReadOnlyList<SnmpBinding>? Read = null,
-    IReadOnlyList<PoolMember>? Members = null);
+    IReadOnlyList<PoolMember>? Members = null,
+    string? OperationId = null);

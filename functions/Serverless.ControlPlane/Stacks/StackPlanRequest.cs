@@ -20,8 +20,8 @@ public sealed record StackLaunchesInput(string TenantId, string Stack, int Run, 
 /// <summary>The launch to run, or why none can.</summary>
 public sealed record StackLaunchStart(Instances.LaunchPlan? Plan, string? Refusal);
 
-/// <summary>A termination a stack step asks for, under an operation id derived from the step.</summary>
-public sealed record StackTerminateInput(string TenantId, string Instance, string OperationId);
+/// <summary>The terminations of stack steps that run together, under one operation id derived from the steps.</summary>
+public sealed record StackTerminatesInput(string TenantId, IReadOnlyList<string> Instances, string OperationId);
 
 /// <summary>The termination to run; none when the instance is gone already (which counts as done), or why it cannot.</summary>
 public sealed record StackTerminateStart(Instances.ActionPlan? Plan, bool Gone, string? Refusal);

@@ -336,17 +336,21 @@ public sealed class StackService(
     public static string LaunchOperationId(string stack, int run, IEnumerable<string> keys) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{stack}/{run}/launch/{string.Join(',', keys)}")))[..32];
 
-    /// <summary>The termination of a stack's instance under the step's operation id; an instance already gone counts as done.</summary>
-    public async Task<StackTerminateStart> PrepareTerminateAsync(StackTerminateInput input, CancellationToken cancellationToken)
-    {
-        var prepared = await instances.PrepareActionAsync(input.TenantId, input.Instance, InstanceAction.Terminate, null, cancellationToken, input.OperationId);
-        if (!prepared.Succeeded)
+    /// <summary>
+    /// The terminations of stack instances that end together, under one operation id derived from their steps; an
+    /// instance already gone, or already terminating, counts as done.
+    /// </summary>
+    public async Task<IReadOnlyList<StackTerminateStart>> PrepareTerminatesAsync(StackTerminatesInput input, CancellationToken cancellationToken) =>
+        await Task.WhenAll(input.Instances.Select(async instance =>
         {
-            return prepared.Error.Kind == ErrorKind.NotFound ? new StackTerminateStart(null, true, null) : new StackTerminateStart(null, false, prepared.Error.Detail);
-        }
+            var prepared = await instances.PrepareActionAsync(input.TenantId, instance, InstanceAction.Terminate, null, cancellationToken, input.OperationId);
+            if (!prepared.Succeeded)
+            {
+                return prepared.Error.Kind == ErrorKind.NotFound ? new StackTerminateStart(null, true, null) : new StackTerminateStart(null, false, prepared.Error.Detail);
+            }
 
-        return prepared.Value.Plan is { } plan ? new StackTerminateStart(plan, false, null) : new StackTerminateStart(null, true, null);
-    }
+            return prepared.Value.Plan is { } plan ? new StackTerminateStart(plan, false, null) : new StackTerminateStart(null, true, null);
+        }));
 
     /// <summary>
     /// A membership step. Apply: the stack's members of the pool become the tier's instances in effect. Undo: what they
@@ -809,11 +813,13 @@ public sealed class StackService(
 
     private static string IdempotencyKeyOf(StackJournalEntry entry) => entry.Step.Kind switch
     {
-        StackItemKind.Instance when entry.Phase == StackStepPhase.Apply => $"launch {entry.Step.Instance} with clientRequestId {ClientRequestIdOf(entry.Stack, entry.Run)}",
-        StackItemKind.Instance => $"terminate {entry.Step.Instance ?? "-"} under operation {TerminateOperationId(entry.Stack, entry.Run, entry.Step.Key, entry.Phase)}",
+        StackItemKind.Instance when entry.Phase == StackStepPhase.Apply => $"launch {entry.Step.Instance} with clientRequestId {ClientRequestIdOf(entry.Stack, entry.Run)}{Under(entry)}",
+        StackItemKind.Instance => $"terminate {entry.Step.Instance ?? "-"}{Under(entry)}",
         StackItemKind.Appliance => $"snmp commands {entry.Step.Key}:{FieldRules.JsonName(entry.Phase.ToString())}:* of this run's orchestration",
         _ => $"pool {entry.Step.Membership?.Pool} members named after the instances",
     };
+
+    private static string Under(StackJournalEntry entry) => entry.OperationId is { } operation ? $" under operation {operation}" : string.Empty;
 
     private static string? UndoOf(StackJournalEntry entry) => entry.Phase != StackStepPhase.Apply ? null : entry.Step.Kind switch
     {
@@ -822,9 +828,12 @@ public sealed class StackService(
         _ => "remove the members added",
     };
 
-    /// <summary>The operation id of a stack's termination step: derived, so a repeated step finds its own action.</summary>
-    public static string TerminateOperationId(string stack, int run, string key, StackStepPhase phase) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{stack}/{run}/{key}/{phase}")))[..32];
+    /// <summary>
+    /// The operation id of stack terminations that run together (one step, or several of a level): derived from the run,
+    /// the steps and the phase, so a repeated step finds its own action.
+    /// </summary>
+    public static string TerminateOperationId(string stack, int run, IEnumerable<string> keys, StackStepPhase phase) =>
+        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{stack}/{run}/{string.Join(',', keys)}/{phase}")))[..32];
 
     private static Dictionary<string, IReadOnlyList<string>> OutputsOf(StackPlan plan, IReadOnlyList<StackItem> items)
     {

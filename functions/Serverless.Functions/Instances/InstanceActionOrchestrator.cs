@@ -12,42 +12,75 @@ using Serverless.Functions.Registration;
 namespace Serverless.Functions.Instances;
 
 /// <summary>
-/// One action on an instance (start, stop, restart, suspend, resume, terminate): the command through the host's zone's
-/// agent group, then the state the host reports recorded, or, when the action failed, the state before it with the
-/// reason. A terminate also gives the instance's reservation back. The record was moved to the action's state by the
-/// request, under this operation, so no other action runs meanwhile.
+/// An action on an instance (start, stop, restart, suspend, resume, terminate), or on several under one operation
+/// (<see cref="ActionBatch"/>, a stack terminating a tier): the command through each host's zone's agent group (all in
+/// one send), then the state each host reports recorded (all in one activity), or, where the action failed, the state
+/// before it with the reason. A terminate also gives the instance's reservation back. Each record was moved to the
+/// action's state by the request, under this operation, so no other action runs on it meanwhile.
 /// </summary>
 public static class InstanceActionOrchestrator
 {
+    /// <summary>One action: its outcome is the operation's result.</summary>
     [Function(FunctionNames.InstanceActionOrchestrator)]
     public static async Task<InstanceOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context)
     {
         var plan = context.GetInput<ActionPlan>() ?? throw new InvalidOperationException("The instance action orchestration was started without a plan.");
-        context.SetCustomStatus(new InstanceProgress(InstanceService.Words(plan.Action), plan.HostId));
+        return (await ActAsync(context, new ActionBatch(plan.TenantId, plan.OperationId, [plan])))[0];
+    }
+
+    /// <summary>Actions under one operation: their outcomes, in the order of the plans.</summary>
+    [Function(FunctionNames.InstanceBatchActionOrchestrator)]
+    public static Task<IReadOnlyList<InstanceOutcome>> RunBatchAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        ActAsync(context, context.GetInput<ActionBatch>() ?? throw new InvalidOperationException("The batch action orchestration was started without its actions."));
+
+    private static async Task<IReadOnlyList<InstanceOutcome>> ActAsync(TaskOrchestrationContext context, ActionBatch batch)
+    {
+        var plans = batch.Plans;
+        context.SetCustomStatus(new InstanceProgress(plans.Count == 1 ? InstanceService.Words(plans[0].Action) : "acting", plans.Count == 1 ? plans[0].HostId : null));
 
         // A launch that failed before it was placed left nothing on a host: terminating it is only the record.
-        var succeeded = !plan.OnHost;
-        string? reason = null;
-        InstanceState? observed = null;
-        if (plan.OnHost)
+        var onHost = plans.Where(p => p.OnHost).ToList();
+        var results = await CommandCalls.SendAndWaitAllAsync(context, batch.TenantId, [.. onHost.Select(p =>
         {
-            var (kind, payload) = plan.Command();
-            var result = await CommandCalls.SendAndWaitAsync(context, InstanceService.Words(plan.Action), plan.TenantId, plan.Zone!, kind, payload, plan.TimeoutSeconds, null);
-            succeeded = result.Status == CommandStatus.Succeeded;
-            observed = succeeded ? ObservedState(plan.Action, result) : null;
-            reason = succeeded ? null : $"{InstanceService.Words(plan.Action)} failed: {CommandResults.Describe(result)}";
+            var (kind, payload) = p.Command();
+            return new CommandCall($"{InstanceService.Words(p.Action)}:{p.Name}", p.Zone!, kind, payload, p.TimeoutSeconds);
+        })], null);
+        var answers = onHost.Zip(results).ToDictionary(a => a.First.Name, a => a.Second, StringComparer.Ordinal);
+        var ends = plans.Select(p =>
+        {
+            if (!answers.TryGetValue(p.Name, out var result))
+            {
+                return new End(p, true, null, null);
+            }
+
+            var succeeded = result.Status == CommandStatus.Succeeded;
+            return new End(p, succeeded, succeeded ? null : $"{InstanceService.Words(p.Action)} failed: {CommandResults.Describe(result)}", succeeded ? ObservedState(p.Action, result) : null);
+        }).ToList();
+
+        var releases = ends.Where(e => e.Succeeded && e.Plan.Action == InstanceAction.Terminate && e.Plan.HostId is not null)
+            .Select(e => new InstanceRelease(batch.TenantId, e.Plan.HostId!, e.Plan.Name))
+            .ToList();
+        if (releases.Count == 1)
+        {
+            await context.CallActivityAsync(FunctionNames.ReleaseInstance, releases[0], RecordingRetry.Options);
+        }
+        else if (releases.Count > 1)
+        {
+            await context.CallActivityAsync(FunctionNames.ReleaseInstances, releases, RecordingRetry.Options);
         }
 
-        if (succeeded && plan.Action == InstanceAction.Terminate && plan.HostId is { } host)
+        var steps = ends.Select(e => new InstanceStep(batch.TenantId, e.Plan.Name, e.Plan.OperationId, e.Succeeded ? e.Plan.Settled : e.Plan.Prior, e.Reason, e.Observed, Done: true)).ToList();
+        if (steps.Count == 1)
         {
-            await context.CallActivityAsync(FunctionNames.ReleaseInstance, new InstanceRelease(plan.TenantId, host, plan.Name), RecordingRetry.Options);
+            await context.CallActivityAsync<bool>(FunctionNames.RecordInstanceStep, steps[0], RecordingRetry.Options);
+        }
+        else
+        {
+            await context.CallActivityAsync<IReadOnlyList<bool>>(FunctionNames.RecordInstanceSteps, steps, RecordingRetry.Options);
         }
 
-        var state = succeeded ? plan.Settled : plan.Prior;
-        await context.CallActivityAsync<bool>(
-            FunctionNames.RecordInstanceStep, new InstanceStep(plan.TenantId, plan.Name, plan.OperationId, state, reason, observed, Done: true), RecordingRetry.Options);
-        context.SetCustomStatus(new InstanceProgress("done", plan.HostId));
-        return new InstanceOutcome(plan.Name, state, reason, plan.HostId, plan.Zone);
+        context.SetCustomStatus(new InstanceProgress("done", plans.Count == 1 ? plans[0].HostId : null));
+        return [.. ends.Select((e, i) => new InstanceOutcome(e.Plan.Name, steps[i].State, e.Reason, e.Plan.HostId, e.Plan.Zone))];
     }
 
     private static InstanceState? ObservedState(InstanceAction action, CommandResult result) => action switch
@@ -57,4 +90,6 @@ public static class InstanceActionOrchestrator
         InstanceAction.Terminate => null,
         _ => result.Output?.Deserialize(ContractsJsonContext.Default.InstanceActionOutput)?.State,
     };
+
+    private sealed record End(ActionPlan Plan, bool Succeeded, string? Reason, InstanceState? Observed);
 }

@@ -17,9 +17,9 @@ public sealed class StackActivities(StackService stacks)
     public Task<IReadOnlyList<StackLaunchStart>> PrepareLaunchesAsync([ActivityTrigger] StackLaunchesInput input, CancellationToken cancellationToken) =>
         stacks.PrepareLaunchesAsync(input, cancellationToken);
 
-    [Function(FunctionNames.PrepareStackTerminate)]
-    public Task<StackTerminateStart> PrepareTerminateAsync([ActivityTrigger] StackTerminateInput input, CancellationToken cancellationToken) =>
-        stacks.PrepareTerminateAsync(input, cancellationToken);
+    [Function(FunctionNames.PrepareStackTerminates)]
+    public Task<IReadOnlyList<StackTerminateStart>> PrepareTerminatesAsync([ActivityTrigger] StackTerminatesInput input, CancellationToken cancellationToken) =>
+        stacks.PrepareTerminatesAsync(input, cancellationToken);
 
     [Function(FunctionNames.ChangeStackMembership)]
     public Task<StackMembershipOutcome> ChangeMembershipAsync([ActivityTrigger] StackMembershipInput input, CancellationToken cancellationToken) =>

@@ -109,7 +109,7 @@ public static class StackOrchestrator
 
     /// <summary>
     /// Runs steps a dependency level at a time (lowest first, or highest first for undoing), a level's steps in parallel
-    /// under the caps; the launches that can start at one moment go as one launch workflow. With
+    /// under the caps; the launches (or terminations) that can start at one moment go as one instance workflow. With
     /// <paramref name="stopOnFailure"/>, a failure starts nothing new; steps under way finish.
     /// </summary>
     private static async Task<List<StepResult>> RunLevelsAsync(
@@ -138,13 +138,13 @@ public static class StackOrchestrator
                     }
                 }
 
-                var launches = ready.Where(s => s.Kind == StackItemKind.Instance && phase == StackStepPhase.Apply).ToList();
-                if (launches.Count > 0)
+                var instances = ready.Where(s => s.Kind == StackItemKind.Instance).ToList();
+                if (instances.Count > 0)
                 {
-                    inFlight[LaunchAllAsync(context, journal, run, launches)] = launches;
+                    inFlight[phase == StackStepPhase.Apply ? LaunchAllAsync(context, journal, run, instances) : TerminateAllAsync(context, journal, run, instances, phase)] = instances;
                 }
 
-                foreach (var step in ready.Except(launches))
+                foreach (var step in ready.Except(instances))
                 {
                     inFlight[ExecuteAsync(context, journal, run, step, phase)] = [step];
                 }
@@ -177,14 +177,12 @@ public static class StackOrchestrator
         return results;
     }
 
-    /// <summary>One step: the journal entry before, the effect, the journal entry after.</summary>
+    /// <summary>One appliance or membership step: the journal entry before, the effect, the journal entry after.</summary>
     private static async Task<IReadOnlyList<StepResult>> ExecuteAsync(TaskOrchestrationContext context, Journal journal, StackRun run, StackStep step, StackStepPhase phase)
     {
         await journal.WriteAsync([new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: false)]);
         var effect = (step.Kind, phase) switch
         {
-            (StackItemKind.Instance, StackStepPhase.Retire) => await TerminateAsync(context, run, step, step.Retiring, phase),
-            (StackItemKind.Instance, _) => await TerminateAsync(context, run, step, step.Instance, phase),
             (StackItemKind.Appliance, StackStepPhase.Apply) => await SetApplianceAsync(context, journal, run, step),
             (StackItemKind.Appliance, _) => await RestoreApplianceAsync(context, run, step, phase),
             _ => await ChangeMembershipAsync(context, run, step, phase),
@@ -200,8 +198,8 @@ public static class StackOrchestrator
     /// </summary>
     private static async Task<IReadOnlyList<StepResult>> LaunchAllAsync(TaskOrchestrationContext context, Journal journal, StackRun run, IReadOnlyList<StackStep> steps)
     {
-        await journal.WriteAsync([.. steps.Select(s => new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), s, StackStepPhase.Apply, Done: false))]);
         var operationId = StackService.LaunchOperationId(run.Stack, run.Run, steps.Select(s => s.Key));
+        await journal.WriteAsync([.. steps.Select(s => new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), s, StackStepPhase.Apply, Done: false, OperationId: operationId))]);
         var starts = await context.CallActivityAsync<IReadOnlyList<StackLaunchStart>>(
             FunctionNames.PrepareStackLaunches, new StackLaunchesInput(run.TenantId, run.Stack, run.Run, operationId, steps), RecordingRetry.Options);
         var effects = new Effect[steps.Count];
@@ -239,28 +237,59 @@ public static class StackOrchestrator
     private static StackJournalEntry After(Journal journal, StackRun run, StackStep step, StackStepPhase phase, Effect effect) => new(
         run.TenantId, run.Stack, run.Run, journal.Next(), step, phase, Done: true, effect.Succeeded, effect.Uncertain, effect.Reason, effect.Host, effect.Zone, effect.Read, effect.Members);
 
-    private static async Task<Effect> TerminateAsync(TaskOrchestrationContext context, StackRun run, StackStep step, string? instance, StackStepPhase phase)
+    /// <summary>
+    /// Termination steps that start together, as <see cref="LaunchAllAsync"/> does launches: one write of their journal
+    /// entries each side, one activity moving their records under one operation id derived from their keys and phase,
+    /// one action workflow. An instance already gone counts as done.
+    /// </summary>
+    private static async Task<IReadOnlyList<StepResult>> TerminateAllAsync(
+        TaskOrchestrationContext context, Journal journal, StackRun run, IReadOnlyList<StackStep> steps, StackStepPhase phase)
     {
-        if (instance is null)
+        var operationId = StackService.TerminateOperationId(run.Stack, run.Run, steps.Select(s => s.Key), phase);
+        await journal.WriteAsync([.. steps.Select(s => new StackJournalEntry(run.TenantId, run.Stack, run.Run, journal.Next(), s, phase, Done: false, OperationId: operationId))]);
+        var targets = steps.Select(s => phase == StackStepPhase.Retire ? s.Retiring : s.Instance).ToList();
+        var effects = new Effect[steps.Count];
+        var asked = Enumerable.Range(0, steps.Count).Where(i => targets[i] is not null).ToList();
+        foreach (var i in Enumerable.Range(0, steps.Count).Except(asked))
         {
-            return Effect.Done;
+            effects[i] = Effect.Done;
         }
 
-        var start = await context.CallActivityAsync<StackTerminateStart>(
-            FunctionNames.PrepareStackTerminate, new StackTerminateInput(run.TenantId, instance, StackService.TerminateOperationId(run.Stack, run.Run, step.Key, phase)), RecordingRetry.Options);
-        if (start.Gone)
+        var starts = asked.Count == 0
+            ? []
+            : await context.CallActivityAsync<IReadOnlyList<StackTerminateStart>>(
+                FunctionNames.PrepareStackTerminates, new StackTerminatesInput(run.TenantId, [.. asked.Select(i => targets[i]!)], operationId), RecordingRetry.Options);
+        var acting = new List<(int Index, ActionPlan Plan)>();
+        foreach (var (i, start) in asked.Zip(starts))
         {
-            return Effect.Done;
+            if (start.Gone)
+            {
+                effects[i] = Effect.Done;
+            }
+            else if (start.Plan is { } plan)
+            {
+                acting.Add((i, plan));
+            }
+            else
+            {
+                effects[i] = Effect.Failed($"terminating '{targets[i]}' was refused: {start.Refusal}");
+            }
         }
 
-        if (start.Plan is not { } plan)
+        if (acting.Count > 0)
         {
-            return Effect.Failed($"terminating '{instance}' was refused: {start.Refusal}");
+            var outcomes = await context.CallSubOrchestratorAsync<IReadOnlyList<InstanceOutcome>>(
+                FunctionNames.InstanceBatchActionOrchestrator,
+                new ActionBatch(run.TenantId, operationId, [.. acting.Select(a => a.Plan)]),
+                new TaskOptions().WithInstanceId(OperationIds.ToInstanceId(run.TenantId, operationId)));
+            foreach (var ((i, _), outcome) in acting.Zip(outcomes))
+            {
+                effects[i] = outcome.State == LifecycleState.Terminated ? Effect.Done : Effect.Failed($"terminating '{targets[i]}' failed: {outcome.Reason}");
+            }
         }
 
-        var outcome = await context.CallSubOrchestratorAsync<InstanceOutcome>(
-            FunctionNames.InstanceActionOrchestrator, plan, new TaskOptions().WithInstanceId(OperationIds.ToInstanceId(run.TenantId, plan.OperationId)));
-        return outcome.State == LifecycleState.Terminated ? Effect.Done : Effect.Failed($"terminating '{instance}' failed: {outcome.Reason}");
+        await journal.WriteAsync([.. steps.Select((s, i) => After(journal, run, s, phase, effects[i]) with { OperationId = operationId })]);
+        return [.. steps.Select((s, i) => new StepResult(s.Key, effects[i].Succeeded, effects[i].Reason))];
     }
 
     /// <summary>Reads the values first (kept in the journal, so they can be put back), then sets them all in one SET.</summary>
