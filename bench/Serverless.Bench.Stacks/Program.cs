@@ -9,7 +9,8 @@ using Serverless.Testing;
 // at the shipped 1 s durable polling, two relay agents — a provider zone and a client zone, each with a libvirt
 // test-driver host — and the snmpd load balancer behind the client agent). Side by side in one run:
 //   1. rollout (apply → succeeded) of a one-instance stack, ROUNDS times, median;
-//   2. rollout of a 50-instance stack spread over the two zones, ROUNDS times: median, and as a multiple of (1);
+//   2. rollout of a 50-instance stack spread over the two zones, ROUNDS times: median, as a multiple of (1), and where
+//      its time goes by the journal's timestamps;
 //   3. the same 50 instances with a last step that fails (a set on a read-only OID): its rollout part and its rollback
 //      part, from the journal's own timestamps, and the rollback as a multiple of the rollout;
 //   4. POST …/plans of a 500-instance template against the two hosts: median wall time of ROUNDS plans.
@@ -71,13 +72,17 @@ try
     var fifty = new List<double>();
     var rollouts = new List<double>();
     var rollbacks = new List<double>();
+    var timelines = new List<double[]>();
+    var manyApplies = new List<double>();
     for (var round = 0; round < rounds; round++)
     {
         one.Add(await RolloutAsync(client, $"one-{round}", Template(1, lb, fail: false), polling));
         await DeleteAsync(client, $"one-{round}", polling);
         var cpuBefore = parts.Select(p => ProcessStat.CpuMilliseconds(p.Pid)).ToArray();
-        fifty.Add(await RolloutAsync(client, $"many-{round}", Template(instances, lb, fail: false), polling));
+        var appliedAt = DateTimeOffset.UtcNow;
+        fifty.Add(await RolloutAsync(client, $"many-{round}", Template(instances, lb, fail: false), polling, applyRequests: manyApplies));
         manyWall += fifty[^1];
+        timelines.Add(await TimelineAsync(client, $"many-{round}", appliedAt, appliedAt.AddMilliseconds(fifty[^1])));
         for (var p = 0; p < parts.Length; p++)
         {
             cpu[p] += ProcessStat.CpuMilliseconds(parts[p].Pid) - cpuBefore[p];
@@ -93,6 +98,10 @@ try
     Console.WriteLine($"stack rollout, apply → succeeded ({rounds} rounds after a warm-up; medians):");
     Console.WriteLine($"  1 instance: {Median(one):0} ms");
     Console.WriteLine($"  {instances} instances over two zones: {Median(fifty):0} ms, {Median(fifty) / Median(one):0.00}× one instance (target ≤ 3×)");
+    Console.WriteLine($"  where the {instances}-instance rollout's time goes (journal timestamps): " + string.Join(", ",
+        new[] { "apply → run:begin", "run:begin → last launch done", "→ last appliance step done", "→ run:end", "→ status read succeeded" }
+            .Select((name, i) => $"{name} {Median([.. timelines.Select(t => t[i])]):0} ms")));
+    Console.WriteLine($"  of which the apply request itself (until its 202): {Median(manyApplies):0} ms");
     cpu[3] += cpu[4];
     Console.WriteLine($"  CPU during the {instances}-instance rollouts, as a share of one core: " + string.Join(", ", parts.Take(4).Select((p, i) => $"{p.Name} {cpu[i] / manyWall * 100:0} %")));
     Console.WriteLine($"  {instances} instances and a failing last step: rollout part {Median(rollouts):0} ms, rollback part {Median(rollbacks):0} ms, " +
@@ -139,7 +148,7 @@ static string Template(int count, string lb, bool fail)
         """;
 }
 
-static async Task<double> RolloutAsync(HttpClient client, string stack, string template, TimeSpan polling, string expected = "succeeded")
+static async Task<double> RolloutAsync(HttpClient client, string stack, string template, TimeSpan polling, string expected = "succeeded", List<double>? applyRequests = null)
 {
     using var planned = await client.PostAsync(new Uri($"api/v1/stacks/{stack}/plans", UriKind.Relative), Json(template));
     var plan = await planned.Content.ReadFromJsonAsync<JsonElement>();
@@ -150,6 +159,8 @@ static async Task<double> RolloutAsync(HttpClient client, string stack, string t
     {
         throw new InvalidOperationException(await applied.Content.ReadAsStringAsync());
     }
+
+    applyRequests?.Add(watch.Elapsed.TotalMilliseconds);
 
     await WaitForStatusAsync(client, stack, expected, polling);
     return watch.Elapsed.TotalMilliseconds;
@@ -182,8 +193,27 @@ static async Task WaitForStatusAsync(HttpClient client, string stack, string exp
     }
 }
 
-// The rollout part runs from the run's first journal entry to the first undo; the rollback part from there to the end.
-static async Task<(double Rollout, double Rollback)> PhasesAsync(HttpClient client, string stack)
+// From the apply to the run's first journal entry, to the last launch's and the last appliance step's outcome, to the
+// run's end, to the status read back: the parts of a rollout's wall time.
+static async Task<double[]> TimelineAsync(HttpClient client, string stack, DateTimeOffset applied, DateTimeOffset seen)
+{
+    var events = await EventsAsync(client, stack);
+    DateTimeOffset At(JsonElement e) => e.GetProperty("at").GetDateTimeOffset();
+    bool Is(JsonElement e, string prefix, string phase) =>
+        e.GetProperty("phase").GetString() == phase && e.TryGetProperty("item", out var item) && item.GetString()!.StartsWith(prefix, StringComparison.Ordinal);
+    var marks = new[]
+    {
+        applied,
+        At(events.First(e => e.GetProperty("phase").GetString() == "run:begin")),
+        At(events.Last(e => Is(e, "instance:", "apply:done"))),
+        At(events.Last(e => Is(e, "appliance:", "apply:done"))),
+        At(events.Last(e => e.GetProperty("phase").GetString() == "run:end")),
+        seen,
+    };
+    return [.. marks.Skip(1).Select((m, i) => (m - marks[i]).TotalMilliseconds)];
+}
+
+static async Task<List<JsonElement>> EventsAsync(HttpClient client, string stack)
 {
     var events = new List<JsonElement>();
     string? token = null;
@@ -195,7 +225,13 @@ static async Task<(double Rollout, double Rollback)> PhasesAsync(HttpClient clie
         token = page.TryGetProperty("continuationToken", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
     }
     while (token is not null);
+    return events;
+}
 
+// The rollout part runs from the run's first journal entry to the first undo; the rollback part from there to the end.
+static async Task<(double Rollout, double Rollback)> PhasesAsync(HttpClient client, string stack)
+{
+    var events = await EventsAsync(client, stack);
     DateTimeOffset At(JsonElement e) => e.GetProperty("at").GetDateTimeOffset();
     var begin = At(events.First(e => e.GetProperty("phase").GetString() == "run:begin"));
     var undo = At(events.First(e => e.GetProperty("phase").GetString() == "undo:begin"));

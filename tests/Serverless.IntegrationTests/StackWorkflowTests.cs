@@ -8,7 +8,8 @@ namespace Serverless.IntegrationTests;
 /// <summary>
 /// Stacks end to end: the local host, the Service Bus emulator and real agents — one for a provider zone with its
 /// libvirt test-driver host, one for a client zone with its own host and the snmpd load balancer. A three-tier template
-/// with an appliance step and a pool membership rolls out; a failing last step rolls back exactly what the run made; a
+/// with an appliance step and a pool membership rolls out; an update launches only the differences and retires what it
+/// replaced; a failing last step rolls back exactly what the run made; a
 /// rollback whose zone's agent is gone ends rollbackFailed, and continue-rollback finishes it (or keeps an item). Every
 /// result is checked on the hosts (their own report through their agents) and on the device (SNMP reads), not only
 /// in our records.
@@ -87,6 +88,52 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
         await HostDomains.WaitForAsync(client, site.ProviderHost, []);
         Assert.Equal(new[] { 2, 2 }, await AdminStatesAsync());
         Assert.Equal(["pre-1"], await PoolMembersAsync(client, site.Pool));
+    }
+
+    [Fact]
+    public async Task Update_PlansOnlyTheDifferences_LaunchesTheNewAndReplacements_RetiresTheReplacedAfterwards()
+    {
+        using var client = fixture.Host.CreateClient();
+        var site = await SiteAsync(client, "stk-d");
+        SetAdminStates(2, 2);
+        var first = await PlanAsync(client, "upd", Template(site, bad: false, stack: "upd"));
+        using (var applied = await ApplyAsync(client, "upd", first))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, applied.StatusCode);
+        }
+
+        await WaitForStackAsync(client, "upd", "succeeded");
+
+        // Three apps instead of two; the web tier with more memory, so its instance is replaced.
+        var changed = Template(site, bad: false, stack: "upd")
+            .Replace("""
+                "memoryMiB":256},"image":"${image}","dependsOn":["app"]
+                """, """
+                "memoryMiB":512},"image":"${image}","dependsOn":["app"]
+                """, StringComparison.Ordinal);
+        var plan = await PlanAsync(client, "upd", changed, """{"apps":3}""");
+        var actions = plan.GetProperty("actions").EnumerateArray().ToDictionary(a => a.GetProperty("item").GetString()!, a => a.GetProperty("action").GetString());
+        Assert.Equal(("noOp", "noOp", "noOp", "create", "replace"), (actions["instance:db:1"], actions["instance:app:1"], actions["instance:app:2"], actions["instance:app:3"], actions["instance:web:1"]));
+        using (var applied = await ApplyAsync(client, "upd", plan))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, applied.StatusCode);
+        }
+
+        var stack = await WaitForStackAsync(client, "upd", "succeeded");
+
+        var web = stack.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("key").GetString() == "instance:web:1").GetProperty("instance").GetString();
+        Assert.Equal("upd-web-1-r2", web);
+        await HostDomains.WaitForAsync(client, site.ClientHost, ["pre:running", "upd-db-1:running", "upd-web-1-r2:running"]);
+        await HostDomains.WaitForAsync(client, site.ProviderHost, ["upd-app-1:running", "upd-app-2:running", "upd-app-3:running"]);
+        Assert.Equal("terminated", (await InstanceCalls.GetAsync(client, "upd-web-1")).GetProperty("state").GetString());
+        Assert.Equal(["pre-1", "upd-app-1", "upd-app-2", "upd-app-3"], await PoolMembersAsync(client, site.Pool));
+        Assert.Equal(new[] { 1, 1 }, await AdminStatesAsync());
+        var events = await EventsAsync(client, "upd");
+        Assert.Contains(events, e => e.Item == "instance:web:1" && e.Phase == "retire:done" && e.Outcome == "succeeded");
+
+        // The update is now what is applied: planning it again changes nothing.
+        var again = await PlanAsync(client, "upd", changed, """{"apps":3}""");
+        Assert.All(again.GetProperty("actions").EnumerateArray(), a => Assert.Equal("noOp", a.GetProperty("action").GetString()));
     }
 
     [Fact]
@@ -275,9 +322,9 @@ public sealed class StackWorkflowTests(CommandChannelFixture fixture) : IAsyncLi
             """;
     }
 
-    private static async Task<JsonElement> PlanAsync(HttpClient client, string stack, string template)
+    private static async Task<JsonElement> PlanAsync(HttpClient client, string stack, string template, string parameters = "{}")
     {
-        using var response = await client.PostAsync(new Uri($"api/v1/stacks/{stack}/plans", UriKind.Relative), Api.Json($$"""{"template":{{template}}}"""));
+        using var response = await client.PostAsync(new Uri($"api/v1/stacks/{stack}/plans", UriKind.Relative), Api.Json($$"""{"template":{{template}},"parameters":{{parameters}}}"""));
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return await Api.ReadJsonAsync(response);
     }
