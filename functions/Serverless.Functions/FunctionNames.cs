@@ -97,6 +97,7 @@ public static class FunctionNames
     public const string PrepareStackLaunches = "PrepareStackLaunches";
     public const string PrepareStackTerminates = "PrepareStackTerminates";
     public const string ChangeStackMembership = "ChangeStackMembership";
+    public const string PlanStackApply = "PlanStackApply";
     public const string PlanStackUndo = "PlanStackUndo";
     public const string PlanStackDelete = "PlanStackDelete";
     public const string FinishStackRun = "FinishStackRun";

@@ -158,7 +158,7 @@ public sealed class StackServiceTests
     {
         var plan = await PlanAsync(Template(webCount: 3));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        var launches = run.Steps.Where(s => s.Kind == StackItemKind.Instance).ToList();
+        var launches = (await StepsAsync(run)).Where(s => s.Kind == StackItemKind.Instance).ToList();
         Assert.Equal(3, launches.Count);
 
         await _service.JournalAsync([.. launches.Select((s, i) => new StackJournalEntry(Tenant, "shop", run.Run, i, s, StackStepPhase.Apply, Done: false))], CancellationToken.None);
@@ -180,7 +180,7 @@ public sealed class StackServiceTests
     {
         var plan = await PlanAsync(Template(webCount: 1));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        var step = run.Steps[0];
+        var step = (await StepsAsync(run))[0];
 
         await Assert.ThrowsAsync<ArgumentException>(() => _service.JournalAsync(
             [new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false), new StackJournalEntry(Tenant, "shop", run.Run, 1, step, StackStepPhase.Apply, Done: true)],
@@ -196,7 +196,7 @@ public sealed class StackServiceTests
     {
         var plan = await PlanAsync(Template(webCount: 1));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        var step = run.Steps[0];
+        var step = (await StepsAsync(run))[0];
 
         var operation = StackService.LaunchOperationId("shop", run.Run, [step.Key]);
         await _service.JournalAsync([new StackJournalEntry(Tenant, "shop", run.Run, 0, step, StackStepPhase.Apply, Done: false, OperationId: operation)], CancellationToken.None);
@@ -221,9 +221,9 @@ public sealed class StackServiceTests
         var plan = await PlanAsync(Template(webCount: 2, value: "2"));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
         var read = new List<SnmpBinding> { new("1.3.6.1.4.1.8072.9999.1.1.1", "integer", "1") };
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:2"), succeeded: true);
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "appliance:lb"), succeeded: true, read: read);
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "membership:pool"), succeeded: false);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "instance:web:2"), succeeded: true);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "appliance:lb"), succeeded: true, read: read);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "membership:pool"), succeeded: false);
 
         var undo = await _service.UndoStepsAsync(Tenant, "shop", CancellationToken.None);
 
@@ -240,8 +240,8 @@ public sealed class StackServiceTests
         var before = (await _stacks.ListItemsAsync(Tenant, "shop", CancellationToken.None)).Single(i => i.Key == "appliance:lb");
         var plan = await PlanAsync(Template(webCount: 2, value: "2"));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "appliance:lb"), succeeded: true, read: [new("1.3.6.1.4.1.8072.9999.1.1.1", "integer", "1")]);
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:2"), succeeded: true);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "appliance:lb"), succeeded: true, read: [new("1.3.6.1.4.1.8072.9999.1.1.1", "integer", "1")]);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "instance:web:2"), succeeded: true);
 
         foreach (var step in await _service.UndoStepsAsync(Tenant, "shop", CancellationToken.None))
         {
@@ -258,16 +258,16 @@ public sealed class StackServiceTests
     {
         var plan = await PlanAsync(Template(webCount: 2).Replace("\"schemaVersion\":1,", "\"schemaVersion\":1,\"onFailure\":\"keep\",", StringComparison.Ordinal));
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:1"), succeeded: true);
-        await PlayAsync(run, run.Steps.Single(s => s.Key == "instance:web:2"), succeeded: false);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "instance:web:1"), succeeded: true);
+        await PlayAsync(run, (await StepsAsync(run)).Single(s => s.Key == "instance:web:2"), succeeded: false);
         await _service.FinishAsync(new StackRunEnd(Tenant, "shop", run.OperationId, run.Run, run.Kind, StackStatus.Failed, "web:2 failed"), CancellationToken.None);
 
         var retry = await _service.RetryAsync(Tenant, "shop", CancellationToken.None);
 
         Assert.Equal(FailureMode.Keep, run.OnFailure);
         Assert.Equal(["instance:web:2 create shop-web-2-r2", "appliance:lb create", "membership:pool create"],
-            retry.Value!.Steps.Select(s => $"{s.Key} {s.Action.ToString().ToLowerInvariant()}{(s.Instance is null ? string.Empty : $" {s.Instance}")}"));
-        Assert.Equal(2, retry.Value.Run);
+            (await StepsAsync(retry.Value!)).Select(s => $"{s.Key} {s.Action.ToString().ToLowerInvariant()}{(s.Instance is null ? string.Empty : $" {s.Instance}")}"));
+        Assert.Equal(2, retry.Value!.Run);
         Assert.Equal("Another operation is under way on the stack.", (await _service.RetryAsync(Tenant, "shop", CancellationToken.None)).Error!.Title);
     }
 
@@ -298,7 +298,7 @@ public sealed class StackServiceTests
     {
         var plan = await PlanAsync(template);
         var run = (await _service.ApplyAsync(Tenant, "shop", plan.PlanId, CancellationToken.None)).Value!;
-        foreach (var step in run.Steps)
+        foreach (var step in (await StepsAsync(run)))
         {
             await PlayAsync(run, step, succeeded: true, read: step.Kind == StackItemKind.Appliance ? [new("1.3.6.1.4.1.8072.9999.1.1.1", "integer", "2")] : null);
             if (step.Kind == StackItemKind.Instance)
@@ -320,6 +320,8 @@ public sealed class StackServiceTests
         await _service.JournalAsync(
             [new StackJournalEntry(Tenant, "shop", run.Run, _sequence++, step, StackStepPhase.Apply, Done: true, succeeded, Reason: succeeded ? null : "boom", Read: read)], CancellationToken.None);
     }
+
+    private Task<IReadOnlyList<StackStep>> StepsAsync(StackRun run) => _service.ApplyStepsAsync(Tenant, run.Stack, run.PlanId!, CancellationToken.None);
 
     private static StackPlanRequest Request(string template) => new(JsonDocument.Parse(template).RootElement, null);
 

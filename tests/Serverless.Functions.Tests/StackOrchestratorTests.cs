@@ -186,6 +186,7 @@ public sealed class StackOrchestratorTests
         };
         context.Activities[FunctionNames.PrepareStackLaunches] = async input => await _service.PrepareLaunchesAsync((StackLaunchesInput)input!, none);
         context.Activities[FunctionNames.PrepareStackTerminates] = async input => await _service.PrepareTerminatesAsync((StackTerminatesInput)input!, none);
+        context.Activities[FunctionNames.PlanStackApply] = async input => await _service.ApplyStepsAsync(((StackApplyQuery)input!).TenantId, ((StackApplyQuery)input).Stack, ((StackApplyQuery)input).PlanId, none);
         context.Activities[FunctionNames.PlanStackUndo] = async input => await _service.UndoStepsAsync(((StackUndoQuery)input!).TenantId, ((StackUndoQuery)input).Stack, none);
         context.Activities[FunctionNames.FinishStackRun] = async input => await _service.FinishAsync((StackRunEnd)input!, none);
         context.Activities[FunctionNames.SendCommand] = input => Task.FromResult<object?>(Answer((CommandRequest)input!));

@@ -26,23 +26,42 @@ public sealed class CommandService(
     /// progress finds the answer to the command it sent before, whose event may have reached the orchestration before
     /// the orchestration existed again to take it.
     /// </summary>
-    public async Task<CommandResult?> SendAsync(CommandRequest request, CancellationToken cancellationToken)
+    public async Task<CommandResult?> SendAsync(CommandRequest request, CancellationToken cancellationToken) =>
+        (await SendAllAsync([request], cancellationToken))[0];
+
+    /// <summary>
+    /// <see cref="SendAsync"/> for many commands at once, in order: each group's connectivity is read once for all its
+    /// commands, and the sends go in parallel.
+    /// </summary>
+    public async Task<IReadOnlyList<CommandResult?>> SendAllAsync(IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken)
     {
-        if (await results.GetAsync(request.TenantId, request.CommandId, cancellationToken) is { } recorded)
+        var refusals = new Dictionary<(string, string), Task<string?>>();
+        foreach (var request in requests)
         {
-            return recorded;
+            if (!refusals.ContainsKey((request.TenantId, request.AgentGroup)))
+            {
+                refusals[(request.TenantId, request.AgentGroup)] = connectivity.RefusalAsync(request.TenantId, request.AgentGroup, cancellationToken);
+            }
         }
 
-        // A group known to be silent answers at once: waiting for the deadline would only delay the same outcome.
-        if (await connectivity.RefusalAsync(request.TenantId, request.AgentGroup, cancellationToken) is { } refusal)
+        return await Task.WhenAll(requests.Select(async request =>
         {
-            return new CommandResult(SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind,
-                CommandStatus.Failed, null, new CommandError(CommandErrorKind.Unreachable, refusal),
-                new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, request.Trace);
-        }
+            if (await results.GetAsync(request.TenantId, request.CommandId, cancellationToken) is { } recorded)
+            {
+                return recorded;
+            }
 
-        await LogAndDispatchAsync(request, cancellationToken);
-        return null;
+            // A group known to be silent answers at once: waiting for the deadline would only delay the same outcome.
+            if (await refusals[(request.TenantId, request.AgentGroup)] is { } refusal)
+            {
+                return new CommandResult(SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind,
+                    CommandStatus.Failed, null, new CommandError(CommandErrorKind.Unreachable, refusal),
+                    new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, request.Trace);
+            }
+
+            await LogAndDispatchAsync(request, cancellationToken);
+            return (CommandResult?)null;
+        }));
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Serverless.ControlPlane.Stacks;
 
 /// <summary>The input of the stack orchestration: one run of one kind over a stack.</summary>
 /// <param name="Run">The stack's version this run makes; item journal entries are keyed by it.</param>
-/// <param name="Steps">Apply and retry: the plan's actions to carry out (no-ops left out).</param>
+/// <param name="PlanId">Apply and retry: the plan whose actions to carry out; the orchestration reads them by this id, so its
+/// input stays small (a start message whose instance row is written slowly is put back for seconds).</param>
 /// <param name="Skip">Continue-rollback: the items whose undo is skipped, kept as retained.</param>
 public sealed record StackRun(
     string TenantId,
@@ -15,7 +16,7 @@ public sealed record StackRun(
     StackRunKind Kind,
     FailureMode OnFailure,
     StackConcurrency Concurrency,
-    IReadOnlyList<StackStep> Steps,
+    string? PlanId,
     IReadOnlyList<string> Skip);
 
 /// <summary>What a run does.</summary>

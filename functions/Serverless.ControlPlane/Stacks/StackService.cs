@@ -464,6 +464,12 @@ public sealed class StackService(
     public Task NoteAsync(string tenantId, string stack, int run, int sequence, string phase, string message, CancellationToken cancellationToken) =>
         stacks.RecordAsync(tenantId, stack, new StackEvent(run, sequence, clock.GetUtcNow(), null, phase, message), null, null, cancellationToken);
 
+    /// <summary>The actions of the plan a run applies, no-ops left out: what the rollout carries out.</summary>
+    public async Task<IReadOnlyList<StackStep>> ApplyStepsAsync(string tenantId, string name, string planId, CancellationToken cancellationToken) =>
+        [.. (await stacks.GetPlanAsync(tenantId, name, planId, cancellationToken)
+                ?? throw new InvalidOperationException($"The plan '{planId}' of a rollout of '{name}' is missing."))
+            .Steps.Where(s => s.Action != StackActionKind.NoOp)];
+
     /// <summary>
     /// The undo steps of a rollback: every item changed since the last settled state and not undone yet, from the
     /// highest dependency level down; each does only what is needed to put its item back (a step never started needs
@@ -605,7 +611,7 @@ public sealed class StackService(
             record.RunKind ?? StackRunKind.Apply,
             record.OnFailure,
             concurrency,
-            plan is null ? [] : [.. plan.Steps.Where(s => s.Action != StackActionKind.NoOp)],
+            plan?.PlanId,
             record.Skip);
     }
 

@@ -19,8 +19,8 @@ public sealed class CommandActivities(CommandService commands)
         commands.GetResultAsync(query.TenantId, query.CommandId, cancellationToken);
 
     [Function(FunctionNames.SendCommands)]
-    public async Task<IReadOnlyList<CommandResult?>> SendManyAsync([ActivityTrigger] IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken) =>
-        await Task.WhenAll(requests.Select(r => commands.SendAsync(r, cancellationToken)));
+    public Task<IReadOnlyList<CommandResult?>> SendManyAsync([ActivityTrigger] IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken) =>
+        commands.SendAllAsync(requests, cancellationToken);
 
     [Function(FunctionNames.GetCommandResults)]
     public async Task<IReadOnlyList<CommandResult?>> GetResultsAsync([ActivityTrigger] IReadOnlyList<CommandResultQuery> queries, CancellationToken cancellationToken) =>

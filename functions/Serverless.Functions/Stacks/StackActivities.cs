@@ -25,6 +25,10 @@ public sealed class StackActivities(StackService stacks)
     public Task<StackMembershipOutcome> ChangeMembershipAsync([ActivityTrigger] StackMembershipInput input, CancellationToken cancellationToken) =>
         stacks.ChangeMembershipAsync(input, cancellationToken);
 
+    [Function(FunctionNames.PlanStackApply)]
+    public Task<IReadOnlyList<StackStep>> PlanApplyAsync([ActivityTrigger] StackApplyQuery query, CancellationToken cancellationToken) =>
+        stacks.ApplyStepsAsync(query.TenantId, query.Stack, query.PlanId, cancellationToken);
+
     [Function(FunctionNames.PlanStackUndo)]
     public Task<IReadOnlyList<StackStep>> PlanUndoAsync([ActivityTrigger] StackUndoQuery query, CancellationToken cancellationToken) =>
         stacks.UndoStepsAsync(query.TenantId, query.Stack, cancellationToken);
@@ -36,6 +40,9 @@ public sealed class StackActivities(StackService stacks)
     [Function(FunctionNames.FinishStackRun)]
     public Task<StackRunOutcome> FinishAsync([ActivityTrigger] StackRunEnd end, CancellationToken cancellationToken) => stacks.FinishAsync(end, cancellationToken);
 }
+
+/// <summary>Which plan's actions a rollout carries out.</summary>
+public sealed record StackApplyQuery(string TenantId, string Stack, string PlanId);
 
 /// <summary>Which stack's undo or delete steps to compute.</summary>
 public sealed record StackUndoQuery(string TenantId, string Stack);

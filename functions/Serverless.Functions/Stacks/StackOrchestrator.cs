@@ -51,7 +51,9 @@ public static class StackOrchestrator
 
     private static async Task<(StackStatus, string?)> ApplyAsync(TaskOrchestrationContext context, Journal journal, StackRun run)
     {
-        var main = run.Steps.Where(s => s.Action is StackActionKind.Create or StackActionKind.Update or StackActionKind.Replace).ToList();
+        var steps = await context.CallActivityAsync<IReadOnlyList<StackStep>>(
+            FunctionNames.PlanStackApply, new StackApplyQuery(run.TenantId, run.Stack, run.PlanId ?? throw new InvalidOperationException("An apply run names no plan.")), RecordingRetry.Options);
+        var main = steps.Where(s => s.Action is StackActionKind.Create or StackActionKind.Update or StackActionKind.Replace).ToList();
         var results = await RunLevelsAsync(context, journal, run, main, StackStepPhase.Apply, ascending: true, stopOnFailure: true);
         var failures = results.Where(r => !r.Succeeded).ToList();
         if (failures.Count > 0)
@@ -66,8 +68,8 @@ public static class StackOrchestrator
             return (status, status == StackStatus.RolledBack ? $"{reason}; rolled back." : $"{reason}; {undoReason}");
         }
 
-        var cleanup = run.Steps.Where(s => s.Action == StackActionKind.Replace).Select(s => (Step: s, Phase: StackStepPhase.Retire))
-            .Concat(run.Steps.Where(s => s.Action == StackActionKind.Delete).Select(s => (Step: s, Phase: StackStepPhase.Delete)))
+        var cleanup = steps.Where(s => s.Action == StackActionKind.Replace).Select(s => (Step: s, Phase: StackStepPhase.Retire))
+            .Concat(steps.Where(s => s.Action == StackActionKind.Delete).Select(s => (Step: s, Phase: StackStepPhase.Delete)))
             .ToList();
         var cleaned = new List<StepResult>();
         foreach (var phase in new[] { StackStepPhase.Retire, StackStepPhase.Delete })
