@@ -45,6 +45,7 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
                 ["POOL"] = pool,
                 ["MEMBER"] = "lb-1",
                 ["READING"] = "60",
+                ["WINDOW_CRON"] = LoadBalancerPools.WindowCron,
             });
         }
         finally

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Serverless.Testing;
 
@@ -14,6 +15,13 @@ internal static class LoadBalancerPools
 
     /// <summary>A nightly window with the policy's own bounds and a measured lead: it shows in the pool's schedule and changes nothing.</summary>
     public const string Window = "nightly";
+
+    /// <summary>
+    /// The window's cron (Europe/Berlin): an hour twelve hours from now there, so the window is never open while a test
+    /// reads it (a fixed hour made the tests fail an hour a day).
+    /// </summary>
+    public static string WindowCron { get; } = string.Create(
+        CultureInfo.InvariantCulture, $"0 {(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin")).Hour + 12) % 24} * * *");
 
     /// <summary>What an agent needs to reach the simulated load balancer: its v2c write credential, named <c>lb</c>.</summary>
     public static IReadOnlyDictionary<string, string> CredentialSettings { get; } = new Dictionary<string, string>
@@ -45,7 +53,7 @@ internal static class LoadBalancerPools
                 {"name":"{{{pool}}}","serviceKind":"loadBalancer","members":[{"id":"{{{Member}}}","resource":"{{{lb}}}","index":"1","costPerHour":0.25}],
                  "policy":{"metric":"connections.active","activateAbove":100,"activateAfterSeconds":60,"deactivateBelow":10,"deactivateAfterSeconds":60,
                            "cooldownSeconds":0,"minActive":1,"maxActive":1,"metricsIntervalSeconds":5,"actionTimeoutSeconds":60,"budget":{"perHour":1},
-                           "schedule":[{"name":"{{{Window}}}","cron":"0 3 * * *","timeZone":"Europe/Berlin","durationMinutes":60,"minActive":1,"leadSeconds":30,"measuredLead":true}]}}
+                           "schedule":[{"name":"{{{Window}}}","cron":"{{{WindowCron}}}","timeZone":"Europe/Berlin","durationMinutes":60,"minActive":1,"leadSeconds":30,"measuredLead":true}]}}
                 """));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             return (agent, pool);

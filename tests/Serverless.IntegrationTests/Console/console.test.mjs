@@ -4,7 +4,7 @@
 // device reports).
 import { follow, run, screenshot, signIn, step } from "./browser.mjs";
 
-const { ZONE, POOL, MEMBER, READING } = process.env;
+const { ZONE, POOL, MEMBER, READING, WINDOW_CRON } = process.env;
 await run(async (page) => {
   step("open the console: the sign-in dialog comes up");
   await signIn(page);
@@ -51,7 +51,7 @@ await run(async (page) => {
   const windowRow = await page.$eval('table[aria-label="Schedule"] tbody tr', (row) => [...row.cells].map((c) => c.textContent));
   // The member's activation was confirmed, so the measured lead is the window's 30 s plus what it took.
   const lead = /^(\d+) s \(measured\)$/.exec(windowRow[3]);
-  if (windowRow[0] !== "nightly" || windowRow[1] !== "no" || !lead || Number(lead[1]) <= 30 || !windowRow[6].includes("0 3 * * *, Europe/Berlin")) {
+  if (windowRow[0] !== "nightly" || windowRow[1] !== "no" || !lead || Number(lead[1]) <= 30 || !windowRow[6].includes(`${WINDOW_CRON}, Europe/Berlin`)) {
     throw new Error(`the schedule table shows ${windowRow}`);
   }
 
