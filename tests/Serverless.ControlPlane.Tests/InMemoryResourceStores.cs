@@ -9,6 +9,7 @@ public sealed class InMemoryResourceStores : IResourceStore, IInstanceStore
 {
     private readonly ConcurrentDictionary<(string, string), ResourceRegistration> _resources = new();
     private readonly ConcurrentDictionary<(string, string, string), ResourceInstance> _instances = new();
+    private int _resourcePages;
     private int _version;
 
     Task<ResourceRegistration?> IResourceStore.GetAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
@@ -32,12 +33,18 @@ public sealed class InMemoryResourceStores : IResourceStore, IInstanceStore
     public Task<IReadOnlyList<ResourceRegistration>> ListRegisteredHostsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ResourceRegistration>>([.. _resources.Values.Where(r => r is { Kind: ResourceKind.VirtualizationHost, State: RegistrationState.Registered })]);
 
-    Task<IReadOnlyList<ResourceRegistration>> IResourceStore.ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ResourceRegistration>>(_resources.Values
+    /// <summary>How many pages of a tenant's resources were read: what reading the capacity costs.</summary>
+    public int ResourcePages => _resourcePages;
+
+    Task<IReadOnlyList<ResourceRegistration>> IResourceStore.ListAsync(string tenantId, int pageSize, string? afterId, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _resourcePages);
+        return Task.FromResult<IReadOnlyList<ResourceRegistration>>(_resources.Values
             .Where(r => r.TenantId == tenantId && (afterId is null || string.CompareOrdinal(r.ResourceId, afterId) > 0))
             .OrderBy(r => r.ResourceId, StringComparer.Ordinal)
             .Take(pageSize)
             .ToList());
+    }
 
     public Task<IReadOnlyList<ResourceInstance>> ListAsync(string tenantId, string resourceId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<ResourceInstance>>(_instances.Values.Where(i => i.TenantId == tenantId && i.ResourceId == resourceId).ToList());

@@ -76,6 +76,25 @@ public sealed class InstanceServiceTests
     }
 
     [Fact]
+    public async Task PrepareLaunches_Together_ReadTheCapacityOnce_RecordEachUnderTheSharedOperation_RefusingOnlyWhatCannotBe()
+    {
+        var service = Service();
+        await service.PrepareLaunchAsync(Tenant, Launch("taken"), CancellationToken.None);
+        const string Operation = "0123456789abcdef0123456789abcdef";
+        var pagesBefore = _resources.ResourcePages;
+
+        var outcomes = await service.PrepareLaunchesAsync(Tenant, [Launch("web-1"), Launch("taken"), Launch("web-2")], Operation, CancellationToken.None);
+
+        Assert.Equal(1, _resources.ResourcePages - pagesBefore);
+        Assert.Equal([true, false, true], outcomes.Select(o => o.Succeeded));
+        Assert.Equal("The instance already exists.", outcomes[1].Error!.Title);
+        Assert.Equal(["web-1", "web-2"], outcomes.Where(o => o.Succeeded).Select(o => o.Value!.Name));
+        var records = (await _managed.ListAllAsync(Tenant, CancellationToken.None)).Where(r => r.Name != "taken").ToList();
+        Assert.All(records, r => Assert.Equal((LifecycleState.Pending, Operation), (r.State, r.OperationId)));
+        Assert.Equal(2, records.Count);
+    }
+
+    [Fact]
     public async Task PrepareLaunch_RepeatedWithItsClientRequestId_AnswersTheSameOperation_OtherwiseTheNameIsTaken()
     {
         var service = Service();

@@ -47,10 +47,25 @@ public sealed class InstanceService(
     /// <summary>
     /// Checks a launch and records the instance as pending under a new operation, after a placement preview: a launch no
     /// host could take is refused at once, naming each host and why. A repeat of an earlier launch (same name and
-    /// client request id) answers the earlier operation; a terminated instance's name may be launched again. A caller
-    /// launching several together names their shared <paramref name="operationId"/>; otherwise the launch gets its own.
+    /// client request id) answers the earlier operation; a terminated instance's name may be launched again.
     /// </summary>
-    public async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken, string? operationId = null)
+    public Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken) =>
+        PrepareLaunchAsync(tenantId, request, OperationIds.NewOperationId(), () => CapacityAsync(tenantId, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// <see cref="PrepareLaunchAsync(string, LaunchInstanceRequest, CancellationToken)"/> for launches that start together
+    /// under one operation (a stack's tier), in order: the tenant's capacity is read once for all their previews, which
+    /// so see it as it was before any of them, as launches accepted at one moment would.
+    /// </summary>
+    public async Task<IReadOnlyList<Outcome<LaunchPlan>>> PrepareLaunchesAsync(
+        string tenantId, IReadOnlyList<LaunchInstanceRequest> requests, string operationId, CancellationToken cancellationToken)
+    {
+        var capacity = new Lazy<Task<CapacityView>>(() => CapacityAsync(tenantId, cancellationToken));
+        return await Task.WhenAll(requests.Select(r => PrepareLaunchAsync(tenantId, r, operationId, () => capacity.Value, cancellationToken)));
+    }
+
+    private async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(
+        string tenantId, LaunchInstanceRequest request, string operationId, Func<Task<CapacityView>> readCapacity, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         FieldRules.Name("name", request.Name, errors);
@@ -79,7 +94,7 @@ public sealed class InstanceService(
         ValidateClientRequestId(request.ClientRequestId, errors);
 
         var allowed = await ResolveZonesAsync(tenantId, request, errors, cancellationToken);
-        var capacity = allowed.Count > 0 ? await CapacityAsync(tenantId, cancellationToken) : null;
+        var capacity = allowed.Count > 0 ? await readCapacity() : null;
         if (capacity is not null && !errors.Any(e => e.Field == "image"))
         {
             var offered = capacity.ImagesIn(allowed);
@@ -114,7 +129,7 @@ public sealed class InstanceService(
             RequestedHost = request.Placement?.Host,
             Tags = request.Tags ?? new Dictionary<string, string>(),
             State = LifecycleState.Pending,
-            OperationId = operationId ?? OperationIds.NewOperationId(),
+            OperationId = operationId,
             ClientRequestId = request.ClientRequestId,
             CreatedAt = now,
             UpdatedAt = now,

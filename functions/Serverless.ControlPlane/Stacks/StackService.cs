@@ -319,18 +319,20 @@ public sealed class StackService(
     /// The launches of stack steps that start together, each recorded as the instance API records one (placement limited
     /// to the planned host), all under the input's operation; a repeat (same run, same names) answers the same launches.
     /// </summary>
-    public async Task<IReadOnlyList<StackLaunchStart>> PrepareLaunchesAsync(StackLaunchesInput input, CancellationToken cancellationToken) =>
-        await Task.WhenAll(input.Steps.Select(async step =>
+    public async Task<IReadOnlyList<StackLaunchStart>> PrepareLaunchesAsync(StackLaunchesInput input, CancellationToken cancellationToken)
+    {
+        var requests = input.Steps.Select(step =>
         {
             var launch = step.Launch!;
-            var request = new LaunchInstanceRequest(
+            return new LaunchInstanceRequest(
                 step.Instance, null, new ZoneSelector(null, launch.Zones), new InstanceSize(launch.VirtualCpus, launch.MemoryMiB), launch.Image,
                 new InstancePlacement(launch.AntiAffinityGroup, launch.SpreadGroup, step.Host), launch.Tags, ClientRequestIdOf(input.Stack, input.Run));
-            var prepared = await instances.PrepareLaunchAsync(input.TenantId, request, cancellationToken, input.OperationId);
-            return prepared.Succeeded
-                ? new StackLaunchStart(prepared.Value, null)
-                : new StackLaunchStart(null, $"{prepared.Error.Title} {prepared.Error.Detail} {string.Join("; ", prepared.Error.Fields.Select(f => $"{f.Field}: {f.Message}").Concat(prepared.Error.BlockingItems.Select(b => b.Detail)))}".Trim());
-        }));
+        }).ToList();
+        var prepared = await instances.PrepareLaunchesAsync(input.TenantId, requests, input.OperationId, cancellationToken);
+        return [.. prepared.Select(p => p.Succeeded
+            ? new StackLaunchStart(p.Value, null)
+            : new StackLaunchStart(null, $"{p.Error.Title} {p.Error.Detail} {string.Join("; ", p.Error.Fields.Select(f => $"{f.Field}: {f.Message}").Concat(p.Error.BlockingItems.Select(b => b.Detail)))}".Trim()))];
+    }
 
     /// <summary>The operation id of stack launches that start together: derived from the steps, so a repeat finds its own.</summary>
     public static string LaunchOperationId(string stack, int run, IEnumerable<string> keys) =>
