@@ -32,8 +32,6 @@ public static class FunctionNames
     public const string InstanceBatchLaunchOrchestrator = "InstanceBatchLaunchOrchestrator";
     public const string InstanceActionOrchestrator = "InstanceActionOrchestrator";
     public const string InstanceBatchActionOrchestrator = "InstanceBatchActionOrchestrator";
-    public const string RecordInstanceStep = "RecordInstanceStep";
-    public const string ReleaseInstance = "ReleaseInstance";
     public const string ReserveInstances = "ReserveInstances";
     public const string RecordInstanceSteps = "RecordInstanceSteps";
     public const string ReleaseInstances = "ReleaseInstances";

@@ -32,9 +32,9 @@ public sealed class InstanceActionOrchestratorTests
             sent.AddRange(requests.Select(r => r.Payload.GetProperty("name").GetString()!));
             return Task.FromResult<object?>(requests.Select(r => Answer(r, failed: r.Payload.GetProperty("name").GetString() == "c")).ToList());
         };
-        context.Activities[FunctionNames.ReleaseInstance] = input =>
+        context.Activities[FunctionNames.ReleaseInstances] = input =>
         {
-            released.Add(((InstanceRelease)input!).Name);
+            released.AddRange(((IReadOnlyList<InstanceRelease>)input!).Select(r => r.Name));
             return Task.FromResult<object?>(null);
         };
         context.Activities[FunctionNames.RecordInstanceSteps] = input =>
@@ -50,7 +50,7 @@ public sealed class InstanceActionOrchestratorTests
         Assert.Equal(["a terminated", "b terminated", "c running: terminate failed: unreachable: host gone"], recorded);
         Assert.Equal([LifecycleState.Terminated, LifecycleState.Terminated, LifecycleState.Running], outcomes.Select(o => o.State));
         Assert.Equal(
-            [FunctionNames.SendCommands, FunctionNames.ReleaseInstance, FunctionNames.RecordInstanceSteps],
+            [FunctionNames.SendCommands, FunctionNames.ReleaseInstances, FunctionNames.RecordInstanceSteps],
             context.Calls.Select(c => c.Name));
     }
 

@@ -35,14 +35,8 @@ public sealed class CommandService(
     /// </summary>
     public async Task<IReadOnlyList<CommandResult?>> SendAllAsync(IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken)
     {
-        var refusals = new Dictionary<(string, string), Task<string?>>();
-        foreach (var request in requests)
-        {
-            if (!refusals.ContainsKey((request.TenantId, request.AgentGroup)))
-            {
-                refusals[(request.TenantId, request.AgentGroup)] = connectivity.RefusalAsync(request.TenantId, request.AgentGroup, cancellationToken);
-            }
-        }
+        var refusals = requests.Select(r => (r.TenantId, r.AgentGroup)).Distinct()
+            .ToDictionary(g => g, g => connectivity.RefusalAsync(g.TenantId, g.AgentGroup, cancellationToken));
 
         return await Task.WhenAll(requests.Select(async request =>
         {

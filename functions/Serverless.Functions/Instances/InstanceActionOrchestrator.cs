@@ -60,24 +60,13 @@ public static class InstanceActionOrchestrator
         var releases = ends.Where(e => e.Succeeded && e.Plan.Action == InstanceAction.Terminate && e.Plan.HostId is not null)
             .Select(e => new InstanceRelease(batch.TenantId, e.Plan.HostId!, e.Plan.Name))
             .ToList();
-        if (releases.Count == 1)
-        {
-            await context.CallActivityAsync(FunctionNames.ReleaseInstance, releases[0], RecordingRetry.Options);
-        }
-        else if (releases.Count > 1)
+        if (releases.Count > 0)
         {
             await context.CallActivityAsync(FunctionNames.ReleaseInstances, releases, RecordingRetry.Options);
         }
 
         var steps = ends.Select(e => new InstanceStep(batch.TenantId, e.Plan.Name, e.Plan.OperationId, e.Succeeded ? e.Plan.Settled : e.Plan.Prior, e.Reason, e.Observed, Done: true)).ToList();
-        if (steps.Count == 1)
-        {
-            await context.CallActivityAsync<bool>(FunctionNames.RecordInstanceStep, steps[0], RecordingRetry.Options);
-        }
-        else
-        {
-            await context.CallActivityAsync<IReadOnlyList<bool>>(FunctionNames.RecordInstanceSteps, steps, RecordingRetry.Options);
-        }
+        await context.CallActivityAsync<IReadOnlyList<bool>>(FunctionNames.RecordInstanceSteps, steps, RecordingRetry.Options);
 
         context.SetCustomStatus(new InstanceProgress("done", plans.Count == 1 ? plans[0].HostId : null));
         return [.. ends.Select((e, i) => new InstanceOutcome(e.Plan.Name, steps[i].State, e.Reason, e.Plan.HostId, e.Plan.Zone))];

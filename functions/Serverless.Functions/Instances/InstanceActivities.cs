@@ -10,10 +10,6 @@ public sealed class InstanceActivities(InstanceService instances, BatchActionSer
     public async Task<IReadOnlyList<ReserveOutcome>> ReserveAsync([ActivityTrigger] IReadOnlyList<LaunchPlan> plans, CancellationToken cancellationToken) =>
         await Task.WhenAll(plans.Select(p => instances.ReserveAsync(p, cancellationToken)));
 
-    [Function(FunctionNames.RecordInstanceStep)]
-    public Task<bool> RecordStepAsync([ActivityTrigger] InstanceStep step, CancellationToken cancellationToken) =>
-        instances.RecordStepAsync(step.TenantId, step.Name, step.OperationId, step.State, step.Reason, step.Observed, step.Volume, step.Done, cancellationToken);
-
     [Function(FunctionNames.RecordInstanceSteps)]
     public async Task<IReadOnlyList<bool>> RecordStepsAsync([ActivityTrigger] IReadOnlyList<InstanceStep> steps, CancellationToken cancellationToken) =>
         await Task.WhenAll(steps.Select(s => instances.RecordStepAsync(s.TenantId, s.Name, s.OperationId, s.State, s.Reason, s.Observed, s.Volume, s.Done, cancellationToken)));
@@ -25,10 +21,6 @@ public sealed class InstanceActivities(InstanceService instances, BatchActionSer
     [Function(FunctionNames.RecordAdoption)]
     public Task<InstanceOutcome> RecordAdoptionAsync([ActivityTrigger] AdoptionResult result, CancellationToken cancellationToken) =>
         instances.RecordAdoptionAsync(result, cancellationToken);
-
-    [Function(FunctionNames.ReleaseInstance)]
-    public Task ReleaseAsync([ActivityTrigger] InstanceRelease release, CancellationToken cancellationToken) =>
-        instances.ReleaseAsync(release.TenantId, release.HostId, release.Name, cancellationToken);
 
     /// <summary>Gives many reservations back, with one write per host.</summary>
     [Function(FunctionNames.ReleaseInstances)]
