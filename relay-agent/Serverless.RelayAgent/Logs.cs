@@ -24,6 +24,9 @@ internal static partial class Logs
     [LoggerMessage(EventId = 5006, Level = LogLevel.Information, Message = "Command {CommandId} repeated: answering with the recorded result ({Status})")]
     public static partial void CommandReplayed(ILogger logger, string commandId, string status);
 
+    [LoggerMessage(EventId = 5031, Level = LogLevel.Information, Message = "Command {CommandId} repeated after the control plane took its result ({Status}); acknowledged, not posted again")]
+    public static partial void CommandAlreadyReported(ILogger logger, string commandId, string status);
+
     [LoggerMessage(EventId = 5007, Level = LogLevel.Warning, Message = "Command {CommandId} was started by an agent that stopped before finishing; reporting it interrupted, not running it again")]
     public static partial void CommandInterrupted(ILogger logger, string commandId);
 

@@ -45,6 +45,47 @@ public sealed class CommandLedgerTests
     }
 
     [Fact]
+    public void A_reported_result_is_kept_as_its_status_alone_and_the_ledger_of_taken_results_stays_far_below_the_message_limit()
+    {
+        var ledger = CommandLedger.Load(null);
+        var output = JsonDocument.Parse($$"""{"state":"shutOff","volume":"{{new string('v', 400)}}"}""").RootElement;
+        for (var i = 0; i < CommandLedger.MaxEntries; i++)
+        {
+            var command = Command($"{i:D32}", Now.AddMinutes(5));
+            ledger.MarkStarted(command, Now);
+            ledger.MarkCompleted(command, Now, Result(command) with { Output = output });
+        }
+
+        var whole = ledger.ToBinary(Now).ToMemory().Length;
+        for (var i = 0; i < CommandLedger.MaxEntries; i++)
+        {
+            ledger.MarkReported($"{i:D32}");
+        }
+
+        var reloaded = CommandLedger.Load(ledger.ToBinary(Now));
+        var compact = ledger.ToBinary(Now).ToMemory().Length;
+
+        Assert.Null(reloaded.Find($"{7:D32}")!.Result);
+        Assert.Equal(CommandStatus.Succeeded, reloaded.Find($"{7:D32}")!.ReportedStatus);
+        Assert.True(whole > 256 * 1024, $"{whole} bytes with every result kept");
+        Assert.True(compact < 100 * 1024, $"{compact} bytes once reported");
+    }
+
+    [Fact]
+    public void Only_a_finished_entry_can_be_marked_reported_so_a_running_one_stays_running()
+    {
+        var ledger = CommandLedger.Load(null);
+        ledger.MarkStarted(Command("running", Now.AddMinutes(1)), Now);
+
+        ledger.MarkReported("running");
+        ledger.MarkReported("unknown");
+
+        var reloaded = CommandLedger.Load(ledger.ToBinary(Now));
+        Assert.Equal((null, null), (reloaded.Find("running")!.Result, reloaded.Find("running")!.ReportedStatus));
+        Assert.Null(reloaded.Find("unknown"));
+    }
+
+    [Fact]
     public void A_ledger_of_an_unknown_format_is_refused_rather_than_misread()
     {
         var state = BinaryData.FromString("""{"version":99,"entries":[]}""");

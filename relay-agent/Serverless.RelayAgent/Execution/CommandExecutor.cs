@@ -13,9 +13,10 @@ namespace Serverless.RelayAgent.Execution;
 /// <summary>
 /// Handles one command message while the agent holds its group's session. Order of effects, chosen so that no command
 /// runs twice and every command gets an answer, also across a crash at any point:
-/// ledger "started" → execute → ledger "result" → post the result until acknowledged → complete the message.
-/// Commands execute one at a time in order; the last two steps run in the background once the ledger holds the result,
-/// so the next command need not wait for the control plane to take this one's answer.
+/// ledger "started" → execute → ledger "result" → post the result until acknowledged → complete the message (and the
+/// ledger keeps the result's status alone from its next write). Commands execute one at a time in order; the posting and
+/// completing run in the background once the ledger holds the result, so the next command need not wait for the control
+/// plane to take this one's answer.
 /// </summary>
 public sealed class CommandExecutor(
     CommandHandlerRegistry handlers,
@@ -43,13 +44,19 @@ public sealed class CommandExecutor(
         }
 
         using var activity = StartActivity(command, message);
+        if (ledger.Find(command.IdempotencyKey) is { ReportedStatus: { } reported })
+        {
+            Logs.CommandAlreadyReported(logger, command.CommandId, reported.ToString());
+            return new HandledMessage(true, receiver.CompleteMessageAsync(message, CancellationToken.None));
+        }
+
         var result = await DecideAsync(receiver, ledger, command, receivedAt, stopping);
         if (result is null)
         {
             return HandledMessage.Unsettled;
         }
 
-        return new HandledMessage(true, PostThenCompleteAsync(receiver, message, result, stopping));
+        return new HandledMessage(true, PostThenCompleteAsync(receiver, ledger, command, message, result, stopping));
     }
 
     /// <summary>
@@ -57,7 +64,8 @@ public sealed class CommandExecutor(
     /// result the control plane refuses as invalid is not retried; keeping the message would only repeat the refusal. A
     /// stop leaves the message for redelivery.
     /// </summary>
-    private async Task PostThenCompleteAsync(ServiceBusSessionReceiver receiver, ServiceBusReceivedMessage message, CommandResult result, CancellationToken stopping)
+    private async Task PostThenCompleteAsync(
+        ServiceBusSessionReceiver receiver, CommandLedger ledger, CommandEnvelope command, ServiceBusReceivedMessage message, CommandResult result, CancellationToken stopping)
     {
         using (var report = AgentTelemetry.Source.StartActivity($"report {result.Kind}", ActivityKind.Internal))
         {
@@ -72,6 +80,7 @@ public sealed class CommandExecutor(
             }
         }
 
+        ledger.MarkReported(command.IdempotencyKey);
         await receiver.CompleteMessageAsync(message, CancellationToken.None);
     }
 
