@@ -121,12 +121,23 @@ internal sealed class CountingDispatcher : ICommandDispatcher, ICommandLog, ICom
         return Task.CompletedTask;
     }
 
+    public Task SendManyAsync(IReadOnlyList<CommandEnvelope> commands, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _sent, commands.Count);
+        return Task.CompletedTask;
+    }
+
     public Task RecordAsync(CommandRecord command, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task RecordManyAsync(IReadOnlyList<CommandRecord> commands, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task<IReadOnlyList<CommandRecord>> ListForInstanceAsync(string tenantId, string instanceId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<CommandRecord>>([]);
 
     public Task<CommandResult?> GetAsync(string tenantId, string commandId, CancellationToken cancellationToken) => Task.FromResult<CommandResult?>(null);
+
+    public Task<IReadOnlyList<CommandResult?>> GetManyAsync(string tenantId, IReadOnlyList<string> commandIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CommandResult?>>([.. commandIds.Select(_ => (CommandResult?)null)]);
 
     public Task<bool> TryAddAsync(CommandResult result, CancellationToken cancellationToken) => Task.FromResult(true);
 }

@@ -74,6 +74,7 @@ try
     var rollbacks = new List<double>();
     var timelines = new List<double[]>();
     var manyApplies = new List<double>();
+    var batches = new List<string>();
     for (var round = 0; round < rounds; round++)
     {
         one.Add(await RolloutAsync(client, $"one-{round}", Template(1, lb, fail: false), polling));
@@ -83,6 +84,7 @@ try
         fifty.Add(await RolloutAsync(client, $"many-{round}", Template(instances, lb, fail: false), polling, applyRequests: manyApplies));
         manyWall += fifty[^1];
         timelines.Add(await TimelineAsync(client, $"many-{round}", appliedAt, appliedAt.AddMilliseconds(fifty[^1])));
+        batches.Add(await BatchTimeline.DescribeAsync(azurite.ConnectionString, host.HubName, appliedAt));
         for (var p = 0; p < parts.Length; p++)
         {
             cpu[p] += ProcessStat.CpuMilliseconds(parts[p].Pid) - cpuBefore[p];
@@ -101,6 +103,8 @@ try
     Console.WriteLine($"  where the {instances}-instance rollout's time goes (journal timestamps): " + string.Join(", ",
         new[] { "apply → run:begin", "run:begin → last launch done", "→ last appliance step done", "→ run:end", "→ status read succeeded" }
             .Select((name, i) => $"{name} {Median([.. timelines.Select(t => t[i])]):0} ms")));
+    Console.WriteLine($"  the launch workflow of each {instances}-instance rollout (ms from its start: activity scheduled →completed, results between):");
+    batches.ForEach(b => Console.WriteLine($"    {b}"));
     Console.WriteLine($"  of which the apply request itself (until its 202): {Median(manyApplies):0} ms");
     cpu[3] += cpu[4];
     Console.WriteLine($"  CPU during the {instances}-instance rollouts, as a share of one core: " + string.Join(", ", parts.Take(4).Select((p, i) => $"{p.Name} {cpu[i] / manyWall * 100:0} %")));

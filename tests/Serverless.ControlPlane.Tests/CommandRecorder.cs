@@ -26,7 +26,23 @@ public sealed class CommandRecorder : ICommandDispatcher, ICommandLog, ICommandR
         return Task.CompletedTask;
     }
 
+    public async Task SendManyAsync(IReadOnlyList<CommandEnvelope> commands, CancellationToken cancellationToken)
+    {
+        foreach (var command in commands)
+        {
+            await SendAsync(command, cancellationToken);
+        }
+    }
+
     public List<CommandRecord> Logged { get; } = [];
+
+    public async Task RecordManyAsync(IReadOnlyList<CommandRecord> commands, CancellationToken cancellationToken)
+    {
+        foreach (var command in commands)
+        {
+            await RecordAsync(command, cancellationToken);
+        }
+    }
 
     public Task RecordAsync(CommandRecord command, CancellationToken cancellationToken)
     {
@@ -53,6 +69,9 @@ public sealed class CommandRecorder : ICommandDispatcher, ICommandLog, ICommandR
 
     public Task<CommandResult?> GetAsync(string tenantId, string commandId, CancellationToken cancellationToken) =>
         Task.FromResult(Results.GetValueOrDefault(commandId));
+
+    public Task<IReadOnlyList<CommandResult?>> GetManyAsync(string tenantId, IReadOnlyList<string> commandIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<CommandResult?>>([.. commandIds.Select(id => Results.GetValueOrDefault(id))]);
 
     public Task<bool> TryAddAsync(CommandResult result, CancellationToken cancellationToken) =>
         Task.FromResult(Results.TryAdd(result.CommandId, result));

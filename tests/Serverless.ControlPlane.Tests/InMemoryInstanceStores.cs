@@ -11,13 +11,19 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
     private int _version;
     private int _reads;
 
-    /// <summary>How many times an instance record was read by name.</summary>
+    /// <summary>How many times instance records were read by name (a read of many counts once).</summary>
     public int Reads => _reads;
 
     public Task<ManagedInstance?> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _reads);
         return Task.FromResult(_instances.GetValueOrDefault((tenantId, name)));
+    }
+
+    public Task<IReadOnlyList<ManagedInstance?>> GetManyAsync(string tenantId, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult<IReadOnlyList<ManagedInstance?>>([.. names.Select(name => _instances.GetValueOrDefault((tenantId, name)))]);
     }
 
     public Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken) =>
@@ -27,6 +33,17 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
     {
         var key = (instance.TenantId, instance.Name);
         return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
+    }
+
+    public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
+    {
+        var replaced = new List<bool>(instances.Count);
+        foreach (var instance in instances)
+        {
+            replaced.Add(await TryReplaceAsync(instance, cancellationToken));
+        }
+
+        return replaced;
     }
 
     public Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)

@@ -70,6 +70,14 @@ public sealed class InMemoryResourceStores : IResourceStore, IInstanceStore
         return Task.CompletedTask;
     }
 
+    public async Task UpsertManyAsync(IReadOnlyList<ResourceInstance> instances, CancellationToken cancellationToken)
+    {
+        foreach (var instance in instances)
+        {
+            await UpsertAsync(instance, cancellationToken);
+        }
+    }
+
     public ResourceRegistration? Get(string tenantId, string resourceId) => _resources.GetValueOrDefault((tenantId, resourceId));
 
     private ResourceRegistration Versioned(ResourceRegistration registration) =>

@@ -39,6 +39,18 @@ public abstract class CommandLogContract
     }
 
     [Fact]
+    public async Task RecordingMany_AcrossTransactions_WithOneRecordedBefore_KeepsOneEntryEach_InTimeOrder()
+    {
+        await Log.RecordAsync(Command("c007", 7, $"{Tenant}.op", $"{Tenant}.stack"), CancellationToken.None);
+        var many = Enumerable.Range(0, 80).Select(i => Command($"c{i:D3}", i, $"{Tenant}.op", $"{Tenant}.stack")).ToList();
+
+        await Log.RecordManyAsync([.. many, many[3]], CancellationToken.None);
+
+        Assert.Equal(many.Select(c => c.CommandId), (await Log.ListForInstanceAsync(Tenant, $"{Tenant}.op", CancellationToken.None)).Select(c => c.CommandId));
+        Assert.Equal(many, await Log.ListForInstanceAsync(Tenant, $"{Tenant}.stack", CancellationToken.None));
+    }
+
+    [Fact]
     public async Task RecordingACommandAgain_KeepsOneEntry()
     {
         await Log.RecordAsync(Command("c1", 10, $"{Tenant}.op"), CancellationToken.None);

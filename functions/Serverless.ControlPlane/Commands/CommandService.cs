@@ -30,32 +30,54 @@ public sealed class CommandService(
         (await SendAllAsync([request], cancellationToken))[0];
 
     /// <summary>
-    /// <see cref="SendAsync"/> for many commands at once, in order: each group's connectivity is read once for all its
-    /// commands, and the sends go in parallel.
+    /// <see cref="SendAsync"/> for many commands at once, answered in their order: their recorded results are read
+    /// together, each group's connectivity once, the log entries written together and the messages sent in batches.
     /// </summary>
     public async Task<IReadOnlyList<CommandResult?>> SendAllAsync(IReadOnlyList<CommandRequest> requests, CancellationToken cancellationToken)
     {
         var refusals = requests.Select(r => (r.TenantId, r.AgentGroup)).Distinct()
             .ToDictionary(g => g, g => connectivity.RefusalAsync(g.TenantId, g.AgentGroup, cancellationToken));
-
-        return await Task.WhenAll(requests.Select(async request =>
+        var recorded = new CommandResult?[requests.Count];
+        foreach (var tenant in Enumerable.Range(0, requests.Count).GroupBy(i => requests[i].TenantId, StringComparer.Ordinal))
         {
-            if (await results.GetAsync(request.TenantId, request.CommandId, cancellationToken) is { } recorded)
+            var asked = tenant.ToList();
+            var stored = await results.GetManyAsync(tenant.Key, [.. asked.Select(i => requests[i].CommandId)], cancellationToken);
+            for (var k = 0; k < asked.Count; k++)
             {
-                return recorded;
+                recorded[asked[k]] = stored[k];
             }
+        }
+
+        var answers = new CommandResult?[requests.Count];
+        var sending = new List<CommandRequest>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
 
             // A group known to be silent answers at once: waiting for the deadline would only delay the same outcome.
-            if (await refusals[(request.TenantId, request.AgentGroup)] is { } refusal)
+            if (recorded[i] is null && await refusals[(request.TenantId, request.AgentGroup)] is { } refusal)
             {
-                return new CommandResult(SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind,
+                answers[i] = new CommandResult(SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, string.Empty, request.Kind,
                     CommandStatus.Failed, null, new CommandError(CommandErrorKind.Unreachable, refusal),
                     new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, request.Trace);
             }
+            else if (recorded[i] is null)
+            {
+                sending.Add(request);
+            }
+            else
+            {
+                answers[i] = recorded[i];
+            }
+        }
 
-            await LogAndDispatchAsync(request, cancellationToken);
-            return (CommandResult?)null;
-        }));
+        if (sending.Count > 0)
+        {
+            await log.RecordManyAsync([.. sending.Select(RecordOf)], cancellationToken);
+            await dispatcher.SendManyAsync([.. sending.Select(EnvelopeOf)], cancellationToken);
+        }
+
+        return answers;
     }
 
     /// <summary>
@@ -63,28 +85,29 @@ public sealed class CommandService(
     /// recorded for a new id, and connectivity is not read again, so a busy pool evaluator pays one log write and one
     /// send per command.
     /// </summary>
-    public Task SendNewAsync(CommandRequest request, CancellationToken cancellationToken) => LogAndDispatchAsync(request, cancellationToken);
-
-    private async Task LogAndDispatchAsync(CommandRequest request, CancellationToken cancellationToken)
+    public async Task SendNewAsync(CommandRequest request, CancellationToken cancellationToken)
     {
-        var command = new CommandEnvelope(
-            SchemaVersions.Current,
-            request.CommandId,
-            request.TenantId,
-            request.AgentGroup,
-            request.Kind,
-            request.Payload,
-            request.IssuedAt,
-            request.IssuedAt.AddSeconds(request.TimeoutSeconds),
-            request.CommandId,
-            request.Correlation,
-            request.Trace);
-        await log.RecordAsync(
-            new CommandRecord(command.TenantId, command.CommandId, command.Kind, command.AgentGroup, command.AgentGroup, command.IssuedAt,
-                command.Deadline, request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty, request.ParentInstanceId),
-            cancellationToken);
-        await dispatcher.SendAsync(command, cancellationToken);
+        await log.RecordAsync(RecordOf(request), cancellationToken);
+        await dispatcher.SendAsync(EnvelopeOf(request), cancellationToken);
     }
+
+    private static CommandEnvelope EnvelopeOf(CommandRequest request) => new(
+        SchemaVersions.Current,
+        request.CommandId,
+        request.TenantId,
+        request.AgentGroup,
+        request.Kind,
+        request.Payload,
+        request.IssuedAt,
+        request.IssuedAt.AddSeconds(request.TimeoutSeconds),
+        request.CommandId,
+        request.Correlation,
+        request.Trace);
+
+    private static CommandRecord RecordOf(CommandRequest request) => new(
+        request.TenantId, request.CommandId, request.Kind, request.AgentGroup, request.AgentGroup, request.IssuedAt,
+        request.IssuedAt.AddSeconds(request.TimeoutSeconds), request.Correlation.InstanceId ?? string.Empty, request.Correlation.EventName ?? string.Empty,
+        request.ParentInstanceId);
 
     /// <summary>The recorded result of a command, if an agent has reported one.</summary>
     public Task<CommandResult?> GetResultAsync(string tenantId, string commandId, CancellationToken cancellationToken) =>

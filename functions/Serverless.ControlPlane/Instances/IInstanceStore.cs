@@ -9,4 +9,7 @@ public interface IInstanceStore
     Task ReplaceAllAsync(string tenantId, string resourceId, IReadOnlyList<ResourceInstance> instances, CancellationToken cancellationToken);
 
     Task UpsertAsync(ResourceInstance instance, CancellationToken cancellationToken);
+
+    /// <summary><see cref="UpsertAsync"/> for many, written together where the store can.</summary>
+    Task UpsertManyAsync(IReadOnlyList<ResourceInstance> instances, CancellationToken cancellationToken);
 }

@@ -307,7 +307,7 @@ public sealed class InstanceService(
     private async Task ReserveBatchAsync(IReadOnlyList<PendingReservation> batch, CancellationToken cancellationToken)
     {
         var tenantId = batch[0].Plan.TenantId;
-        var records = await Task.WhenAll(batch.Select(p => instances.GetAsync(tenantId, p.Plan.Name, cancellationToken)));
+        var records = await instances.GetManyAsync(tenantId, [.. batch.Select(p => p.Plan.Name)], cancellationToken);
         var open = new List<(PendingReservation Pending, ManagedInstance Record)>();
         var settling = new List<Task>();
         for (var i = 0; i < batch.Count; i++)
@@ -362,14 +362,21 @@ public sealed class InstanceService(
         var changed = capacity.Changed.ToList();
         var writes = await Task.WhenAll(changed.Select(hostId => allocations.TryWriteAsync(capacity.Allocations[hostId], cancellationToken)));
         var lost = changed.Where((_, i) => !writes[i]).ToHashSet(StringComparer.Ordinal);
-        settling.AddRange(chosen.Where(c => !lost.Contains(c.HostId)).Select(async c =>
+        var kept = chosen.Where(c => !lost.Contains(c.HostId)).ToList();
+        var pointed = await instances.TryReplaceManyAsync([.. kept.Select(c =>
         {
             var host = capacity.Resources[c.HostId];
-            if (await instances.TryReplaceAsync(c.Record with { HostId = c.HostId, Zone = host.Zone, HostUri = host.Endpoint, UpdatedAt = clock.GetUtcNow() }, cancellationToken))
+            return c.Record with { HostId = c.HostId, Zone = host.Zone, HostUri = host.Endpoint, UpdatedAt = clock.GetUtcNow() };
+        })], cancellationToken);
+        for (var k = 0; k < kept.Count; k++)
+        {
+            if (pointed[k])
             {
-                c.Pending.Settle(new ReserveOutcome(true, c.HostId, host.Zone, host.Endpoint, null));
+                var host = capacity.Resources[kept[k].HostId];
+                kept[k].Pending.Settle(new ReserveOutcome(true, kept[k].HostId, host.Zone, host.Endpoint, null));
             }
-        }));
+        }
+
         if (lost.Count == 0)
         {
             settling.AddRange(refused.Select(r => RefuseAsync(r.Pending, r.Reason, cancellationToken)));
@@ -445,35 +452,78 @@ public sealed class InstanceService(
     /// </summary>
     public async Task<bool> RecordStepAsync(
         string tenantId, string name, string operationId, LifecycleState state, string? reason, InstanceState? observed, InstanceVolume? volume, bool done,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        (await RecordStepsAsync([new InstanceStep(tenantId, name, operationId, state, reason, observed, volume, done)], cancellationToken))[0];
+
+    /// <summary>
+    /// Records many steps (<see cref="RecordStepAsync"/>), answered in their order: false where another operation owns
+    /// the record or it is gone. A tenant's records are read and written together (a few requests for a hundred), and
+    /// those another writer changed meanwhile go round again.
+    /// </summary>
+    public async Task<IReadOnlyList<bool>> RecordStepsAsync(IReadOnlyList<InstanceStep> steps, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var recorded = await WriteRecordAsync(tenantId, name, operationId, i => i with
+        var recorded = new ManagedInstance?[steps.Count];
+        foreach (var tenant in Enumerable.Range(0, steps.Count).GroupBy(i => steps[i].TenantId, StringComparer.Ordinal))
         {
-            State = state,
-            Reason = reason,
-            Observed = observed ?? i.Observed,
-            ObservedAt = observed is null ? i.ObservedAt : now,
-            Volume = volume ?? i.Volume,
-            PendingAction = done ? null : i.PendingAction,
-        }, cancellationToken);
+            var pending = tenant.ToList();
+            for (var attempt = 0; attempt < WriteAttempts && pending.Count > 0; attempt++)
+            {
+                var current = await instances.GetManyAsync(tenant.Key, [.. pending.Select(i => steps[i].Name)], cancellationToken);
+                var owned = new List<(int Index, ManagedInstance Next)>();
+                for (var k = 0; k < pending.Count; k++)
+                {
+                    if (current[k] is { } record && record.OperationId == steps[pending[k]].OperationId)
+                    {
+                        owned.Add((pending[k], Apply(steps[pending[k]], record, now)));
+                    }
+                }
 
-        // The host's inventory follows too (unregistration's in-use check and GET …/resources/{id}/instances read it), on
-        // the host the record just written names: no second read.
-        if (recorded is { HostId: { } host, Zone: { } zone })
-        {
-            if (state == LifecycleState.Terminated)
-            {
-                var kept = (await inventory.ListAsync(tenantId, host, cancellationToken)).Where(i => i.Name != name).ToList();
-                await inventory.ReplaceAllAsync(tenantId, host, kept, cancellationToken);
-            }
-            else if (observed is { } seen)
-            {
-                await inventory.UpsertAsync(new ResourceInstance(tenantId, host, zone, name, seen, now), cancellationToken);
+                var replaced = await instances.TryReplaceManyAsync([.. owned.Select(o => o.Next)], cancellationToken);
+                for (var k = 0; k < owned.Count; k++)
+                {
+                    recorded[owned[k].Index] = replaced[k] ? owned[k].Next : null;
+                }
+
+                pending = [.. owned.Where((_, k) => !replaced[k]).Select(o => o.Index)];
             }
         }
 
-        return recorded is not null;
+        await FollowInInventoryAsync(steps, recorded, now, cancellationToken);
+        return [.. recorded.Select(r => r is not null)];
+    }
+
+    private static ManagedInstance Apply(InstanceStep step, ManagedInstance current, DateTimeOffset now) => current with
+    {
+        State = step.State,
+        Reason = step.Reason,
+        Observed = step.Observed ?? current.Observed,
+        ObservedAt = step.Observed is null ? current.ObservedAt : now,
+        Volume = step.Volume ?? current.Volume,
+        PendingAction = step.Done ? null : current.PendingAction,
+        UpdatedAt = now,
+    };
+
+    /// <summary>
+    /// The hosts' inventories follow the records just written (unregistration's in-use check and GET …/resources/{id}/instances
+    /// read them), on the hosts those records name: no second read. Terminated instances leave, one write per host;
+    /// what a host reported is written for all at once.
+    /// </summary>
+    private async Task FollowInInventoryAsync(IReadOnlyList<InstanceStep> steps, IReadOnlyList<ManagedInstance?> recorded, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var placed = Enumerable.Range(0, steps.Count).Where(i => recorded[i] is { HostId: not null, Zone: not null }).ToList();
+        var leaving = placed.Where(i => steps[i].State == LifecycleState.Terminated)
+            .GroupBy(i => (steps[i].TenantId, recorded[i]!.HostId!), i => steps[i].Name)
+            .Select(async host =>
+            {
+                var gone = host.ToHashSet(StringComparer.Ordinal);
+                var kept = (await inventory.ListAsync(host.Key.TenantId, host.Key.Item2, cancellationToken)).Where(i => !gone.Contains(i.Name)).ToList();
+                await inventory.ReplaceAllAsync(host.Key.TenantId, host.Key.Item2, kept, cancellationToken);
+            });
+        var seen = placed.Where(i => steps[i].State != LifecycleState.Terminated && steps[i].Observed is not null)
+            .Select(i => new ResourceInstance(steps[i].TenantId, recorded[i]!.HostId!, recorded[i]!.Zone!, steps[i].Name, steps[i].Observed!.Value, now))
+            .ToList();
+        await Task.WhenAll([.. leaving, seen.Count == 0 ? Task.CompletedTask : inventory.UpsertManyAsync(seen, cancellationToken)]);
     }
 
     /// <summary>

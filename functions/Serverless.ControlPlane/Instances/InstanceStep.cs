@@ -1,7 +1,6 @@
 using Serverless.Contracts.Instances;
-using Serverless.ControlPlane.Instances;
 
-namespace Serverless.Functions.Instances;
+namespace Serverless.ControlPlane.Instances;
 
 /// <summary>A step of an instance workflow to record: the state it reached, why, what the host said, the disk once cloned.</summary>
 public sealed record InstanceStep(

@@ -11,8 +11,8 @@ public sealed class InstanceActivities(InstanceService instances, BatchActionSer
         await Task.WhenAll(plans.Select(p => instances.ReserveAsync(p, cancellationToken)));
 
     [Function(FunctionNames.RecordInstanceSteps)]
-    public async Task<IReadOnlyList<bool>> RecordStepsAsync([ActivityTrigger] IReadOnlyList<InstanceStep> steps, CancellationToken cancellationToken) =>
-        await Task.WhenAll(steps.Select(s => instances.RecordStepAsync(s.TenantId, s.Name, s.OperationId, s.State, s.Reason, s.Observed, s.Volume, s.Done, cancellationToken)));
+    public Task<IReadOnlyList<bool>> RecordStepsAsync([ActivityTrigger] IReadOnlyList<InstanceStep> steps, CancellationToken cancellationToken) =>
+        instances.RecordStepsAsync(steps, cancellationToken);
 
     [Function(FunctionNames.PrepareBatchTarget)]
     public Task<BatchTargetStart> PrepareBatchTargetAsync([ActivityTrigger] BatchTargetInput input, CancellationToken cancellationToken) =>

@@ -13,25 +13,74 @@ namespace Serverless.Functions.Storage;
 public sealed class TableCommandLog(TableProvider tables) : ICommandLog
 {
     private const string IndexPrefix = "op|";
+    private const int MaxRowsPerTransaction = 100;
 
     public async Task RecordAsync(CommandRecord command, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.Commands, cancellationToken);
-        var owners = new[] { command.CorrelationInstanceId, command.ParentInstanceId }
-            .Where(owner => !string.IsNullOrEmpty(owner))
-            .Distinct(StringComparer.Ordinal);
-        var rows = owners.Select(owner => Entity(command, IndexKey(owner!, command)))
-            .Prepend(Entity(command, command.CommandId))
-            .Select(entity => new TableTransactionAction(TableTransactionActionType.Add, entity));
         try
         {
-            await table.SubmitTransactionAsync(rows, cancellationToken);
+            await table.SubmitTransactionAsync(Rows(command), cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             // Already recorded by an earlier attempt of the same activity: the log keeps the first entry.
         }
     }
+
+    /// <summary>
+    /// A tenant's commands go together, each with its index rows, up to a transaction's hundred rows; a transaction that
+    /// meets a command recorded before writes nothing, so its commands go one by one.
+    /// </summary>
+    public async Task RecordManyAsync(IReadOnlyList<CommandRecord> commands, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Commands, cancellationToken);
+        foreach (var tenant in commands.DistinctBy(c => (c.TenantId, c.CommandId)).GroupBy(c => c.TenantId, StringComparer.Ordinal))
+        {
+            var batch = new List<CommandRecord>();
+            var rows = new List<TableTransactionAction>();
+            foreach (var command in tenant)
+            {
+                var own = Rows(command);
+                if (rows.Count + own.Count > MaxRowsPerTransaction)
+                {
+                    await SubmitOrOneByOneAsync(table, batch, rows, cancellationToken);
+                    (batch, rows) = ([], []);
+                }
+
+                batch.Add(command);
+                rows.AddRange(own);
+            }
+
+            await SubmitOrOneByOneAsync(table, batch, rows, cancellationToken);
+        }
+    }
+
+    private async Task SubmitOrOneByOneAsync(TableClient table, List<CommandRecord> batch, List<TableTransactionAction> rows, CancellationToken cancellationToken)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await table.SubmitTransactionAsync(rows, cancellationToken);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            await Task.WhenAll(batch.Select(c => RecordAsync(c, cancellationToken)));
+        }
+    }
+
+    /// <summary>The command's entry and an index row per workflow it belongs to.</summary>
+    private static List<TableTransactionAction> Rows(CommandRecord command) =>
+        [.. new[] { command.CorrelationInstanceId, command.ParentInstanceId }
+            .Where(owner => !string.IsNullOrEmpty(owner))
+            .Distinct(StringComparer.Ordinal)
+            .Select(owner => Entity(command, IndexKey(owner!, command)))
+            .Prepend(Entity(command, command.CommandId))
+            .Select(entity => new TableTransactionAction(TableTransactionActionType.Add, entity))];
 
     public async Task<IReadOnlyList<CommandRecord>> ListForInstanceAsync(string tenantId, string instanceId, CancellationToken cancellationToken)
     {

@@ -14,9 +14,14 @@ public sealed class TableCommandResultStore(TableProvider tables) : ICommandResu
     {
         var table = await tables.GetAsync(TableProvider.CommandResults, cancellationToken);
         var response = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, commandId, cancellationToken: cancellationToken);
-        return response.HasValue
-            ? JsonSerializer.Deserialize(response.Value!.GetString("Result"), ContractsJsonContext.Default.CommandResult)
-            : null;
+        return response.HasValue ? FromEntity(response.Value!) : null;
+    }
+
+    public async Task<IReadOnlyList<CommandResult?>> GetManyAsync(string tenantId, IReadOnlyList<string> commandIds, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.CommandResults, cancellationToken);
+        var found = await TableQueries.GetByRowKeysAsync(table, tenantId, commandIds, cancellationToken);
+        return [.. commandIds.Select(id => found.TryGetValue(id, out var entity) ? FromEntity(entity) : null)];
     }
 
     public async Task<bool> TryAddAsync(CommandResult result, CancellationToken cancellationToken)
@@ -40,4 +45,7 @@ public sealed class TableCommandResultStore(TableProvider tables) : ICommandResu
             return false;
         }
     }
+
+    private static CommandResult? FromEntity(TableEntity entity) =>
+        JsonSerializer.Deserialize(entity.GetString("Result"), ContractsJsonContext.Default.CommandResult);
 }

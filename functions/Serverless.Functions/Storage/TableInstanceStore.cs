@@ -49,6 +49,15 @@ public sealed class TableInstanceStore(TableProvider tables) : IInstanceStore
         await table.UpsertEntityAsync(ToEntity(instance), TableUpdateMode.Replace, cancellationToken);
     }
 
+    public async Task UpsertManyAsync(IReadOnlyList<ResourceInstance> instances, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.Instances, cancellationToken);
+
+        // One row per key in a transaction: the last word on an instance is the one kept.
+        var rows = instances.GroupBy(i => (i.TenantId, RowKey(i.ResourceId, i.Name))).Select(g => g.Last());
+        await TableQueries.SubmitAsync(table, rows.Select(i => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(i))), cancellationToken);
+    }
+
     private static string HostFilter(string tenantId, string resourceId) =>
         TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {resourceId + Separator} and RowKey lt {resourceId + (char)(Separator + 1)}");
 

@@ -18,6 +18,13 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         return response.HasValue ? FromEntity(response.Value!) : null;
     }
 
+    public async Task<IReadOnlyList<ManagedInstance?>> GetManyAsync(string tenantId, IReadOnlyList<string> names, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        var found = await TableQueries.GetByRowKeysAsync(table, tenantId, names, cancellationToken);
+        return [.. names.Select(name => found.TryGetValue(name, out var entity) ? FromEntity(entity) : null)];
+    }
+
     public async Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
@@ -44,6 +51,37 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         {
             return false;
         }
+    }
+
+    public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
+    {
+        var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
+        var replaced = new bool[instances.Count];
+        foreach (var chunk in Enumerable.Range(0, instances.Count).GroupBy(i => instances[i].TenantId, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)))
+        {
+            try
+            {
+                await table.SubmitTransactionAsync(
+                    chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(instances[i]), new ETag(instances[i].ETag ?? string.Empty))),
+                    cancellationToken);
+                foreach (var i in chunk)
+                {
+                    replaced[i] = true;
+                }
+
+            }
+            catch (TableTransactionFailedException exception) when (exception.Status is 404 or 412)
+            {
+                // One record changed and the transaction wrote none: each goes on its own, so the others still land.
+                var each = await Task.WhenAll(chunk.Select(i => TryReplaceAsync(instances[i], cancellationToken)));
+                for (var k = 0; k < chunk.Length; k++)
+                {
+                    replaced[chunk[k]] = each[k];
+                }
+            }
+        }
+
+        return replaced;
     }
 
     public async Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)
