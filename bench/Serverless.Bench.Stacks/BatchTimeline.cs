@@ -1,18 +1,19 @@
 using Azure.Data.Tables;
 
 /// <summary>
-/// Where a batch launch workflow's time goes, from its durable history (DTFx stamps each event when it happens): for
-/// each activity, when it was scheduled and completed, and between two activities, when the first and the last
-/// command result arrived, all in milliseconds from the workflow's start.
+/// Where a workflow's time goes, from its durable history (DTFx stamps each event when it happens): for each activity
+/// and child workflow, when it was scheduled and completed, and between two of them, when the first and the last
+/// command result arrived, all in milliseconds from the workflow's start. The latest workflow of the name started
+/// since the time given.
 /// </summary>
 internal static class BatchTimeline
 {
-    public static async Task<string> DescribeAsync(string connectionString, string hubName, DateTimeOffset since)
+    public static async Task<string> DescribeAsync(string connectionString, string hubName, string orchestrator, DateTimeOffset since)
     {
         var instances = new TableClient(connectionString, $"{hubName}Instances");
         string? instanceId = null;
         DateTimeOffset latest = default;
-        await foreach (var row in instances.QueryAsync<TableEntity>(e => e.GetString("Name") == "InstanceBatchLaunchOrchestrator"))
+        await foreach (var row in instances.QueryAsync<TableEntity>(e => e.GetString("Name") == orchestrator))
         {
             if (row.GetDateTimeOffset("CreatedTime") is { } created && created >= since && created > latest)
             {
@@ -22,7 +23,7 @@ internal static class BatchTimeline
 
         if (instanceId is null)
         {
-            return "no batch launch workflow found";
+            return $"no {orchestrator} found";
         }
 
         var events = new List<TableEntity>();
@@ -44,12 +45,12 @@ internal static class BatchTimeline
                 case "OrchestratorStarted":
                     episodes++;
                     break;
-                case "TaskScheduled":
+                case "TaskScheduled" or "SubOrchestrationInstanceCreated":
                     Flush();
                     names[e.GetInt32("EventId") ?? -1] = e.GetString("Name") ?? "?";
                     parts.Add($"{names[e.GetInt32("EventId") ?? -1]} {ms:0}");
                     break;
-                case "TaskCompleted" or "TaskFailed":
+                case "TaskCompleted" or "TaskFailed" or "SubOrchestrationInstanceCompleted" or "SubOrchestrationInstanceFailed":
                     Flush();
                     parts.Add($"→{ms:0}");
                     break;

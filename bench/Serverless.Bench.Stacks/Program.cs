@@ -84,7 +84,8 @@ try
         fifty.Add(await RolloutAsync(client, $"many-{round}", Template(instances, lb, fail: false), polling, applyRequests: manyApplies));
         manyWall += fifty[^1];
         timelines.Add(await TimelineAsync(client, $"many-{round}", appliedAt, appliedAt.AddMilliseconds(fifty[^1])));
-        batches.Add(await BatchTimeline.DescribeAsync(azurite.ConnectionString, host.HubName, appliedAt));
+        batches.Add(await BatchTimeline.DescribeAsync(azurite.ConnectionString, host.HubName, "StackOrchestrator", appliedAt));
+        batches.Add("  " + await BatchTimeline.DescribeAsync(azurite.ConnectionString, host.HubName, "InstanceBatchLaunchOrchestrator", appliedAt));
         for (var p = 0; p < parts.Length; p++)
         {
             cpu[p] += ProcessStat.CpuMilliseconds(parts[p].Pid) - cpuBefore[p];
@@ -103,7 +104,7 @@ try
     Console.WriteLine($"  where the {instances}-instance rollout's time goes (journal timestamps): " + string.Join(", ",
         new[] { "apply → run:begin", "run:begin → last launch done", "→ last appliance step done", "→ run:end", "→ status read succeeded" }
             .Select((name, i) => $"{name} {Median([.. timelines.Select(t => t[i])]):0} ms")));
-    Console.WriteLine($"  the launch workflow of each {instances}-instance rollout (ms from its start: activity scheduled →completed, results between):");
+    Console.WriteLine($"  the stack workflow and its launch workflow, each {instances}-instance rollout (ms from each one's start: activity or child scheduled →completed, results between):");
     batches.ForEach(b => Console.WriteLine($"    {b}"));
     Console.WriteLine($"  of which the apply request itself (until its 202): {Median(manyApplies):0} ms");
     cpu[3] += cpu[4];

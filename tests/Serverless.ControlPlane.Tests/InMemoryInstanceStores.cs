@@ -35,6 +35,17 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
         return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
     }
 
+    public async Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
+    {
+        var added = new List<bool>(instances.Count);
+        foreach (var instance in instances)
+        {
+            added.Add(await TryAddAsync(instance, cancellationToken));
+        }
+
+        return added;
+    }
+
     public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
     {
         var replaced = new List<bool>(instances.Count);

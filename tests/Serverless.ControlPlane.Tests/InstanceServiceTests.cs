@@ -76,16 +76,16 @@ public sealed class InstanceServiceTests
     }
 
     [Fact]
-    public async Task PrepareLaunches_Together_ReadTheCapacityOnce_RecordEachUnderTheSharedOperation_RefusingOnlyWhatCannotBe()
+    public async Task PrepareLaunches_Together_ReadTheCapacityAndTheirRecordsOnce_RecordEachUnderTheSharedOperation_RefusingOnlyWhatCannotBe()
     {
         var service = Service();
         await service.PrepareLaunchAsync(Tenant, Launch("taken"), CancellationToken.None);
         const string Operation = "0123456789abcdef0123456789abcdef";
-        var pagesBefore = _resources.ResourcePages;
+        var (pagesBefore, readsBefore) = (_resources.ResourcePages, _managed.Reads);
 
         var outcomes = await service.PrepareLaunchesAsync(Tenant, [Launch("web-1"), Launch("taken"), Launch("web-2")], Operation, CancellationToken.None);
 
-        Assert.Equal(1, _resources.ResourcePages - pagesBefore);
+        Assert.Equal((1, 1), (_resources.ResourcePages - pagesBefore, _managed.Reads - readsBefore));
         Assert.Equal([true, false, true], outcomes.Select(o => o.Succeeded));
         Assert.Equal("The instance already exists.", outcomes[1].Error!.Title);
         Assert.Equal(["web-1", "web-2"], outcomes.Where(o => o.Succeeded).Select(o => o.Value!.Name));

@@ -73,6 +73,20 @@ public abstract class ManagedInstanceStoreContract
         Assert.Equal("a", (await Store.GetAsync(Tenant, "kept", CancellationToken.None))!.Reason);
     }
 
+    [Fact]
+    public async Task AddMany_AddsEveryFreeName_RefusesATakenOne_AndANameGivenTwiceIsAddedOnce()
+    {
+        Assert.True(await Store.TryAddAsync(Instance("taken") with { Reason = "first" }, CancellationToken.None));
+        var names = Enumerable.Range(0, 110).Select(i => $"db-{i:D3}").ToList();
+
+        var added = await Store.TryAddManyAsync([.. names.Select(Instance), Instance("taken"), Instance("db-004") with { Reason = "again" }], CancellationToken.None);
+
+        Assert.Equal([.. names.Select(_ => true), false, false], added);
+        var stored = await Store.GetManyAsync(Tenant, [.. names, "taken"], CancellationToken.None);
+        Assert.All(stored, i => Assert.NotNull(i));
+        Assert.Equal(("first", null), (stored[^1]!.Reason, stored[4]!.Reason));
+    }
+
     private ManagedInstance Instance(string name) => new()
     {
         TenantId = Tenant,

@@ -11,6 +11,12 @@ public interface IManagedInstanceStore
     /// <summary>Inserts the record; false when one of that name exists.</summary>
     Task<bool> TryAddAsync(ManagedInstance instance, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// <see cref="TryAddAsync"/> for many records, answered in their order. Written together where the store can (one
+    /// request for up to a hundred of a tenant), one by one where a name is taken.
+    /// </summary>
+    Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken);
+
     /// <summary>Replaces the record only if it is still at <see cref="ManagedInstance.ETag"/>; false when it changed.</summary>
     Task<bool> TryReplaceAsync(ManagedInstance instance, CancellationToken cancellationToken);
 

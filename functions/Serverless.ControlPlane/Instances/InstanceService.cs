@@ -49,23 +49,80 @@ public sealed class InstanceService(
     /// host could take is refused at once, naming each host and why. A repeat of an earlier launch (same name and
     /// client request id) answers the earlier operation; a terminated instance's name may be launched again.
     /// </summary>
-    public Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken) =>
-        PrepareLaunchAsync(tenantId, request, OperationIds.NewOperationId(), () => CapacityAsync(tenantId, cancellationToken), cancellationToken);
+    public async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(string tenantId, LaunchInstanceRequest request, CancellationToken cancellationToken) =>
+        (await PrepareLaunchesAsync(tenantId, [request], OperationIds.NewOperationId(), cancellationToken))[0];
 
     /// <summary>
     /// <see cref="PrepareLaunchAsync(string, LaunchInstanceRequest, CancellationToken)"/> for launches that start together
-    /// under one operation (a stack's tier), in order: the tenant's capacity is read once for all their previews, which
-    /// so see it as it was before any of them, as launches accepted at one moment would.
+    /// under one operation (a stack's tier), in order: the tenant's capacity and each zone are read once for all their
+    /// previews, which so see the capacity as it was before any of them, as launches accepted at one moment would; their
+    /// records are read and added together.
     /// </summary>
     public async Task<IReadOnlyList<Outcome<LaunchPlan>>> PrepareLaunchesAsync(
         string tenantId, IReadOnlyList<LaunchInstanceRequest> requests, string operationId, CancellationToken cancellationToken)
     {
         var capacity = new Lazy<Task<CapacityView>>(() => CapacityAsync(tenantId, cancellationToken));
-        return await Task.WhenAll(requests.Select(r => PrepareLaunchAsync(tenantId, r, operationId, () => capacity.Value, cancellationToken)));
+        var zoneReads = new RememberedZoneReads(zones);
+        var checkedLaunches = await Task.WhenAll(requests.Select(r => CheckLaunchAsync(tenantId, r, operationId, zoneReads, () => capacity.Value, cancellationToken)));
+        var outcomes = new Outcome<LaunchPlan>[requests.Count];
+        var valid = new List<int>();
+        for (var i = 0; i < requests.Count; i++)
+        {
+            if (checkedLaunches[i].Succeeded)
+            {
+                valid.Add(i);
+            }
+            else
+            {
+                outcomes[i] = checkedLaunches[i].Error!;
+            }
+        }
+
+        var existing = await instances.GetManyAsync(tenantId, [.. valid.Select(i => checkedLaunches[i].Value.Record.Name)], cancellationToken);
+        var adding = new List<int>();
+        for (var k = 0; k < valid.Count; k++)
+        {
+            var i = valid[k];
+            var (record, view) = checkedLaunches[i].Value;
+            if (existing[k] is { } earlier && requests[i].ClientRequestId is not null && earlier.ClientRequestId == requests[i].ClientRequestId)
+            {
+                outcomes[i] = Plan(earlier, resumed: true);
+                continue;
+            }
+
+            var preview = PlacementEngine.Place(PlacementQueryOf(record), view.HostsFor(record.RequestedHost), view.Groups, placement.Value);
+            if (!preview.Placed)
+            {
+                outcomes[i] = DomainError.Blocked(
+                    "No host can take the instance.",
+                    preview.Explanation!,
+                    [.. preview.Refusals.Select(r => new BlockingItem("host", r.Split(' ', 2)[0], r))]);
+            }
+            else if (existing[k] is null)
+            {
+                adding.Add(i);
+            }
+            else
+            {
+                outcomes[i] = await ClaimNameAsync(record, existing[k], cancellationToken);
+            }
+        }
+
+        var added = await instances.TryAddManyAsync([.. adding.Select(i => checkedLaunches[i].Value.Record)], cancellationToken);
+        for (var k = 0; k < adding.Count; k++)
+        {
+            var record = checkedLaunches[adding[k]].Value.Record;
+            outcomes[adding[k]] = added[k]
+                ? Plan(record, resumed: false)
+                : await ClaimNameAsync(record, await instances.GetAsync(tenantId, record.Name, cancellationToken), cancellationToken);
+        }
+
+        return outcomes;
     }
 
-    private async Task<Outcome<LaunchPlan>> PrepareLaunchAsync(
-        string tenantId, LaunchInstanceRequest request, string operationId, Func<Task<CapacityView>> readCapacity, CancellationToken cancellationToken)
+    /// <summary>The record a launch would add, with the capacity its preview places against; or why it cannot be.</summary>
+    private async Task<Outcome<(ManagedInstance Record, CapacityView Capacity)>> CheckLaunchAsync(
+        string tenantId, LaunchInstanceRequest request, string operationId, IZoneStore zoneReads, Func<Task<CapacityView>> readCapacity, CancellationToken cancellationToken)
     {
         var errors = new List<FieldError>();
         FieldRules.Name("name", request.Name, errors);
@@ -93,7 +150,7 @@ public sealed class InstanceService(
         ValidateTags(request.Tags, errors);
         ValidateClientRequestId(request.ClientRequestId, errors);
 
-        var allowed = await ResolveZonesAsync(tenantId, request, errors, cancellationToken);
+        var allowed = await ResolveZonesAsync(tenantId, request, errors, cancellationToken, zoneReads);
         var capacity = allowed.Count > 0 ? await readCapacity() : null;
         if (capacity is not null && !errors.Any(e => e.Field == "image"))
         {
@@ -134,32 +191,13 @@ public sealed class InstanceService(
             CreatedAt = now,
             UpdatedAt = now,
         };
+        return (record, capacity!);
 
-        var existing = await instances.GetAsync(tenantId, record.Name, cancellationToken);
-        if (existing is not null && request.ClientRequestId is not null && existing.ClientRequestId == request.ClientRequestId)
-        {
-            return Plan(existing, resumed: true);
-        }
+    }
 
-        var preview = PlacementEngine.Place(PlacementQueryOf(record), capacity!.HostsFor(record.RequestedHost), capacity.Groups, placement.Value);
-        if (!preview.Placed)
-        {
-            return DomainError.Blocked(
-                "No host can take the instance.",
-                preview.Explanation!,
-                [.. preview.Refusals.Select(r => new BlockingItem("host", r.Split(' ', 2)[0], r))]);
-        }
-
-        if (existing is null)
-        {
-            if (await instances.TryAddAsync(record, cancellationToken))
-            {
-                return Plan(record, resumed: false);
-            }
-
-            existing = await instances.GetAsync(tenantId, record.Name, cancellationToken);
-        }
-
+    /// <summary>A name taken by a terminated instance is launched again in its place; any other holder is a conflict.</summary>
+    private async Task<Outcome<LaunchPlan>> ClaimNameAsync(ManagedInstance record, ManagedInstance? existing, CancellationToken cancellationToken)
+    {
         if (existing is { State: LifecycleState.Terminated } && await instances.TryReplaceAsync(record with { ETag = existing.ETag }, cancellationToken))
         {
             return Plan(record, resumed: false);
@@ -736,8 +774,10 @@ public sealed class InstanceService(
     }
 
     /// <summary>The zones a launch may use: its zone, or its selector's zones (checked against the kind), or every zone of the kind.</summary>
-    internal async Task<List<string>> ResolveZonesAsync(string tenantId, LaunchInstanceRequest request, List<FieldError> errors, CancellationToken cancellationToken)
+    internal async Task<List<string>> ResolveZonesAsync(
+        string tenantId, LaunchInstanceRequest request, List<FieldError> errors, CancellationToken cancellationToken, IZoneStore? zoneReads = null)
     {
+        var zoneStore = zoneReads ?? zones;
         if ((request.Zone is null) == (request.ZoneSelector is null))
         {
             errors.Add(new FieldError("zone", "give exactly one of zone or zoneSelector {kind: provider|client, zones: [...]}."));
@@ -747,7 +787,7 @@ public sealed class InstanceService(
         if (request.Zone is { } single)
         {
             var before = errors.Count;
-            await FieldRules.ZoneExistsAsync(zones, tenantId, "zone", single, errors, cancellationToken);
+            await FieldRules.ZoneExistsAsync(zoneStore, tenantId, "zone", single, errors, cancellationToken);
             FieldRules.Name("zone", single, errors);
             return errors.Count == before ? [single] : [];
         }
@@ -772,7 +812,7 @@ public sealed class InstanceService(
                     continue;
                 }
 
-                var zone = await zones.GetAsync(tenantId, named[i], cancellationToken);
+                var zone = await zoneStore.GetAsync(tenantId, named[i], cancellationToken);
                 if (zone is null)
                 {
                     errors.Add(new FieldError(field, $"there is no zone named '{named[i]}'."));
@@ -800,7 +840,7 @@ public sealed class InstanceService(
         string? after = null;
         while (true)
         {
-            var page = await zones.ListAsync(tenantId, Paging.MaxPageSize, after, cancellationToken);
+            var page = await zoneStore.ListAsync(tenantId, Paging.MaxPageSize, after, cancellationToken);
             ofKind.AddRange(page.Where(z => z.Kind == only).Select(z => z.Name));
             if (page.Count < Paging.MaxPageSize)
             {

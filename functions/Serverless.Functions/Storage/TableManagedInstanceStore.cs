@@ -53,35 +53,58 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         }
     }
 
-    public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken) =>
+        WriteManyAsync(instances, i => new TableTransactionAction(TableTransactionActionType.Add, ToEntity(i)), 409, TryAddAsync, cancellationToken);
+
+    public Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken) =>
+        WriteManyAsync(
+            instances,
+            i => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(i), new ETag(i.ETag ?? string.Empty)),
+            412,
+            TryReplaceAsync,
+            cancellationToken);
+
+    /// <summary>
+    /// A tenant's records a hundred per transaction; one that is refused (<paramref name="refusal"/>, or 404) makes its
+    /// transaction write nothing, so that transaction's records go one by one and only the refused one fails. A name given
+    /// twice (a transaction may not hold a row twice) goes one by one after the others, in its order.
+    /// </summary>
+    private async Task<IReadOnlyList<bool>> WriteManyAsync(
+        IReadOnlyList<ManagedInstance> instances,
+        Func<ManagedInstance, TableTransactionAction> action,
+        int refusal,
+        Func<ManagedInstance, CancellationToken, Task<bool>> writeOne,
+        CancellationToken cancellationToken)
     {
         var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
-        var replaced = new bool[instances.Count];
-        foreach (var chunk in Enumerable.Range(0, instances.Count).GroupBy(i => instances[i].TenantId, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)))
+        var written = new bool[instances.Count];
+        var firsts = Enumerable.Range(0, instances.Count).DistinctBy(i => (instances[i].TenantId, instances[i].Name)).ToList();
+        foreach (var chunk in firsts.GroupBy(i => instances[i].TenantId, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)))
         {
             try
             {
-                await table.SubmitTransactionAsync(
-                    chunk.Select(i => new TableTransactionAction(TableTransactionActionType.UpdateReplace, ToEntity(instances[i]), new ETag(instances[i].ETag ?? string.Empty))),
-                    cancellationToken);
+                await table.SubmitTransactionAsync(chunk.Select(i => action(instances[i])), cancellationToken);
                 foreach (var i in chunk)
                 {
-                    replaced[i] = true;
+                    written[i] = true;
                 }
-
             }
-            catch (TableTransactionFailedException exception) when (exception.Status is 404 or 412)
+            catch (TableTransactionFailedException exception) when (exception.Status == refusal || exception.Status == 404)
             {
-                // One record changed and the transaction wrote none: each goes on its own, so the others still land.
-                var each = await Task.WhenAll(chunk.Select(i => TryReplaceAsync(instances[i], cancellationToken)));
+                var each = await Task.WhenAll(chunk.Select(i => writeOne(instances[i], cancellationToken)));
                 for (var k = 0; k < chunk.Length; k++)
                 {
-                    replaced[chunk[k]] = each[k];
+                    written[chunk[k]] = each[k];
                 }
             }
         }
 
-        return replaced;
+        foreach (var i in Enumerable.Range(0, instances.Count).Except(firsts))
+        {
+            written[i] = await writeOne(instances[i], cancellationToken);
+        }
+
+        return written;
     }
 
     public async Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)
