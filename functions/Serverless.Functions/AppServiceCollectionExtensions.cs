@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Serverless.ControlPlane.Operations;
 using Serverless.ControlPlane.Agents;
+using Serverless.Functions.Agents;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Health;
 using Serverless.ControlPlane.Instances;
@@ -41,6 +42,7 @@ public static class AppServiceCollectionExtensions
     public static IServiceCollection AddControlPlane(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<RecentOrchestrations>();
         services.Configure<WorkerOptions>(options => options.Serializer = new JsonObjectSerializer(DurablePayloadJsonOptions));
         services.ConfigureHttpJsonOptions(options => ApiJson.Configure(options.SerializerOptions));
 

@@ -27,6 +27,7 @@ public sealed class AgentUplinkFunctions(
     PoolEvaluationService pools,
     InstanceReconciler reconciler,
     MigrationService migrations,
+    RecentOrchestrations orchestrations,
     IOptions<CommandChannelOptions> channel,
     ILogger<AgentUplinkFunctions> logger)
 {
@@ -157,7 +158,7 @@ public sealed class AgentUplinkFunctions(
             return;
         }
 
-        if (await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is null)
+        if (!await orchestrations.ExistsAsync(instanceId, async () => await durableClient.GetInstanceAsync(instanceId, getInputsAndOutputs: false, cancellationToken) is not null))
         {
             Logs.CommandResultOrphaned(logger, result.CommandId, instanceId);
             return;
