@@ -35,26 +35,23 @@ public sealed class InMemoryInstanceStores : IManagedInstanceStore, IHostAllocat
         return Task.FromResult(_instances.TryGetValue(key, out var current) && current.ETag == instance.ETag && _instances.TryUpdate(key, instance with { ETag = NextETag() }, current));
     }
 
-    public async Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<bool>> TryAddManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken) =>
+        OneByOneAsync(instances, TryAddAsync, cancellationToken);
+
+    public Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken) =>
+        OneByOneAsync(instances, TryReplaceAsync, cancellationToken);
+
+    /// <summary>A write of many as its writes of one, in order, as the table store does when a transaction is refused.</summary>
+    private static async Task<IReadOnlyList<bool>> OneByOneAsync(
+        IReadOnlyList<ManagedInstance> instances, Func<ManagedInstance, CancellationToken, Task<bool>> write, CancellationToken cancellationToken)
     {
-        var added = new List<bool>(instances.Count);
+        var written = new List<bool>(instances.Count);
         foreach (var instance in instances)
         {
-            added.Add(await TryAddAsync(instance, cancellationToken));
+            written.Add(await write(instance, cancellationToken));
         }
 
-        return added;
-    }
-
-    public async Task<IReadOnlyList<bool>> TryReplaceManyAsync(IReadOnlyList<ManagedInstance> instances, CancellationToken cancellationToken)
-    {
-        var replaced = new List<bool>(instances.Count);
-        foreach (var instance in instances)
-        {
-            replaced.Add(await TryReplaceAsync(instance, cancellationToken));
-        }
-
-        return replaced;
+        return written;
     }
 
     public Task<bool> TryDeleteAsync(ManagedInstance instance, CancellationToken cancellationToken)

@@ -13,7 +13,6 @@ namespace Serverless.Functions.Storage;
 public sealed class TableCommandLog(TableProvider tables) : ICommandLog
 {
     private const string IndexPrefix = "op|";
-    private const int MaxRowsPerTransaction = 100;
 
     public async Task RecordAsync(CommandRecord command, CancellationToken cancellationToken)
     {
@@ -42,7 +41,7 @@ public sealed class TableCommandLog(TableProvider tables) : ICommandLog
             foreach (var command in tenant)
             {
                 var own = Rows(command);
-                if (rows.Count + own.Count > MaxRowsPerTransaction)
+                if (rows.Count + own.Count > TableQueries.MaxActionsPerTransaction)
                 {
                     await SubmitOrOneByOneAsync(table, batch, rows, cancellationToken);
                     (batch, rows) = ([], []);

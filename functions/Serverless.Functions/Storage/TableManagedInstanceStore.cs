@@ -79,7 +79,7 @@ public sealed class TableManagedInstanceStore(TableProvider tables) : IManagedIn
         var table = await tables.GetAsync(TableProvider.ComputeInstances, cancellationToken);
         var written = new bool[instances.Count];
         var firsts = Enumerable.Range(0, instances.Count).DistinctBy(i => (instances[i].TenantId, instances[i].Name)).ToList();
-        foreach (var chunk in firsts.GroupBy(i => instances[i].TenantId, StringComparer.Ordinal).SelectMany(g => g.Chunk(100)))
+        foreach (var chunk in firsts.GroupBy(i => instances[i].TenantId, StringComparer.Ordinal).SelectMany(g => g.Chunk(TableQueries.MaxActionsPerTransaction)))
         {
             try
             {

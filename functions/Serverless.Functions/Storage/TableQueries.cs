@@ -5,6 +5,9 @@ namespace Serverless.Functions.Storage;
 /// <summary>The table reads and writes several stores share: a tenant's page of rows in key order, and batched transactions.</summary>
 public static class TableQueries
 {
+    /// <summary>The most actions one table transaction may hold.</summary>
+    public const int MaxActionsPerTransaction = 100;
+
     // Table storage refuses a filter with more than fifteen discrete comparisons.
     private const int MaxComparisonsPerFilter = 15;
 
@@ -29,8 +32,8 @@ public static class TableQueries
     }
 
     /// <summary>
-    /// The rows of one partition with the given keys, by key: fifteen keys per query, the most discrete comparisons a
-    /// table filter may hold, the queries in parallel. Keys with no row are absent.
+    /// The rows of one partition with the given keys, by key: fourteen keys per query (with the partition's, the fifteen
+    /// discrete comparisons a table filter may hold), the queries in parallel. Keys with no row are absent.
     /// </summary>
     public static async Task<IReadOnlyDictionary<string, TableEntity>> GetByRowKeysAsync(
         TableClient table, string partitionKey, IEnumerable<string> rowKeys, CancellationToken cancellationToken)
@@ -55,7 +58,7 @@ public static class TableQueries
     {
         foreach (var partition in actions.GroupBy(a => a.Entity.PartitionKey, StringComparer.Ordinal))
         {
-            foreach (var batch in partition.Chunk(100))
+            foreach (var batch in partition.Chunk(MaxActionsPerTransaction))
             {
                 await table.SubmitTransactionAsync(batch, cancellationToken);
             }
