@@ -35,11 +35,12 @@ public sealed class ServiceBusCommandDispatcher(
     public async Task SendManyAsync(IReadOnlyList<CommandEnvelope> commands, CancellationToken cancellationToken)
     {
         var parent = Activity.Current;
+        var batchSizes = commands.CountBy(c => (options.Value.QueueNameFor(c.TenantId), c.AgentGroup)).ToDictionary();
         var outgoing = new List<(CommandEnvelope Command, string Queue, Activity? Span, ServiceBusMessage Message)>(commands.Count);
         foreach (var command in commands)
         {
             var queue = options.Value.QueueNameFor(command.TenantId);
-            var span = StartSpan(queue, command, commands.Count);
+            var span = StartSpan(queue, command, batchSizes[(queue, command.AgentGroup)]);
             Activity.Current = parent;
             var traced = command with { Trace = ControlPlaneTelemetry.ContextOf(span ?? parent) ?? command.Trace };
             outgoing.Add((traced, queue, span, MessageOf(traced)));
