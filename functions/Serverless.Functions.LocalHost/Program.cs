@@ -118,9 +118,7 @@ try
         hostOptions.ExtendedSessionsEnabled ?? hostJson.ExtendedSessionsEnabled,
         hostJson.ExtendedSessionIdleTimeoutSeconds);
     faults = new FaultInjection(
-        builder.Configuration[$"{FaultInjection.SectionName}:KillBeforeActivity"],
-        builder.Configuration[$"{FaultInjection.SectionName}:KillAfterActivity"],
-        builder.Configuration[$"{FaultInjection.SectionName}:DelayActivity"],
+        builder.Configuration.GetSection(FaultInjection.SectionName).GetChildren().ToDictionary(c => c.Key, c => c.Value, StringComparer.OrdinalIgnoreCase),
         builder.Environment.IsDevelopment());
 }
 catch (Exception ex) when (ex is UnsupportedFunctionException or InvalidOperationException or FormatException or IOException or InvalidDataException)

@@ -69,6 +69,11 @@ internal sealed class DurableBackend : IHostedService
         var invocations = _services.GetRequiredService<InvocationLog>();
         var faults = _services.GetRequiredService<FaultInjection>();
         _worker = new TaskHubWorker(Service, _loggerFactory) { ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails };
+        if (faults.OnOrchestrations)
+        {
+            _worker.AddOrchestrationDispatcherMiddleware(faults.OrchestrationEpisodeAsync);
+        }
+
         foreach (var function in _functions)
         {
             switch (function.Trigger)
