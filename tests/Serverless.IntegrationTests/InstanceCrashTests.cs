@@ -2,18 +2,21 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Serverless.Testing;
+using Xunit.Abstractions;
 
 namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host before and after every step of an instance launch. A crash-free launch is read back from
-/// the task hub's history for the activities it ran; then for each, in both places (before it runs; after it ran and
-/// before its result is stored), the host is started told to kill itself there, a launch is made, the host is started
-/// again without the fault, and the launch must end as the crash-free one did: running on the same host, the agent having
-/// defined and started it exactly once, and the host (as its agent lists it) running each launched instance once.
+/// the task hub's history for the activities it ran and the agent's answers it heard; then for each activity, in both
+/// places (before it runs; after it ran and before its result is stored), and for each answer (heard, and what the
+/// orchestration made of it not yet stored), the host is started told to kill itself there, a launch is made, the host
+/// is started again without the fault, and the launch must end as the crash-free one did: running on the same host,
+/// the agent having defined and started it exactly once, and the host (as its agent lists it) running each launched
+/// instance once.
 /// </summary>
 [Collection(CrashCollection.Name)]
-public sealed class InstanceCrashTests(CrashFixture fixture) : IAsyncLifetime
+public sealed class InstanceCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Zone = "icr-dc";
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
@@ -51,36 +54,34 @@ public sealed class InstanceCrashTests(CrashFixture fixture) : IAsyncLifetime
         using var first = await LaunchAsync(client, "icr-0");
         var operationId = (await InstanceCalls.WaitAsync(client, first, Deadline)).GetProperty("id").GetString()!;
         var crashFree = await InstanceCalls.GetAsync(client, "icr-0");
-        var steps = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}");
-        Assert.True(steps.Count >= 5 && steps[0] == "ReserveInstances#1" && steps.Contains("SendCommands#2"),
-            $"a launch reserves, sends define and start and records twice; the history says {string.Join(", ", steps)}");
+        var killPoints = await DurableHistory.KillPointsAsync(
+            fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var names = killPoints.Select(k => k.Value).ToList();
+        Assert.True(names.Count >= 12 && names[0] == "ReserveInstances#1" && names.Contains("SendCommands#2") && killPoints.Count(k => k.Setting == "KillAfterEvent") == 2,
+            $"a launch reserves, sends define and start, hears both and records twice; the history says {string.Join(", ", killPoints)}");
 
         var launched = new List<string> { "icr-0" };
-        foreach (var fault in new[] { "KillBeforeActivity", "KillAfterActivity" })
+        foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
-            foreach (var step in steps)
+            var name = string.Create(CultureInfo.InvariantCulture, $"icr-{launched.Count}");
+            var (defines, starts) = (Count("instance.define"), Count("instance.start"));
+            await fixture.Host.KillAsync();
+            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
             {
-                var name = string.Create(CultureInfo.InvariantCulture, $"icr-{launched.Count}");
-                var (defines, starts) = (Count("instance.define"), Count("instance.start"));
-                await fixture.Host.KillAsync();
-                await fixture.Host.StartAgainAsync(new Dictionary<string, string>
-                {
-                    [$"LocalHost__FaultInjection__{fault}"] = step,
-                    // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-                    ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-                });
+                // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
+                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
+            });
 
-                using var accepted = await LaunchAsync(client, name);
-                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {fault} {step}; its last lines:\n{fixture.Host.OutputTail()}");
-                await fixture.Host.StartAgainAsync();
-                await InstanceCalls.WaitAsync(client, accepted, Deadline);
-                launched.Add(name);
+            using var accepted = await LaunchAsync(client, name);
+            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
+            await fixture.Host.StartAgainAsync();
+            await InstanceCalls.WaitAsync(client, accepted, Deadline);
+            launched.Add(name);
 
-                var instance = await InstanceCalls.GetAsync(client, name);
-                Assert.True(Describe(instance) == Describe(crashFree), $"{fault} {step}: {instance} against the crash-free {crashFree}");
-                Assert.True((Count("instance.define"), Count("instance.start")) == (defines + 1, starts + 1),
-                    $"{fault} {step}: the agent defined {Count("instance.define") - defines} and started {Count("instance.start") - starts} times");
-            }
+            var instance = await InstanceCalls.GetAsync(client, name);
+            Assert.True(Describe(instance) == Describe(crashFree), $"{killPoint}: {instance} against the crash-free {crashFree}");
+            Assert.True((Count("instance.define"), Count("instance.start")) == (defines + 1, starts + 1),
+                $"{killPoint}: the agent defined {Count("instance.define") - defines} and started {Count("instance.start") - starts} times");
         }
 
         await HostDomains.WaitForAsync(client, host, [.. launched.Select(n => $"{n}:running").Order(StringComparer.Ordinal)]);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.Testing;
+using Xunit.Abstractions;
 
 namespace Serverless.IntegrationTests;
 
@@ -16,7 +17,7 @@ namespace Serverless.IntegrationTests;
 /// steps before it are the successful migration's, already crashed at.
 /// </summary>
 [Collection(CrashCollection.Name)]
-public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
+public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(120);
     private readonly string _folder = RepositoryPaths.NewScratchFolder("migration-crash");
@@ -63,16 +64,15 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
         }
 
         var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded");
-        Assert.True(killPoints.Count >= 9 && killPoints[0] == "ReserveMigrationTarget#1" && killPoints.Contains("CommitMigration#1") && killPoints[^1] == "EndMigration#1",
+        Assert.True(killPoints.Count >= 9 && killPoints[0].Value == "ReserveMigrationTarget#1" && killPoints.Any(k => k.Value == "CommitMigration#1") && killPoints[^1].Value == "EndMigration#1",
             $"a migration reserves, records its phases, commits and ends; the history says {string.Join(", ", killPoints)}");
         var (from, to) = ("mcr-cloud", "mcr-dc");
-        foreach (var killPoint in killPoints)
+        foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
             await fixture.Host.KillAsync();
             // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
             {
-                ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
                 ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
             });
             using (var migrated = await client.PostAsync(new Uri("api/v1/instances/mcr-1/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{to}}"}""")))
@@ -124,23 +124,23 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
 
         var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack");
         var history = string.Join(", ", steps);
-        Assert.True(steps.Contains("SettleMigrationAtSource#1") && steps.Contains("DeleteMigrationBlobs#1") && !steps.Contains("CommitMigration#1"),
+        var names = steps.Select(s => s.Value).ToList();
+        Assert.True(names.Contains("SettleMigrationAtSource#1") && names.Contains("DeleteMigrationBlobs#1") && !names.Contains("CommitMigration#1"),
             $"a fallback settles at the source and deletes the blobs, never commits; the history says {history}");
 
         // Up to the restore the steps are a successful migration's, which the other matrix crashes at; this one begins
         // with the send of the restore that fails, then every step of the fallback. The record lists the phases in the
         // order they were recorded after the preflight, so fallingBack at position k was the k-th phase record.
         var phases = crashFree.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
-        var fallingBack = steps.ToList().IndexOf($"RecordMigrationPhase#{phases.IndexOf("fallingBack")}");
-        Assert.True(phases[0] == "preflight" && fallingBack > 0 && steps[fallingBack - 1].StartsWith("SendCommand#", StringComparison.Ordinal),
+        var fallingBack = names.IndexOf($"RecordMigrationPhase#{phases.IndexOf("fallingBack")}");
+        Assert.True(phases[0] == "preflight" && fallingBack > 0 && names[fallingBack - 1].StartsWith("SendCommand#", StringComparison.Ordinal),
             $"the fallback follows the restore's send; the history says {history}; the phases {string.Join(", ", phases)}");
         var killPoints = steps.Skip(fallingBack - 1).ToList();
-        foreach (var killPoint in killPoints)
+        foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
             await fixture.Host.KillAsync();
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>
+            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
             {
-                ["LocalHost__FaultInjection__KillAfterActivity"] = killPoint,
                 ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
             });
             using var migrated = await client.PostAsync(new Uri("api/v1/instances/mfb-1/migrations", UriKind.Relative), Api.Json("""{"targetZone":"mfb-cloud"}"""));
@@ -165,7 +165,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
     /// Migrates <paramref name="instance"/> to <paramref name="targetZone"/> without a crash, expecting it to end with
     /// <paramref name="status"/>, and returns the steps its history shows, each a kill point, and its record.
     /// </summary>
-    private async Task<(IReadOnlyList<string> KillPoints, JsonElement Ended)> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status)
+    private async Task<(IReadOnlyList<KillPoint> KillPoints, JsonElement Ended)> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status)
     {
         using var migrated = await client.PostAsync(new Uri($"api/v1/instances/{instance}/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{targetZone}}"}"""));
         Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, await migrated.Content.ReadAsStringAsync());
@@ -173,7 +173,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture) : IAsyncLifetime
         var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, " without a crash");
         Assert.True(ended.GetProperty("status").GetString() == status, $"the crash-free migration: {ended}");
 
-        return (await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}"), ended);
+        return (await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}", KillPlaces.AfterActivity), ended);
     }
 
     private Task<RelayAgentProcess> StartAgentAsync(string zone, string uri, string? stateDirectory = null)
