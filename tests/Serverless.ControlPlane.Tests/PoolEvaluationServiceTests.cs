@@ -78,6 +78,43 @@ public sealed class PoolEvaluationServiceTests
     }
 
     [Fact]
+    public async Task Evaluate_AMemberPendingPastResendAfter_GetsItsCommandAgain_AsFirstIssued_AndAYoungerOneDoesNot()
+    {
+        var store = new InMemoryPoolStore(_metrics);
+        var pool = await AddPoolAsync(store);
+
+        // As a host that died between the commit and the send leaves it: pending, and nothing went out.
+        var issued = Now - PoolEvaluationService.ResendAfter;
+        await store.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "lb-a", MemberState.Activating, issued, "below the minimum", "cmd-lost"), null, CancellationToken.None);
+        await store.TrySetMemberStatusAsync(new PoolMemberStatus(Tenant, "web", "lb-b", MemberState.Deactivating, Now.AddSeconds(-9), "above the maximum", "cmd-young"), null, CancellationToken.None);
+        var evaluator = Evaluator(store);
+
+        await evaluator.EvaluateAsync(pool, CancellationToken.None);
+
+        var again = Assert.Single(_commands.Sent, c => c.Kind is CommandKinds.ActivateMember or CommandKinds.DeactivateMember);
+        Assert.Equal(("cmd-lost", CommandKinds.ActivateMember, issued, issued.AddSeconds(pool.Policy.ActionTimeoutSeconds)), (again.CommandId, again.Kind, again.IssuedAt, again.Deadline));
+        Assert.Equal("web.lb-a", again.Payload.Deserialize(ContractsJsonContext.Default.MemberActionPayload)!.ResourceId);
+        Assert.Equal((MemberState.Activating, "cmd-lost"), await StatusAsync(store, "lb-a"));
+    }
+
+    [Fact]
+    public async Task Evaluate_APendingMemberWhoseAnswerIsRecorded_MovesOnWithoutASend()
+    {
+        var store = new InMemoryPoolStore(_metrics);
+        var pool = await AddPoolAsync(store);
+        await store.TrySetMemberStatusAsync(
+            new PoolMemberStatus(Tenant, "web", "lb-a", MemberState.Activating, Now - PoolEvaluationService.ResendAfter, "below the minimum", "cmd-answered"), null, CancellationToken.None);
+
+        // The agent answered and the result was stored, but the uplink died before applying it.
+        _commands.Results["cmd-answered"] = Result("cmd-answered", CommandStatus.Succeeded);
+
+        await Evaluator(store).EvaluateAsync(pool, CancellationToken.None);
+
+        Assert.DoesNotContain(_commands.Sent, c => c.CommandId == "cmd-answered");
+        Assert.Equal((MemberState.Active, null), await StatusAsync(store, "lb-a"));
+    }
+
+    [Fact]
     public async Task ApplyResult_OnlyThePendingCommandMovesTheMember_SuccessToActive_FailureToUnhealthy()
     {
         var store = new InMemoryPoolStore(_metrics);
@@ -156,6 +193,9 @@ public sealed class PoolEvaluationServiceTests
         var start = Assert.Single(_commands.Sent, c => c.Kind != CommandKinds.SubscribeMetrics);
         Assert.Equal((CommandKinds.StartInstance, "cloud-1"), (start.Kind, start.AgentGroup));
     }
+
+    private static async Task<(MemberState, string?)> StatusAsync(InMemoryPoolStore store, string member) =>
+        (await store.GetMemberStatusAsync(Tenant, "web", member, CancellationToken.None)) is { } status ? (status.State, status.PendingCommandId) : throw new InvalidOperationException($"{member} has no status");
 
     private PoolEvaluationService Evaluator(InMemoryPoolStore store)
     {

@@ -17,7 +17,8 @@ namespace Serverless.ControlPlane.Pools;
 /// One evaluator tick for a pool: its runtime (members' states, the evaluator's state, the members' reading rings),
 /// read with the other pools of its storage partition, beside the tick's shared reads of resources, zones and
 /// connectivity; decide with <see cref="PoolPolicyEngine"/>; write the transitions and the state all or nothing, conditional on what was read
-/// (so of two evaluators only one acts), batched with the other pools of its storage partition; then send the commands through each member's agent group, log the decision,
+/// (so of two evaluators only one acts), batched with the other pools of its storage partition; then send the commands through each member's agent group
+/// (and again, for a member pending past <see cref="ResendAfter"/>, in case the first never went out), log the decision,
 /// and keep the agents' metric subscriptions renewed. A tick that changes nothing writes nothing. Results of the
 /// commands move members on in <see cref="ApplyResultAsync"/>.
 /// </summary>
@@ -35,6 +36,16 @@ public sealed class PoolEvaluationService(
     public static readonly TimeSpan SubscriptionRenewal = TimeSpan.FromSeconds(60);
 
     public static readonly TimeSpan SubscriptionLease = TimeSpan.FromSeconds(180);
+
+    /// <summary>
+    /// How long a member waits in Activating or Deactivating before a tick sends its command again. The commit that makes
+    /// a member pending is written before the command is sent (so that of two evaluators only one acts), and a host that
+    /// dies in between, or a send that fails, would otherwise leave the member waiting for an answer to a command nobody
+    /// got until the action times out. The member's state row is the outbox: the copy has the same command id and issue
+    /// time, so the queue's duplicate detection and the agent's ledger absorb it when the first did go out, and an answer
+    /// already recorded (its uplink died before applying it) is applied instead.
+    /// </summary>
+    public static readonly TimeSpan ResendAfter = TimeSpan.FromSeconds(10);
 
     /// <summary>The partition a pool belongs to: evaluators split the pools by it (stable across processes).</summary>
     public static int PartitionOf(string tenantId, string poolId, int partitions)
@@ -197,8 +208,11 @@ public sealed class PoolEvaluationService(
         foreach (var transition in plan.Transitions.Where(t => t.Next.PendingCommandId is not null))
         {
             var member = pool.Members.First(m => m.MemberId == transition.Next.MemberId);
-            await SendAsync(pool, member, plan.Hosts[member.ResourceId], transition.Next.State == MemberState.Activating, transition.Next.PendingCommandId!, now, cancellationToken);
+            await commands.SendNewAsync(
+                RequestOf(pool, member, plan.Hosts[member.ResourceId], transition.Next.State == MemberState.Activating, transition.Next.PendingCommandId!, now), cancellationToken);
         }
+
+        await ResendPendingAsync(plan, [.. applied.Select(c => c.MemberId)], now, cancellationToken);
 
         await SubscribeAsync(pool, plan.Renewals, plan.Hosts, now, cancellationToken);
         if (applied.Count > 0 || (decision.HeldByBudget && !plan.State.HeldByBudget))
@@ -271,7 +285,25 @@ public sealed class PoolEvaluationService(
         await instances.UpsertAsync(new ResourceInstance(tenantId, member.ResourceId, member.Zone, name, state, now), cancellationToken);
     }
 
-    private Task SendAsync(PoolDefinition pool, PoolMember member, ResourceRegistration resource, bool activate, string commandId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends again the commands of members pending for <see cref="ResendAfter"/> or longer that this tick left as they
+    /// were (see there why), each as it was first issued; an answer already recorded moves the member on at once.
+    /// </summary>
+    private async Task ResendPendingAsync(Plan plan, HashSet<string> changed, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pool = plan.Pool;
+        foreach (var pending in plan.Statuses.Values.Where(s =>
+                     s.State is MemberState.Activating or MemberState.Deactivating && s.PendingCommandId is not null && now - s.StateSince >= ResendAfter && !changed.Contains(s.MemberId)))
+        {
+            if (pool.Members.FirstOrDefault(m => m.MemberId == pending.MemberId) is { } member && plan.Hosts.TryGetValue(member.ResourceId, out var resource)
+                && await commands.SendAsync(RequestOf(pool, member, resource, pending.State == MemberState.Activating, pending.PendingCommandId!, pending.StateSince), cancellationToken) is { } answered)
+            {
+                await ApplyResultAsync(pool.TenantId, pool.PoolId, member.MemberId, answered, cancellationToken);
+            }
+        }
+    }
+
+    private static CommandRequest RequestOf(PoolDefinition pool, PoolMember member, ResourceRegistration resource, bool activate, string commandId, DateTimeOffset issuedAt)
     {
         var key = PoolCommandCorrelation.MemberKey(pool.PoolId, member.MemberId);
         var (kind, payload) = member.IsApplianceManaged
@@ -283,9 +315,7 @@ public sealed class PoolEvaluationService(
                 ? (CommandKinds.StartInstance, JsonSerializer.SerializeToElement(new InstanceStartPayload(resource.Endpoint, member.Instance!), ContractsJsonContext.Default.InstanceStartPayload))
                 : (CommandKinds.StopInstance, JsonSerializer.SerializeToElement(
                     new InstanceStopPayload(resource.Endpoint, member.Instance!, Math.Max(0, pool.Policy.ActionTimeoutSeconds - 30)), ContractsJsonContext.Default.InstanceStopPayload));
-        return commands.SendNewAsync(
-            new CommandRequest(commandId, pool.TenantId, member.Zone, kind, payload, now, pool.Policy.ActionTimeoutSeconds, PoolCommandCorrelation.For(pool.PoolId, member.MemberId), null),
-            cancellationToken);
+        return new CommandRequest(commandId, pool.TenantId, member.Zone, kind, payload, issuedAt, pool.Policy.ActionTimeoutSeconds, PoolCommandCorrelation.For(pool.PoolId, member.MemberId), null);
     }
 
     /// <summary>
