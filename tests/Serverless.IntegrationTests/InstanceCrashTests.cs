@@ -45,9 +45,6 @@ public sealed class InstanceCrashTests(CrashFixture fixture, ITestOutputHelper o
         _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
         {
             ["RelayAgent__Libvirt__Uris__0"] = uri,
-
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var host = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
 
@@ -65,16 +62,10 @@ public sealed class InstanceCrashTests(CrashFixture fixture, ITestOutputHelper o
         {
             var name = string.Create(CultureInfo.InvariantCulture, $"icr-{launched.Count}");
             var (defines, starts) = (Count("instance.define"), Count("instance.start"));
-            await fixture.Host.KillAsync();
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
-            {
-                // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-            });
+            await fixture.StartDoomedHostAsync(killPoint);
 
             using var accepted = await LaunchAsync(client, name);
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-            await fixture.Host.StartAgainAsync();
+            await fixture.RestartAfterKillAsync(killPoint);
             await InstanceCalls.WaitAsync(client, accepted, Deadline);
             launched.Add(name);
 

@@ -7,7 +7,8 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host after every step of a migration: right after each of its activities has had its effect and
-/// before the durable worker stored that it ran. The steps are read from a crash-free migration's durable history, so a
+/// before the durable worker stored that it ran, and after each agent answer it heard before the episode that took it
+/// was stored (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
 /// step added to the orchestration is crashed at without a change here. Each time the host is started again without
 /// the fault and the migration must end as the crash-free one did: succeeded, the instance running at the target only,
 /// as both hosts report it. One instance moves back and forth between a client and a provider zone. Then the same for
@@ -49,9 +50,6 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             _agents.Add(await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
             {
                 ["RelayAgent__Libvirt__Uris__0"] = uri,
-
-                // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-                ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
             }));
             hosts[zone] = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute","migration"]}""");
         }
@@ -63,24 +61,18 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded");
+        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded", KillPlaces.AfterActivity | KillPlaces.AfterEvent);
         Assert.True(killPoints.Count >= 9 && killPoints[0].Value == "ReserveMigrationTarget#1" && killPoints.Any(k => k.Value == "CommitMigration#1") && killPoints[^1].Value == "EndMigration#1",
             $"a migration reserves, records its phases, commits and ends; the history says {string.Join(", ", killPoints)}");
         var (from, to) = ("mcr-cloud", "mcr-dc");
         foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
-            await fixture.Host.KillAsync();
-            // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
-            {
-                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-            });
+            await fixture.StartDoomedHostAsync(killPoint);
             using (var migrated = await client.PostAsync(new Uri("api/v1/instances/mcr-1/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{to}}"}""")))
             {
                 Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
                 var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
-                Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-                await fixture.Host.StartAgainAsync();
+                await fixture.RestartAfterKillAsync(killPoint);
 
                 var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
                 Assert.True(ended.GetProperty("status").GetString() == "succeeded", $"after a kill at {killPoint}: {ended}");
@@ -122,7 +114,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack");
+        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.AfterActivity);
         var history = string.Join(", ", steps);
         var names = steps.Select(s => s.Value).ToList();
         Assert.True(names.Contains("SettleMigrationAtSource#1") && names.Contains("DeleteMigrationBlobs#1") && !names.Contains("CommitMigration#1"),
@@ -138,17 +130,12 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
         var killPoints = steps.Skip(fallingBack - 1).ToList();
         foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
-            await fixture.Host.KillAsync();
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
-            {
-                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-            });
+            await fixture.StartDoomedHostAsync(killPoint);
             using var migrated = await client.PostAsync(new Uri("api/v1/instances/mfb-1/migrations", UriKind.Relative), Api.Json("""{"targetZone":"mfb-cloud"}"""));
             Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, $"before the kill at {killPoint}: {await migrated.Content.ReadAsStringAsync()}");
             var migration = (await Api.ReadJsonAsync(migrated)).GetProperty("migrationId").GetString()!;
 
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself after {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-            await fixture.Host.StartAgainAsync();
+            await fixture.RestartAfterKillAsync(killPoint);
             var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, $" after a kill at {killPoint}");
             Assert.True(ended.GetProperty("status").GetString() == "rolledBack", $"after a kill at {killPoint}: {ended}");
             Assert.StartsWith("restore at the target failed:", ended.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -163,9 +150,9 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
 
     /// <summary>
     /// Migrates <paramref name="instance"/> to <paramref name="targetZone"/> without a crash, expecting it to end with
-    /// <paramref name="status"/>, and returns the steps its history shows, each a kill point, and its record.
+    /// <paramref name="status"/>, and returns the kill points in <paramref name="places"/> its history shows, and its record.
     /// </summary>
-    private async Task<(IReadOnlyList<KillPoint> KillPoints, JsonElement Ended)> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status)
+    private async Task<(IReadOnlyList<KillPoint> KillPoints, JsonElement Ended)> CrashFreeStepsAsync(HttpClient client, string instance, string targetZone, string status, KillPlaces places)
     {
         using var migrated = await client.PostAsync(new Uri($"api/v1/instances/{instance}/migrations", UriKind.Relative), Api.Json($$"""{"targetZone":"{{targetZone}}"}"""));
         Assert.True(migrated.StatusCode == HttpStatusCode.Accepted, await migrated.Content.ReadAsStringAsync());
@@ -173,7 +160,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
         var ended = await MigrationCalls.WaitForEndAsync(client, migration, Deadline, " without a crash");
         Assert.True(ended.GetProperty("status").GetString() == status, $"the crash-free migration: {ended}");
 
-        return (await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}", KillPlaces.AfterActivity), ended);
+        return (await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{migration}", places), ended);
     }
 
     private Task<RelayAgentProcess> StartAgentAsync(string zone, string uri, string? stateDirectory = null)
@@ -181,9 +168,6 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
         var settings = new Dictionary<string, string>(TestDriverNode.ImageSettings)
         {
             ["RelayAgent__Libvirt__Uris__0"] = uri,
-
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         };
         if (stateDirectory is not null)
         {

@@ -55,11 +55,7 @@ public sealed class PoolCrashTests(CrashFixture fixture, ITestOutputHelper outpu
     public async Task KilledBeforeAndAfterEveryStepOfATickThatActs_TheMemberIsActivatedOnce()
     {
         using var client = fixture.Host.CreateClient();
-        _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, new Dictionary<string, string>(LoadBalancerPools.CredentialSettings)
-        {
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
-        });
+        _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, LoadBalancerPools.CredentialSettings);
         var lb = await LoadBalancerPools.RegisterAsync(client, Zone, _appliance!);
         for (var member = 1; member <= Members; member++)
         {
@@ -101,12 +97,7 @@ public sealed class PoolCrashTests(CrashFixture fixture, ITestOutputHelper outpu
         await NoTickRunningAsync();
         if (killPoint is not null)
         {
-            await fixture.Host.KillAsync();
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(OnDemandTicks.Concat(killPoint.Environment))
-            {
-                // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-            });
+            await fixture.StartDoomedHostAsync(killPoint, OnDemandTicks);
         }
 
         var pool = string.Create(CultureInfo.InvariantCulture, $"pcr-{member}-{Guid.NewGuid().ToString("N")[..6]}");
@@ -129,8 +120,7 @@ public sealed class PoolCrashTests(CrashFixture fixture, ITestOutputHelper outpu
 
         if (killPoint is not null)
         {
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-            await fixture.Host.StartAgainAsync();
+            await fixture.RestartAfterKillAsync(killPoint);
         }
 
         var last = string.Empty;

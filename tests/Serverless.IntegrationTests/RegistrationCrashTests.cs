@@ -43,9 +43,6 @@ public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelp
         _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, new Dictionary<string, string>
         {
             ["RelayAgent__Libvirt__Uris__0"] = uri,
-
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var fields = $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""";
 
@@ -129,12 +126,7 @@ public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelp
     /// </summary>
     private async Task<string> CrashedAsync(KillPoint killPoint, Func<Task<string>> start, Func<Task<string>> startedOperation)
     {
-        await fixture.Host.KillAsync();
-        await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
-        {
-            // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-            ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-        });
+        await fixture.StartDoomedHostAsync(killPoint);
         string? operation = null;
         try
         {
@@ -145,8 +137,7 @@ public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelp
             // The request's workflow was scheduled before the host died, so it is there after the restart.
         }
 
-        Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-        await fixture.Host.StartAgainAsync();
+        await fixture.RestartAfterKillAsync(killPoint);
         return operation ?? await startedOperation();
     }
 

@@ -55,9 +55,6 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
             ["RelayAgent__Libvirt__Uris__0"] = uri,
             ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
             ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var host = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
         var lb = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{_appliance!.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
@@ -87,9 +84,6 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
         _agent = await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
         {
             ["RelayAgent__Libvirt__Uris__0"] = uri,
-
-            // Heard every second, so the host's own downtime in each crash (two restarts) never reads as a silent zone.
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
         var template = $$"""
@@ -129,7 +123,6 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
             ["RelayAgent__Libvirt__Uris__0"] = uri,
             ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
             ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-            ["RelayAgent__HeartbeatIntervalSeconds"] = "1",
         });
         var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
         var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{_appliance!.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
@@ -214,27 +207,9 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
         return (operation, instance);
     }
 
-    private async Task StartHostWithAsync(KillPoint? killPoint)
-    {
-        if (killPoint is not null)
-        {
-            await fixture.Host.KillAsync();
-            // The activity the doomed host dies in comes back 2 s after, not after the fixture's 10 s.
-            await fixture.Host.StartAgainAsync(new Dictionary<string, string>(killPoint.Environment)
-            {
-                ["LocalHost__ActivityVisibilityTimeout"] = "00:00:02",
-            });
-        }
-    }
+    private Task StartHostWithAsync(KillPoint? killPoint) => killPoint is null ? Task.CompletedTask : fixture.StartDoomedHostAsync(killPoint);
 
-    private async Task RecoverHostAsync(KillPoint? killPoint)
-    {
-        if (killPoint is not null)
-        {
-            Assert.True(await fixture.Host.WaitForExitAsync(Deadline), $"the host did not kill itself at {killPoint}; its last lines:\n{fixture.Host.OutputTail()}");
-            await fixture.Host.StartAgainAsync();
-        }
-    }
+    private Task RecoverHostAsync(KillPoint? killPoint) => killPoint is null ? Task.CompletedTask : fixture.RestartAfterKillAsync(killPoint);
 
     private static async Task<JsonElement> StackAsync(HttpClient client, string stack)
     {
