@@ -83,7 +83,6 @@ internal sealed class FaultInjection
     {
         await next();
         var state = context.GetProperty<OrchestrationRuntimeState>();
-        var name = state.Name;
         OrchestrationEpisode(
             state.Name,
             state.NewEvents.Count(e => e is EventRaisedEvent),
