@@ -49,16 +49,8 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
     public async Task KilledAtEveryJournalStep_OfARolloutAndItsRollback_EndsAsTheCrashFreeRunDid()
     {
         using var client = fixture.Host.CreateClient();
-        var uri = TestDriverNode.WriteWithImages(_folder, ("pre", true));
-        _agent = await fixture.StartAgentAsync($"agent-{Zone}", Zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
-        {
-            ["RelayAgent__Libvirt__Uris__0"] = uri,
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
-        var host = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
-        var lb = await Api.RegisteredAsync(client, Zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{_appliance!.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
-        _appliance.SetAdminState(1, 2);
+        var (host, lb) = await SiteAsync(client, Zone);
+        _appliance!.SetAdminState(1, 2);
 
         var steps = await RunAsync(client, "crash-0", host, lb, killPoint: null);
         Assert.True(steps >= 12, $"the crash-free run wrote {steps} journal steps; the template makes at least 12 (three items, each applied and undone)");
@@ -117,15 +109,7 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
     {
         const string zone = "stk-cont";
         using var client = fixture.Host.CreateClient();
-        var uri = TestDriverNode.WriteWithImages(_folder, ("pre", true));
-        _agent = await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings)
-        {
-            ["RelayAgent__Libvirt__Uris__0"] = uri,
-            ["RelayAgent__Snmp__Credentials__lb__Version"] = "2c",
-            ["RelayAgent__Snmp__Credentials__lb__Community"] = SnmpdProcess.WriteCommunity,
-        });
-        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
-        var lb = await Api.RegisteredAsync(client, zone, $$"""{"kind":"snmpAppliance","endpoint":"127.0.0.1:{{_appliance!.Snmpd.EndPoint.Port}}","deviceProfile":"simulated-load-balancer","credential":"lb"}""");
+        var (host, lb) = await SiteAsync(client, zone);
 
         // An instance, then a set on a read-only OID that fails; kept, so the rollback is asked for separately.
         var template = $$$"""
@@ -154,6 +138,21 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
         await HostDomains.WaitForAsync(client, host, ["pre:running"]);
         var executed = _agent!.ExecutedCommandIds();
         Assert.True(executed.Distinct().Count() == executed.Count, $"commands the agent ran twice: {string.Join(", ", executed.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key))}");
+    }
+
+    /// <summary>
+    /// The zone's agent, a test-driver host holding a running pre-existing domain <c>pre</c>, and the simulated load
+    /// balancer, both registered; returns their resource ids.
+    /// </summary>
+    private async Task<(string Host, string Lb)> SiteAsync(HttpClient client, string zone)
+    {
+        var uri = TestDriverNode.WriteWithImages(_folder, ("pre", true));
+        _agent = await fixture.StartAgentAsync($"agent-{zone}", zone, new Dictionary<string, string>(TestDriverNode.ImageSettings.Concat(LoadBalancerPools.CredentialSettings))
+        {
+            ["RelayAgent__Libvirt__Uris__0"] = uri,
+        });
+        var host = await Api.RegisteredAsync(client, zone, $$"""{"kind":"virtualizationHost","endpoint":"{{uri}}","serviceCategories":["compute"]}""");
+        return (host, await LoadBalancerPools.RegisterAsync(client, zone, _appliance!));
     }
 
     /// <summary>
