@@ -36,6 +36,31 @@ for trx in "${trx_files[@]}"; do
     skipped=$((skipped + $(value notExecuted)))
 done
 
+# CI keeps only the end of the output: name each failed test and the start of its message just above the count.
+if [ "$failed" -gt 0 ]; then
+    echo "Failed tests:"
+    for trx in "${trx_files[@]}"; do
+        awk '
+            function unescape(s) {
+                gsub(/&lt;/, "<", s); gsub(/&gt;/, ">", s); gsub(/&quot;/, "\"", s); gsub(/&apos;/, "\047", s)
+                gsub(/&#xD;/, "", s); gsub(/&#xA;/, " ", s); gsub(/&amp;/, "\\&", s)
+                return s
+            }
+            /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+                match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11)
+                print "  " unescape(name); inside = 1; lines = 0
+            }
+            inside && /<Message>/ { sub(/.*<Message>/, ""); message = 1 }
+            inside && message {
+                line = $0; done = sub(/<\/Message>.*/, "", line)
+                if (lines < 8 && line != "") { print "      " unescape(line); lines++ }
+                if (done) { message = 0; inside = 0 }
+            }
+            /<\/UnitTestResult>/ { inside = 0; message = 0 }
+        ' "$trx"
+    done
+fi
+
 if [ "$test_status" -ne 0 ] && [ "$failed" -eq 0 ]; then
     failed=1
 fi
