@@ -114,20 +114,21 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.AfterActivity);
+        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.AfterActivity | KillPlaces.AfterEvent);
         var history = string.Join(", ", steps);
         var names = steps.Select(s => s.Value).ToList();
         Assert.True(names.Contains("SettleMigrationAtSource#1") && names.Contains("DeleteMigrationBlobs#1") && !names.Contains("CommitMigration#1"),
             $"a fallback settles at the source and deletes the blobs, never commits; the history says {history}");
 
         // Up to the restore the steps are a successful migration's, which the other matrix crashes at; this one begins
-        // with the send of the restore that fails, then every step of the fallback. The record lists the phases in the
-        // order they were recorded after the preflight, so fallingBack at position k was the k-th phase record.
+        // with the send of the restore that fails and its answer, then every step of the fallback. The record lists the
+        // phases in the order they were recorded after the preflight, so fallingBack at position k was the k-th phase record.
         var phases = crashFree.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
         var fallingBack = names.IndexOf($"RecordMigrationPhase#{phases.IndexOf("fallingBack")}");
-        Assert.True(phases[0] == "preflight" && fallingBack > 0 && names[fallingBack - 1].StartsWith("SendCommand#", StringComparison.Ordinal),
-            $"the fallback follows the restore's send; the history says {history}; the phases {string.Join(", ", phases)}");
-        var killPoints = steps.Skip(fallingBack - 1).ToList();
+        var restoreSent = names.FindLastIndex(Math.Max(fallingBack, 0), n => n.StartsWith("SendCommand#", StringComparison.Ordinal));
+        Assert.True(phases[0] == "preflight" && fallingBack > 0 && restoreSent > 0 && steps.Skip(fallingBack + 1).Count(k => k.Setting == "KillAfterEvent") == 2,
+            $"the fallback follows the restore's send and hears the target's undo and the source's revert; the history says {history}; the phases {string.Join(", ", phases)}");
+        var killPoints = steps.Skip(restoreSent).ToList();
         foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
             await fixture.StartDoomedHostAsync(killPoint);

@@ -8,13 +8,13 @@ using Xunit.Abstractions;
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// kill -9 of the local host at every journal step of a rollout and of its rollback (or a sample of them: see
-/// <see cref="CrashMatrix"/>), and at every step of a rollout of two instances with its batch launch workflow, read from
-/// the crash-free run's durable history (after each activity and each answer heard). A crash-free run of a stack whose
-/// last step fails (an instance, an appliance set, a set on a read-only OID; then the rollback) counts its journal
-/// steps; then, for each step n, the host is started told to kill itself right after the n-th journal write (before the
-/// durable worker stores that it happened), started again without the fault, and the stack must end as the crash-free
-/// run did: rolled back, the host holding only its pre-existing domain, the device's values as before, and the agent
+/// kill -9 of the local host after every step of a rollout and of its rollback, and of a rollout of two instances
+/// with its batch launch workflow (or a sample of them: see <see cref="CrashMatrix"/>), read from the crash-free run's
+/// durable history: after each activity (journal writes, command sends, the launch workflow's steps) and each answer
+/// heard. The first stack's last step fails (an instance, an appliance set, a set on a read-only OID; then the
+/// rollback); for each point the host is started told to kill itself there (before the durable worker stores that it
+/// happened), started again without the fault, and the stack must end as the crash-free run did: rolled back with as
+/// many journal steps, the host holding only its pre-existing domain, the device's values as before, and the agent
 /// having defined the instance exactly once.
 /// </summary>
 [Collection(CrashCollection.Name)]
@@ -46,25 +46,27 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
     }
 
     [Fact]
-    public async Task KilledAtEveryJournalStep_OfARolloutAndItsRollback_EndsAsTheCrashFreeRunDid()
+    public async Task KilledAfterEveryStepAndAnswer_OfARolloutAndItsRollback_EndsAsTheCrashFreeRunDid()
     {
         using var client = fixture.Host.CreateClient();
         var (host, lb) = await SiteAsync(client, Zone);
         _appliance!.SetAdminState(1, 2);
 
-        var steps = await RunAsync(client, "crash-0", host, lb, killPoint: null);
+        var (steps, operation) = await RunAsync(client, "crash-0", host, lb, killPoint: null);
         Assert.True(steps >= 12, $"the crash-free run wrote {steps} journal steps; the template makes at least 12 (three items, each applied and undone)");
+        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operation}", KillPlaces.AfterActivity | KillPlaces.AfterEvent);
+        Assert.True(killPoints.Count(k => k.Value.StartsWith("JournalStackSteps#", StringComparison.Ordinal)) >= 6 && killPoints.Any(k => k.Value == "ReserveInstances#1"),
+            $"the rollout journals each item's steps and launches its instance through the launch workflow; the history says {string.Join(", ", killPoints)}");
 
         var crashed = new List<string>();
-        var killPoints = Enumerable.Range(1, steps).Select(n => new KillPoint("KillAfterActivity", string.Create(CultureInfo.InvariantCulture, $"JournalStackSteps#{n}"))).ToList();
         foreach (var killPoint in CrashMatrix.Select(killPoints, output))
         {
-            var written = await RunAsync(client, string.Create(CultureInfo.InvariantCulture, $"crash-{crashed.Count + 1}"), host, lb, killPoint);
-            crashed.Add($"{killPoint.Value}:{written}");
+            var (written, _) = await RunAsync(client, string.Create(CultureInfo.InvariantCulture, $"crash-{crashed.Count + 1}"), host, lb, killPoint);
+            crashed.Add($"{killPoint}:{written}");
         }
 
-        // A crash repeats the step it cut short, so a run may write its entries again, never fewer.
-        Assert.All(crashed, c => Assert.True(int.Parse(c.Split(':')[1], CultureInfo.InvariantCulture) == steps, $"after a crash at step {c}: {string.Join(", ", crashed)}"));
+        // A crash repeats the step it cut short, and its entry is written once all the same.
+        Assert.All(crashed, c => Assert.True(int.Parse(c.Split(':')[1], CultureInfo.InvariantCulture) == steps, $"after a crash at {c}: {string.Join(", ", crashed)}"));
     }
 
     [Fact]
@@ -257,12 +259,12 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
 
     /// <summary>
     /// Plans and applies the failing template as stack <paramref name="name"/>, with the host killing itself at the
-    /// given point, and checks the end; returns how many journal entries with an item the run wrote.
+    /// given point, and checks the end; returns how many journal entries with an item the run wrote, and its operation.
     /// </summary>
-    private async Task<int> RunAsync(HttpClient client, string name, string host, string lb, KillPoint? killPoint)
+    private async Task<(int Steps, string Operation)> RunAsync(HttpClient client, string name, string host, string lb, KillPoint? killPoint)
     {
         var defined = DefineCount();
-        var (_, status, _) = await RollOutAsync(client, name, Template(lb), killPoint);
+        var (operation, status, _) = await RollOutAsync(client, name, Template(lb), killPoint);
         Assert.True(status == "rolledBack", $"crash at {killPoint}: the stack ended {status}");
 
         await Eventually.GetAsync<object>(async () =>
@@ -275,7 +277,7 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
         Assert.Equal(2, await AdminStateAsync());
 
         using var events = await client.GetAsync(new Uri($"api/v1/stacks/{name}/events?pageSize=200", UriKind.Relative));
-        return (await Api.ReadJsonAsync(events)).GetProperty("items").EnumerateArray().Count(e => e.TryGetProperty("item", out var item) && item.ValueKind == JsonValueKind.String);
+        return ((await Api.ReadJsonAsync(events)).GetProperty("items").EnumerateArray().Count(e => e.TryGetProperty("item", out var item) && item.ValueKind == JsonValueKind.String), operation);
     }
 
     private int DefineCount() => Count("instance.define");
