@@ -1,4 +1,3 @@
-using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Instances;
@@ -30,7 +29,7 @@ public sealed class InstanceActionOrchestratorTests
         {
             var requests = (IReadOnlyList<CommandRequest>)input!;
             sent.AddRange(requests.Select(r => r.Payload.GetProperty("name").GetString()!));
-            return Task.FromResult<object?>(requests.Select(r => Answer(r, failed: r.Payload.GetProperty("name").GetString() == "c")).ToList());
+            return Task.FromResult<object?>(requests.Select(r => r.Payload.GetProperty("name").GetString() == "c" ? AgentAnswer.Failed(r, CommandErrorKind.Unreachable, "host gone") : AgentAnswer.To(r)).ToList());
         };
         context.Activities[FunctionNames.ReleaseInstances] = input =>
         {
@@ -57,9 +56,4 @@ public sealed class InstanceActionOrchestratorTests
     private static ActionPlan Plan(string name, bool onHost) => new(
         Tenant, name, Operation, InstanceAction.Terminate, LifecycleState.Running, onHost ? "kvm-1" : null, onHost ? "dc-1" : null,
         onHost ? "test:///default" : null, null, 30);
-
-    private static CommandResult Answer(CommandRequest request, bool failed) => new(
-        SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, failed ? CommandStatus.Failed : CommandStatus.Succeeded,
-        null, failed ? new CommandError(CommandErrorKind.Unreachable, "host gone") : null, new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt),
-        request.Correlation, null);
 }

@@ -23,7 +23,7 @@ public sealed class InstanceAdoptOrchestratorTests
     public async Task AnAdoptedDomain_IsRecordedAsTheHostReportedIt()
     {
         var reported = new InstanceAdoptOutput("legacy-db", InstanceState.Running, 2, 2048, null, true);
-        var (context, sent, recorded) = Context(request => Answer(request, CommandStatus.Succeeded, null, JsonSerializer.SerializeToElement(reported, ContractsJsonContext.Default.InstanceAdoptOutput)));
+        var (context, sent, recorded) = Context(request => AgentAnswer.Succeeded(request, reported, ContractsJsonContext.Default.InstanceAdoptOutput));
 
         var outcome = await InstanceAdoptOrchestrator.RunAsync(context);
 
@@ -38,7 +38,7 @@ public sealed class InstanceAdoptOrchestratorTests
     [Fact]
     public async Task ARefusal_IsRecordedWithTheAgentsReason_AndNoDomain()
     {
-        var (context, _, recorded) = Context(request => Answer(request, CommandStatus.Failed, new CommandError(CommandErrorKind.DeviceError, "legacy-db is managed already"), null));
+        var (context, _, recorded) = Context(request => AgentAnswer.Failed(request, CommandErrorKind.DeviceError, "legacy-db is managed already"));
 
         await InstanceAdoptOrchestrator.RunAsync(context);
 
@@ -66,8 +66,4 @@ public sealed class InstanceAdoptOrchestratorTests
         };
         return (context, sent, recorded);
     }
-
-    private static CommandResult Answer(CommandRequest request, CommandStatus status, CommandError? error, JsonElement? output) => new(
-        SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, status, output, error,
-        new CommandTimings(Start, Start, Start), request.Correlation, null);
 }

@@ -96,8 +96,6 @@ public sealed class InstanceLaunchOrchestratorTests
             _ when failUndo => (new CommandError(CommandErrorKind.DeviceError, "host gone"), null),
             _ => ((CommandError?)null, (JsonElement?)null),
         };
-        return new CommandResult(
-            SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, error is null ? CommandStatus.Succeeded : CommandStatus.Failed,
-            output, error, new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, null);
+        return AgentAnswer.To(request, error, output);
     }
 }

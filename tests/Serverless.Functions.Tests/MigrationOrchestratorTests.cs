@@ -35,23 +35,23 @@ public sealed class MigrationOrchestratorTests
 
     private readonly Dictionary<string, Func<CommandRequest, CommandResult>> _agent = new(StringComparer.Ordinal)
     {
-        [CommandKinds.DescribeInstance] = r => Succeeded(r, new InstanceDescribeOutput("web", InstanceState.Running,
+        [CommandKinds.DescribeInstance] = r => AgentAnswer.Succeeded(r, new InstanceDescribeOutput("web", InstanceState.Running,
             new DomainTraits("x86_64", "kvm", "pc-q35-8.2", "host-model", null, null), new InstanceDisk(SourceVolume, "qcow2", 10L << 30, DiskFileBytes, true)), ContractsJsonContext.Default.InstanceDescribeOutput),
-        [CommandKinds.CheckRestore] = r => Succeeded(r, new RestoreCheckOutput([], "migrated"), ContractsJsonContext.Default.RestoreCheckOutput),
-        [CommandKinds.SuspendInstance] = r => Succeeded(r, new InstanceActionOutput("web", InstanceState.Paused), ContractsJsonContext.Default.InstanceActionOutput),
-        [CommandKinds.SaveInstance] = r => Succeeded(r, new InstanceSaveOutput("web", StateBytes, 1.5), ContractsJsonContext.Default.InstanceSaveOutput),
+        [CommandKinds.CheckRestore] = r => AgentAnswer.Succeeded(r, new RestoreCheckOutput([], "migrated"), ContractsJsonContext.Default.RestoreCheckOutput),
+        [CommandKinds.SuspendInstance] = r => AgentAnswer.Succeeded(r, new InstanceActionOutput("web", InstanceState.Paused), ContractsJsonContext.Default.InstanceActionOutput),
+        [CommandKinds.SaveInstance] = r => AgentAnswer.Succeeded(r, new InstanceSaveOutput("web", StateBytes, 1.5), ContractsJsonContext.Default.InstanceSaveOutput),
         [CommandKinds.UploadInstance] = r =>
         {
             var artifact = r.Payload.Deserialize(ContractsJsonContext.Default.InstanceUploadPayload)!.Artifact;
             var (bytes, digest) = artifact == TransferArtifact.State ? (StateBytes, "5a5a") : (DiskFileBytes, "d15c");
-            return Succeeded(r, new TransferOutput(artifact, bytes, digest, 32, 32, 0, 2), ContractsJsonContext.Default.TransferOutput);
+            return AgentAnswer.Succeeded(r, new TransferOutput(artifact, bytes, digest, 32, 32, 0, 2), ContractsJsonContext.Default.TransferOutput);
         },
-        [CommandKinds.RestoreInstance] = r => Succeeded(r, new InstanceRestoreOutput("web", InstanceState.Paused, RestoredVolume, StateBytes + DiskFileBytes, 3), ContractsJsonContext.Default.InstanceRestoreOutput),
-        [CommandKinds.ResumeInstance] = r => Succeeded(r, new InstanceActionOutput("web", InstanceState.Running), ContractsJsonContext.Default.InstanceActionOutput),
-        [CommandKinds.CheckInstanceHealth] = r => Succeeded(r),
-        [CommandKinds.ReleaseInstance] = r => Succeeded(r),
-        [CommandKinds.RevertInstance] = r => Succeeded(r, new InstanceActionOutput("web", InstanceState.Running), ContractsJsonContext.Default.InstanceActionOutput),
-        [CommandKinds.TerminateInstance] = r => Succeeded(r),
+        [CommandKinds.RestoreInstance] = r => AgentAnswer.Succeeded(r, new InstanceRestoreOutput("web", InstanceState.Paused, RestoredVolume, StateBytes + DiskFileBytes, 3), ContractsJsonContext.Default.InstanceRestoreOutput),
+        [CommandKinds.ResumeInstance] = r => AgentAnswer.Succeeded(r, new InstanceActionOutput("web", InstanceState.Running), ContractsJsonContext.Default.InstanceActionOutput),
+        [CommandKinds.CheckInstanceHealth] = r => AgentAnswer.To(r),
+        [CommandKinds.ReleaseInstance] = r => AgentAnswer.To(r),
+        [CommandKinds.RevertInstance] = r => AgentAnswer.Succeeded(r, new InstanceActionOutput("web", InstanceState.Running), ContractsJsonContext.Default.InstanceActionOutput),
+        [CommandKinds.TerminateInstance] = r => AgentAnswer.To(r),
     };
 
     private readonly List<CommandRequest> _sent = [];
@@ -92,7 +92,7 @@ public sealed class MigrationOrchestratorTests
     {
         var cutShort = 0;
         var upload = _agent[CommandKinds.UploadInstance];
-        _agent[CommandKinds.UploadInstance] = r => cutShort++ < 2 ? Failed(r, CommandErrorKind.Internal, "the agent stopped mid-upload") : upload(r);
+        _agent[CommandKinds.UploadInstance] = r => cutShort++ < 2 ? AgentAnswer.Failed(r, CommandErrorKind.Internal, "the agent stopped mid-upload") : upload(r);
         var context = Context(Plan);
 
         var end = await MigrationOrchestrator.RunAsync(context);
@@ -107,7 +107,7 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task ARefusedUpload_IsNotSentAgain_AndFallsBackAtTheSourceAlone_ForTheTargetWasNotTouched()
     {
-        _agent[CommandKinds.UploadInstance] = r => Failed(r, CommandErrorKind.Unauthorized, "the SAS was refused");
+        _agent[CommandKinds.UploadInstance] = r => AgentAnswer.Failed(r, CommandErrorKind.Unauthorized, "the SAS was refused");
         var context = Context(Plan);
 
         var end = await MigrationOrchestrator.RunAsync(context);
@@ -125,7 +125,7 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task AFailedRestore_RemovesWhatTheTargetMayHaveMade_InThePoolItsCheckNamed_ThenBringsTheSourceBack()
     {
-        _agent[CommandKinds.RestoreInstance] = r => Failed(r, CommandErrorKind.DeviceError, "the state file's checksum does not match");
+        _agent[CommandKinds.RestoreInstance] = r => AgentAnswer.Failed(r, CommandErrorKind.DeviceError, "the state file's checksum does not match");
         var context = Context(Plan);
 
         var end = await MigrationOrchestrator.RunAsync(context);
@@ -140,8 +140,8 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task ASourceThatCannotBeBroughtBack_EndsFailed_SayingItsStateIsKept()
     {
-        _agent[CommandKinds.SaveInstance] = r => Failed(r, CommandErrorKind.DeviceError, "no space left for the state file");
-        _agent[CommandKinds.RevertInstance] = r => Failed(r, CommandErrorKind.Unreachable, "the host went away");
+        _agent[CommandKinds.SaveInstance] = r => AgentAnswer.Failed(r, CommandErrorKind.DeviceError, "no space left for the state file");
+        _agent[CommandKinds.RevertInstance] = r => AgentAnswer.Failed(r, CommandErrorKind.Unreachable, "the host went away");
         var context = Context(Plan);
 
         var end = await MigrationOrchestrator.RunAsync(context);
@@ -156,7 +156,7 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task ASourceNotRunning_IsRefusedInPreflight_WithoutAnyCommandThatTouchesIt()
     {
-        _agent[CommandKinds.DescribeInstance] = r => Succeeded(r, new InstanceDescribeOutput("web", InstanceState.ShutOff, new DomainTraits("x86_64", "kvm", null, null, null, null), null),
+        _agent[CommandKinds.DescribeInstance] = r => AgentAnswer.Succeeded(r, new InstanceDescribeOutput("web", InstanceState.ShutOff, new DomainTraits("x86_64", "kvm", null, null, null, null), null),
             ContractsJsonContext.Default.InstanceDescribeOutput);
         var context = Context(Plan);
 
@@ -172,14 +172,14 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task AFailedHealthCheck_FallsBack_AndAKeptSourceIsReleasedOnlyAfterTheRetentionTimer()
     {
-        _agent[CommandKinds.CheckInstanceHealth] = r => Failed(r, CommandErrorKind.Timeout, "10.0.0.7:443 did not accept within 20 s");
+        _agent[CommandKinds.CheckInstanceHealth] = r => AgentAnswer.Failed(r, CommandErrorKind.Timeout, "10.0.0.7:443 did not accept within 20 s");
         var failing = Context(Plan with { HealthCheck = new MigrationHealthCheck(443, "10.0.0.7", 20) });
         var end = await MigrationOrchestrator.RunAsync(failing);
         Assert.Equal(("the health check at the target failed: timeout: 10.0.0.7:443 did not accept within 20 s", 60 + 20),
             (end.Reason, _sent.Single(r => r.Kind == CommandKinds.CheckInstanceHealth).TimeoutSeconds));
         Assert.Equal(CommandKinds.TerminateInstance, _sent[^2].Kind);
 
-        _agent[CommandKinds.CheckInstanceHealth] = Succeeded;
+        _agent[CommandKinds.CheckInstanceHealth] = r => AgentAnswer.To(r);
         var retained = Context(Plan with { RetainHours = 2 });
         Assert.Equal(MigrationStatus.Succeeded, (await MigrationOrchestrator.RunAsync(retained)).Status);
         Assert.Equal([Start.AddHours(2)], retained.Timers);
@@ -210,7 +210,7 @@ public sealed class MigrationOrchestratorTests
     [Fact]
     public async Task ATestCopyWithItsNetworkStillConnected_IsRemovedBeforeItRuns_AndTheVerdictSaysWhy()
     {
-        _agent[CommandKinds.RestoreInstance] = r => Succeeded(r, new InstanceRestoreOutput("web", InstanceState.Paused, RestoredVolume, 1, 1, InterfacesDown: 1, Interfaces: 2),
+        _agent[CommandKinds.RestoreInstance] = r => AgentAnswer.Succeeded(r, new InstanceRestoreOutput("web", InstanceState.Paused, RestoredVolume, 1, 1, InterfacesDown: 1, Interfaces: 2),
             ContractsJsonContext.Default.InstanceRestoreOutput);
         var context = Context(Plan with { Mode = MigrationMode.Test });
 
@@ -255,15 +255,4 @@ public sealed class MigrationOrchestratorTests
     }
 
     private T Payload<T>(string kind, JsonTypeInfo<T> info) => _sent.Single(r => r.Kind == kind).Payload.Deserialize(info)!;
-
-    private static CommandResult Succeeded(CommandRequest request) => Answer(request, CommandStatus.Succeeded, null, null);
-
-    private static CommandResult Succeeded<T>(CommandRequest request, T output, JsonTypeInfo<T> info) =>
-        Answer(request, CommandStatus.Succeeded, null, JsonSerializer.SerializeToElement(output, info));
-
-    private static CommandResult Failed(CommandRequest request, CommandErrorKind kind, string message) => Answer(request, CommandStatus.Failed, new CommandError(kind, message), null);
-
-    private static CommandResult Answer(CommandRequest request, CommandStatus status, CommandError? error, JsonElement? output) => new(
-        SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, status, output, error,
-        new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, null);
 }

@@ -238,8 +238,6 @@ public sealed class StackOrchestratorTests
             output = error is null ? JsonSerializer.SerializeToElement(new SnmpBindingsOutput(set.Bindings), ContractsJsonContext.Default.SnmpBindingsOutput) : null;
         }
 
-        return new CommandResult(
-            SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, error is null ? CommandStatus.Succeeded : CommandStatus.Failed,
-            output, error, new CommandTimings(request.IssuedAt, request.IssuedAt, request.IssuedAt), request.Correlation, null);
+        return AgentAnswer.To(request, error, output);
     }
 }

@@ -117,9 +117,7 @@ public sealed class UnregistrationOrchestratorTests
                     new ResourceUninstallOutput("kvm-1", ["libvirt connection to test:///default closed"]), ContractsJsonContext.Default.ResourceUninstallOutput),
                 _ => throw new InvalidOperationException($"the fake agent does not do {request.Kind}"),
             };
-            return new CommandResult(
-                SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, CommandStatus.Succeeded, output, null,
-                new CommandTimings(Start, Start, Start), request.Correlation, null);
+            return AgentAnswer.To(request, output: output);
         }
     }
 }

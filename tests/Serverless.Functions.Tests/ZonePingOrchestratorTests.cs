@@ -1,4 +1,3 @@
-using Serverless.Contracts;
 using Serverless.Contracts.Commands;
 using Serverless.ControlPlane.Commands;
 using Serverless.Functions.Zones;
@@ -22,7 +21,7 @@ public sealed class ZonePingOrchestratorTests
         var context = Context(timeoutSeconds: 30, answer: request =>
         {
             sent.Add(request);
-            return Result(request, CommandStatus.Succeeded, null);
+            return AgentAnswer.To(request);
         });
 
         var result = await ZonePingOrchestrator.RunAsync(context);
@@ -35,7 +34,7 @@ public sealed class ZonePingOrchestratorTests
     [Fact]
     public async Task AFailedPing_FailsTheWorkflow_WithTheAgentsReason()
     {
-        var context = Context(timeoutSeconds: 30, answer: request => Result(request, CommandStatus.Failed, new CommandError(CommandErrorKind.Internal, "the agent is shutting down")));
+        var context = Context(timeoutSeconds: 30, answer: request => AgentAnswer.Failed(request, CommandErrorKind.Internal, "the agent is shutting down"));
 
         var error = await Assert.ThrowsAsync<CommandFailedException>(() => ZonePingOrchestrator.RunAsync(context));
 
@@ -70,8 +69,4 @@ public sealed class ZonePingOrchestratorTests
         };
         return context;
     }
-
-    private static CommandResult Result(CommandRequest request, CommandStatus status, CommandError? error) => new(
-        SchemaVersions.Current, request.CommandId, request.TenantId, request.AgentGroup, "agent-1", request.Kind, status, null, error,
-        new CommandTimings(Start, Start, Start), request.Correlation, request.Trace);
 }
