@@ -10,21 +10,23 @@ internal static class HostDomains
     public static async Task WaitForAsync(HttpClient client, string host, string[] expected)
     {
         string? last = null;
+        DateTimeOffset? written = null;
         try
         {
             await Eventually.GetAsync<object>(async () =>
             {
                 using var response = await client.GetAsync(new Uri($"api/v1/resources/{host}/instances", UriKind.Relative));
                 Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-                last = string.Join(",", (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray()
-                    .Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}")
-                    .Order(StringComparer.Ordinal));
+                var items = (await Api.ReadJsonAsync(response)).GetProperty("items").EnumerateArray().ToList();
+                last = string.Join(",", items.Select(i => $"{i.GetProperty("name").GetString()}:{i.GetProperty("state").GetString()}").Order(StringComparer.Ordinal));
+                written = items.Count == 0 ? null : items.Max(i => i.GetProperty("updatedAt").GetDateTimeOffset());
                 return last == string.Join(",", expected) ? new object() : null;
             }, TimeSpan.FromSeconds(30), $"the domains of {host}");
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"{host} reports [{last}], not [{string.Join(",", expected)}]");
+            // When the host's last report was written says whether reports stopped coming or kept saying the same.
+            throw new TimeoutException($"{host} reports [{last}], not [{string.Join(",", expected)}] (written {written:O}, now {DateTimeOffset.UtcNow:O})");
         }
     }
 }

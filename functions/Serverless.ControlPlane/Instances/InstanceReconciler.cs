@@ -62,8 +62,9 @@ public sealed class InstanceReconciler(
 
     /// <summary>
     /// A host's report: its inventory replaced, each settled managed instance on it moved to what the host says. Records
-    /// that changed after <paramref name="askedAt"/> are left alone: the report may predate their change (a launch that
-    /// finished while the host was listing), and the next round looks again.
+    /// that changed after <paramref name="askedAt"/> are left alone, and so are their names in the inventory: the report
+    /// may predate their change (a launch that finished while the host was listing, a migration's commit that took the
+    /// instance off this host), whose workflow wrote the inventory itself; the next round looks again.
     /// </summary>
     public async Task<int> ApplyReportAsync(string tenantId, string hostId, DateTimeOffset askedAt, CommandResult report, CancellationToken cancellationToken)
     {
@@ -73,11 +74,18 @@ public sealed class InstanceReconciler(
         }
 
         var now = clock.GetUtcNow();
-        var managed = (await instances.ListAllAsync(tenantId, cancellationToken)).Where(i => i.HostId == hostId && i.HoldsCapacity).ToList();
+        var records = await instances.ListAllAsync(tenantId, cancellationToken);
+        var managed = records.Where(i => i.HostId == hostId && i.HoldsCapacity).ToList();
         var zone = managed.FirstOrDefault()?.Zone ?? (await resources.GetAsync(tenantId, hostId, cancellationToken))?.Zone;
         if (zone is not null)
         {
-            await inventory.ReplaceAllAsync(tenantId, hostId, [.. listed.Instances.Select(i => new ResourceInstance(tenantId, hostId, zone, i.Name, i.State, now))], cancellationToken);
+            var changedSince = records.Where(i => i.UpdatedAt >= askedAt).Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            var standing = changedSince.Count == 0
+                ? []
+                : (await inventory.ListAsync(tenantId, hostId, cancellationToken)).Where(i => changedSince.Contains(i.Name));
+            await inventory.ReplaceAllAsync(tenantId, hostId, [
+                .. listed.Instances.Where(i => !changedSince.Contains(i.Name)).Select(i => new ResourceInstance(tenantId, hostId, zone, i.Name, i.State, now)),
+                .. standing], cancellationToken);
         }
 
         var reported = listed.Instances.ToDictionary(i => i.Name, i => i.State, StringComparer.Ordinal);
