@@ -53,6 +53,9 @@ param entraIdTenants object = {}
 @description('EntraId mode: app role or scope every token must carry; empty for none.')
 param entraIdRequiredRole string = ''
 
+@description('EntraId mode: client id of the web console\'s app registration (a single-page application with https://<app>/api/console/ as redirect URI); empty: the console takes pasted tokens only.')
+param entraIdConsoleClientId string = ''
+
 var abbrs = loadJsonContent('abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
@@ -138,6 +141,7 @@ module functionApp 'modules/function-app.bicep' = {
     entraIdAudience: entraIdAudience
     entraIdTenants: entraIdTenants
     entraIdRequiredRole: entraIdRequiredRole
+    entraIdConsoleClientId: entraIdConsoleClientId
   }
 }
 

@@ -1,6 +1,6 @@
 // The parameters `azd up` uses (azure.yaml): the azd environment's name and settings. `azd env set` any of
 // CONTROL_PLANE_TENANTS (comma-separated tenant ids), SERVICE_BUS_SKU (Standard or Premium), TENANCY_MODE
-// (ApiKeys or EntraId) with ENTRA_ID_AUDIENCE, ENTRA_ID_TENANTS and ENTRA_ID_REQUIRED_ROLE.
+// (ApiKeys or EntraId) with ENTRA_ID_AUDIENCE, ENTRA_ID_TENANTS, ENTRA_ID_REQUIRED_ROLE and ENTRA_ID_CONSOLE_CLIENT_ID.
 using 'main.bicep'
 
 param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
@@ -11,3 +11,4 @@ param tenancyMode = readEnvironmentVariable('TENANCY_MODE', 'ApiKeys')
 param entraIdAudience = readEnvironmentVariable('ENTRA_ID_AUDIENCE', '')
 param entraIdTenants = json(readEnvironmentVariable('ENTRA_ID_TENANTS', '{}'))
 param entraIdRequiredRole = readEnvironmentVariable('ENTRA_ID_REQUIRED_ROLE', '')
+param entraIdConsoleClientId = readEnvironmentVariable('ENTRA_ID_CONSOLE_CLIENT_ID', '')

@@ -14,3 +14,4 @@ param tenancyMode = 'EntraId'
 param entraIdAudience = readEnvironmentVariable('ENTRA_ID_AUDIENCE', 'api://hybrid-control-plane')
 param entraIdTenants = json(readEnvironmentVariable('ENTRA_ID_TENANTS', '{}'))
 param entraIdRequiredRole = readEnvironmentVariable('ENTRA_ID_REQUIRED_ROLE', '')
+param entraIdConsoleClientId = readEnvironmentVariable('ENTRA_ID_CONSOLE_CLIENT_ID', '')

@@ -55,6 +55,9 @@ param entraIdTenants object
 @description('EntraId mode: app role or scope every token must carry; empty for none.')
 param entraIdRequiredRole string
 
+@description('EntraId mode: client id of the web console\'s app registration; empty for none.')
+param entraIdConsoleClientId string
+
 var entraIdSettings = tenancyMode == 'EntraId'
   ? union(
       {
@@ -62,7 +65,13 @@ var entraIdSettings = tenancyMode == 'EntraId'
         Tenancy__EntraId__Audience: entraIdAudience
         Tenancy__EntraId__RequiredRole: entraIdRequiredRole
       },
-      toObject(items(entraIdTenants), tenant => 'Tenancy__EntraId__Tenants__${tenant.key}', tenant => tenant.value)
+      toObject(items(entraIdTenants), tenant => 'Tenancy__EntraId__Tenants__${tenant.key}', tenant => tenant.value),
+      empty(entraIdConsoleClientId)
+        ? {}
+        : {
+            Tenancy__EntraId__ConsoleClientId: entraIdConsoleClientId
+            Tenancy__EntraId__ConsoleScope: '${entraIdAudience}/.default'
+          }
     )
   : {}
 

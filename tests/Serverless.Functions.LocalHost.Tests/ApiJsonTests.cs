@@ -86,7 +86,7 @@ public sealed class ApiJsonTests
         typeof(CreateZoneRequest).Assembly.GetType(name) ?? typeof(AppServiceCollectionExtensions).Assembly.GetType(name)!;
 
     private static Type EnumType(string name) =>
-        new[] { typeof(CreateZoneRequest).Assembly, typeof(ContractsJsonContext).Assembly }.Select(a => a.GetType(name)).First(t => t is not null)!;
+        new[] { typeof(CreateZoneRequest).Assembly, typeof(ContractsJsonContext).Assembly, typeof(AppServiceCollectionExtensions).Assembly }.Select(a => a.GetType(name)).First(t => t is not null)!;
 
     private static IEnumerable<Type> ContractTypes() =>
         typeof(ContractsJsonContext).GetProperties()

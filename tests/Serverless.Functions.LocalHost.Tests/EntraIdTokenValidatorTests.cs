@@ -88,6 +88,23 @@ public sealed class EntraIdTokenValidatorTests : IDisposable
         Assert.Equal((null, "no bearer token"), await _validator.ValidateAsync("Basic abc", CancellationToken.None));
 
     [Theory]
+    [InlineData("5c0e50fe-0000-4000-8000-00000000c0de", true)]
+    [InlineData("", true)]
+    [InlineData("hybrid-console", false)]
+    public void Options_ConsoleClientId_IsAGuidOrUnset(string consoleClientId, bool valid)
+    {
+        var options = new TenancyOptions
+        {
+            Mode = TenancyMode.EntraId,
+            EntraId = new EntraIdOptions { Audience = "api://x", Tenants = new() { [Contoso] = "contoso" }, ConsoleClientId = consoleClientId },
+        };
+
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        Assert.Equal(valid, System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true));
+        Assert.Equal(valid ? [] : ["Tenancy:EntraId:ConsoleClientId must be the console's application (client) id, a GUID."], results.Select(r => r.ErrorMessage));
+    }
+
+    [Theory]
     [InlineData("https://login.microsoftonline.com/organizations/v2.0", "api://x", Contoso, "contoso", true)]
     [InlineData("http://127.0.0.1:8080/organizations/v2.0", "api://x", Contoso, "contoso", true)]
     [InlineData("http://login.example.test/organizations/v2.0", "api://x", Contoso, "contoso", false)]

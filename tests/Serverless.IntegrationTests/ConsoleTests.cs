@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Serverless.Testing;
 
@@ -8,7 +7,7 @@ namespace Serverless.IntegrationTests;
 /// The web console in headless Chromium against the running local system: a real appliance polled by a real agent, its
 /// pool's page drawing those readings; and the pages of resources, instances, stacks, migrations and operations, with
 /// actions taken in the browser (stop an instance, migrate one, roll a failed stack back) checked on the hosts through
-/// their agents. The browser is driven by the scripts in <c>Console/</c> (puppeteer-core with Debian's chromium); their
+/// their agents. The browser is driven by the scripts in <c>Console/</c> (<see cref="ConsoleBrowser"/>); their
 /// screenshots are kept under <c>.local/test-results/console</c>.
 /// </summary>
 [Collection(CommandChannelCollection.Name)]
@@ -39,7 +38,7 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
                 return readings.GetArrayLength() > 0 && readings.EnumerateArray().All(r => r.GetProperty("value").GetDouble() == 60) ? "readings" : null;
             }, TimeSpan.FromSeconds(40), "the agent's first readings of lb-1, 60 connections");
 
-            await RunBrowserAsync("console.test.mjs", new Dictionary<string, string>
+            await ConsoleBrowser.RunAsync(fixture.Host, "console.test.mjs", new Dictionary<string, string>
             {
                 ["ZONE"] = "console-lb",
                 ["POOL"] = pool,
@@ -88,7 +87,7 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         var stuck = await Api.PingAsync(client, "con-silent", timeoutSeconds: 300);
         await Api.WaitForOperationAsync(client, stuck, o => o.TryGetProperty("stuck", out _), TimeSpan.FromSeconds(30), "the ping to show as stuck");
 
-        await RunBrowserAsync("workflows.test.mjs", new Dictionary<string, string>
+        await ConsoleBrowser.RunAsync(fixture.Host, "workflows.test.mjs", new Dictionary<string, string>
         {
             ["HOST"] = dcHost,
             ["REJECTED"] = rejected,
@@ -156,7 +155,7 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
         await Eventually.TrueAsync(() => appliance.Members()[0].AdminState == 2, TimeSpan.FromSeconds(15), "the late SET to land");
         appliance.SetAdminState(1, 1);
 
-        await RunBrowserAsync("rollback.test.mjs", new Dictionary<string, string> { ["STACK"] = "con-rb", ["ITEM"] = "appliance:lb" });
+        await ConsoleBrowser.RunAsync(fixture.Host, "rollback.test.mjs", new Dictionary<string, string> { ["STACK"] = "con-rb", ["ITEM"] = "appliance:lb" });
 
         Assert.Equal(2, appliance.Members()[0].AdminState);
     }
@@ -224,35 +223,5 @@ public sealed class ConsoleTests(CommandChannelFixture fixture) : IAsyncLifetime
             $$"""{"name":"{{name}}","zone":"{{zone}}","size":{"vcpus":1,"memoryMiB":256},"image":"{{TestDriverNode.Image}}"}"""));
         Assert.True(launched.StatusCode == HttpStatusCode.Accepted, await launched.Content.ReadAsStringAsync());
         await InstanceCalls.WaitAsync(client, launched, Deadline);
-    }
-
-    private async Task RunBrowserAsync(string script, Dictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo("node") { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(RepositoryPaths.Root, "tests", "Serverless.IntegrationTests", "Console", script));
-        start.Environment["CONSOLE_URL"] = new Uri(fixture.Host.BaseAddress, "api/console/").ToString();
-        start.Environment["KEY"] = LocalHostProcess.FunctionKey;
-        start.Environment["SCREENSHOTS"] = Path.Combine(RepositoryPaths.Root, ".local", "test-results", "console");
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var browser = Process.Start(start)!;
-        var output = browser.StandardOutput.ReadToEndAsync();
-        var error = browser.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        try
-        {
-            await browser.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            browser.Kill(entireProcessTree: true);
-            throw new TimeoutException($"the console test {script} did not end within 180 s:\n{await output}\n{await error}");
-        }
-
-        Assert.True(browser.ExitCode == 0, $"the console test {script} failed:\n{await output}\n{await error}");
-        Assert.Contains("console: ok", await output, StringComparison.Ordinal);
     }
 }

@@ -19,6 +19,7 @@ using Serverless.Functions.Pools;
 using Serverless.Functions.Registration;
 using Serverless.Functions.Stacks;
 using Serverless.Functions.Tenancy;
+using Serverless.Functions.WebConsole;
 using Serverless.Functions.Zones;
 
 namespace Serverless.Functions.Http;
@@ -78,4 +79,5 @@ namespace Serverless.Functions.Http;
 [JsonSerializable(typeof(MigrationListResponse))]
 [JsonSerializable(typeof(BlobAccessRequest))]
 [JsonSerializable(typeof(BlobAccessGrant))]
+[JsonSerializable(typeof(ConsoleSignInResponse))]
 internal sealed partial class ApiJsonContext : JsonSerializerContext;

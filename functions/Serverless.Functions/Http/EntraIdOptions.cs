@@ -17,4 +17,13 @@ public sealed class EntraIdOptions
 
     /// <summary>When set, the token must carry this app role (claim <c>roles</c>) or delegated scope (claim <c>scp</c>).</summary>
     public string? RequiredRole { get; set; }
+
+    /// <summary>
+    /// The client id of the web console's app registration (a single-page application whose redirect URI is the
+    /// console's address, <c>https://{app}/api/console/</c>). When set, the console offers "Sign in with Microsoft".
+    /// </summary>
+    public string? ConsoleClientId { get; set; }
+
+    /// <summary>The scope the console asks for on the API's behalf; by default <c>{Audience}/.default</c>.</summary>
+    public string? ConsoleScope { get; set; }
 }

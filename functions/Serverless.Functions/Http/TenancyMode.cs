@@ -1,6 +1,10 @@
+using System.Text.Json.Serialization;
+using Serverless.Contracts.Serialization;
+
 namespace Serverless.Functions.Http;
 
 /// <summary>How a request's tenant is decided.</summary>
+[JsonConverter(typeof(CamelCaseEnumConverter<TenancyMode>))]
 public enum TenancyMode
 {
     /// <summary>Every request acts for <see cref="TenancyOptions.DefaultTenantId"/>: one machine, one tenant (local runs).</summary>

@@ -43,6 +43,11 @@ public sealed partial class TenancyOptions : IValidatableObject
             yield return new ValidationResult("Tenancy:EntraId:Tenants must map at least one Entra directory id to a tenant id.", [$"{nameof(EntraId)}.{nameof(EntraId.Tenants)}"]);
         }
 
+        if (EntraId.ConsoleClientId is { Length: > 0 } consoleClientId && !Guid.TryParse(consoleClientId, out _))
+        {
+            yield return new ValidationResult("Tenancy:EntraId:ConsoleClientId must be the console's application (client) id, a GUID.", [$"{nameof(EntraId)}.{nameof(EntraId.ConsoleClientId)}"]);
+        }
+
         foreach (var (directory, tenant) in EntraId.Tenants)
         {
             if (!Guid.TryParse(directory, out _) || !TenantIdPattern().IsMatch(tenant))

@@ -32,7 +32,7 @@ export async function signIn(page) {
   await page.goto(CONSOLE_URL, { waitUntil: "load" });
   await page.waitForSelector("dialog#sign-in[open]", { timeout: 15000 });
   await screenshot(page, "sign-in");
-  await page.type("#credential", KEY);
+  await page.type("#functions-key", KEY);
   await page.keyboard.press("Enter");
   await page.waitForSelector("dialog#sign-in:not([open])", { timeout: 15000 });
 }

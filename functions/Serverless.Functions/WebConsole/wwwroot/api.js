@@ -1,17 +1,26 @@
-// The API as the console calls it: with the credential the user signed in with (this tab's sessionStorage only).
+// The API as the console calls it: with the credentials the user signed in with (this tab's sessionStorage only).
 const api = new URL("../v1/", document.baseURI);
 
 export class SignInNeeded extends Error {}
 
+// The Functions key, and the tenant's bearer credential where the app's tenancy mode wants one; a token from a sign-in
+// ends when it expires (milliseconds since the epoch), a pasted credential when the API refuses it.
 export function credential() {
-  const kind = sessionStorage.getItem("hybrid.kind");
-  const value = sessionStorage.getItem("hybrid.credential");
-  return kind && value ? { kind, value } : null;
+  const key = sessionStorage.getItem("hybrid.key");
+  const token = sessionStorage.getItem("hybrid.token");
+  const expires = Number(sessionStorage.getItem("hybrid.expires") ?? Infinity);
+  return key && Date.now() < expires ? { key, token } : null;
 }
 
-export function signIn(kind, value) {
-  sessionStorage.setItem("hybrid.kind", kind);
-  sessionStorage.setItem("hybrid.credential", value);
+export function signIn(key, token, expires) {
+  sessionStorage.setItem("hybrid.key", key);
+  for (const [name, value] of [["hybrid.token", token], ["hybrid.expires", expires]]) {
+    if (value === undefined || value === null) {
+      sessionStorage.removeItem(name);
+    } else {
+      sessionStorage.setItem(name, String(value));
+    }
+  }
 }
 
 export function signOut() {
@@ -27,10 +36,14 @@ export function problemLine(status, problem) {
 async function call(method, path, body) {
   const signedIn = credential();
   if (!signedIn) {
-    throw new SignInNeeded();
+    throw new SignInNeeded(sessionStorage.getItem("hybrid.key") ? "Your sign-in has expired; sign in again." : "");
   }
 
-  const headers = signedIn.kind === "key" ? { "x-functions-key": signedIn.value } : { authorization: `Bearer ${signedIn.value}` };
+  const headers = { "x-functions-key": signedIn.key };
+  if (signedIn.token) {
+    headers.authorization = `Bearer ${signedIn.token}`;
+  }
+
   if (body !== undefined) {
     headers["content-type"] = "application/json";
   }

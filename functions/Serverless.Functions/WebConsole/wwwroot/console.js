@@ -1,6 +1,7 @@
 // The console: pages over the tenant's API, with the credential the user signs in with. Plain modules and Chart.js;
 // every page reads the API afresh, and pages with something under way read it again every few seconds.
 import { SignInNeeded, signIn, signOut } from "./api.js";
+import { finishEntraSignIn, signInSettings, startEntraSignIn } from "./entra.js";
 import { element } from "./ui.js";
 import { zonesPage } from "./zones.js";
 import { resourcesPage } from "./resources.js";
@@ -75,9 +76,21 @@ async function render() {
 }
 
 document.getElementById("sign-in-form").addEventListener("submit", () => {
-  signIn(document.getElementById("credential-kind").value, document.getElementById("credential").value);
+  signIn(document.getElementById("functions-key").value, document.getElementById("credential").value || null);
   document.getElementById("sign-in-error").textContent = "";
   render();
+});
+document.getElementById("entra-sign-in-button").addEventListener("click", () => {
+  const key = document.getElementById("functions-key");
+  if (!key.value) {
+    document.getElementById("sign-in-error").textContent = "Enter the Functions key first: the API wants it with the Entra ID token.";
+    key.focus();
+    return;
+  }
+
+  startEntraSignIn(entra, key.value).catch((error) => {
+    document.getElementById("sign-in-error").textContent = error.message;
+  });
 });
 document.getElementById("sign-out").addEventListener("click", () => {
   signOut();
@@ -92,4 +105,24 @@ window.addEventListener("hashchange", () => {
 
   render();
 });
-window.addEventListener("load", render);
+// The dialog asks for what the app's tenancy mode wants; a page load that is an Entra ID sign-in's answer signs in
+// before the first page.
+let entra = null;
+window.addEventListener("load", async () => {
+  try {
+    const settings = await signInSettings();
+    entra = settings.entraId ?? null;
+    document.getElementById("tenant-credential").hidden = settings.tenancy === "defaultTenant";
+    document.getElementById("entra-sign-in").hidden = entra === null;
+    await finishEntraSignIn(entra);
+  } catch (error) {
+    // A refused answer leaves whoever was signed in signed in: the reason goes where it is seen.
+    await render();
+    const shown = dialog.open ? document.getElementById("sign-in-error") : document.getElementById("status");
+    shown.className = dialog.open ? "" : "error";
+    shown.textContent = error.message;
+    return;
+  }
+
+  await render();
+});
