@@ -10,9 +10,9 @@ namespace Serverless.IntegrationTests;
 /// root (enrolment with a one-time code, libvirt URIs, the unit and its drop-in), verified by systemd-analyze, started
 /// from the installed file with the installed configuration, executing a command for the local system; then removed.
 /// </summary>
-[Collection(CommandChannelCollection.Name)]
+[Collection(PackagingCollection.Name)]
 [SupportedOSPlatform("linux")]
-public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, PublishedRelayAgent published) : IClassFixture<PublishedRelayAgent>
+public sealed class RelayAgentPackagingTests(CommandChannelFixture fixture, PublishedRelayAgent published)
 {
     private const string Zone = "packaged-site";
     private const string AgentId = "packaged-agent";
