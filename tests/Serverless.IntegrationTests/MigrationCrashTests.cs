@@ -6,9 +6,9 @@ using Xunit.Abstractions;
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// kill -9 of the local host after every step of a migration: right after each of its activities has had its effect and
-/// before the durable worker stored that it ran, and after each agent answer it heard before the episode that took it
-/// was stored (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
+/// kill -9 of the local host at every step of a migration: just before each of its activities runs, right after it has
+/// had its effect and before the durable worker stored that it ran, and after each agent answer it heard before the
+/// episode that took it was stored (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
 /// step added to the orchestration is crashed at without a change here. Each time the host is started again without
 /// the fault and the migration must end as the crash-free one did: succeeded, the instance running at the target only,
 /// as both hosts report it. One instance moves back and forth between a client and a provider zone. Then the same for
@@ -61,7 +61,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded", KillPlaces.AfterActivity | KillPlaces.AfterEvent);
+        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded", KillPlaces.Activities | KillPlaces.AfterEvent);
         Assert.True(killPoints.Count >= 9 && killPoints[0].Value == "ReserveMigrationTarget#1" && killPoints.Any(k => k.Value == "CommitMigration#1") && killPoints[^1].Value == "EndMigration#1",
             $"a migration reserves, records its phases, commits and ends; the history says {string.Join(", ", killPoints)}");
         var (from, to) = ("mcr-cloud", "mcr-dc");
@@ -114,7 +114,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.AfterActivity | KillPlaces.AfterEvent);
+        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.Activities | KillPlaces.AfterEvent);
         var history = string.Join(", ", steps);
         var names = steps.Select(s => s.Value).ToList();
         Assert.True(names.Contains("SettleMigrationAtSource#1") && names.Contains("DeleteMigrationBlobs#1") && !names.Contains("CommitMigration#1"),
@@ -125,7 +125,9 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
         // phases in the order they were recorded after the preflight, so fallingBack at position k was the k-th phase record.
         var phases = crashFree.GetProperty("phases").EnumerateArray().Select(p => p.GetProperty("phase").GetString()).ToList();
         var fallingBack = names.IndexOf($"RecordMigrationPhase#{phases.IndexOf("fallingBack")}");
-        var restoreSent = names.FindLastIndex(Math.Max(fallingBack, 0), n => n.StartsWith("SendCommand#", StringComparison.Ordinal));
+        var lastSend = names.FindLastIndex(Math.Max(fallingBack, 0), n => n.StartsWith("SendCommand#", StringComparison.Ordinal));
+        // From just before that send: its first point.
+        var restoreSent = lastSend < 0 ? -1 : names.IndexOf(names[lastSend]);
         Assert.True(phases[0] == "preflight" && fallingBack > 0 && restoreSent > 0 && steps.Skip(fallingBack + 1).Count(k => k.Setting == "KillAfterEvent") == 2,
             $"the fallback follows the restore's send and hears the target's undo and the source's revert; the history says {history}; the phases {string.Join(", ", phases)}");
         var killPoints = steps.Skip(restoreSent).ToList();
