@@ -11,12 +11,12 @@ internal static class ConsoleBrowser
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(180);
 
-    public static async Task RunAsync(LocalHostProcess host, string script, IReadOnlyDictionary<string, string> environment, string? key = LocalHostProcess.FunctionKey)
+    public static async Task RunAsync(LocalHostProcess host, string script, IReadOnlyDictionary<string, string> environment)
     {
         var variables = new Dictionary<string, string?>
         {
             ["CONSOLE_URL"] = new Uri(host.BaseAddress, "api/console/").ToString(),
-            ["KEY"] = key,
+            ["KEY"] = LocalHostProcess.FunctionKey,
             ["SCREENSHOTS"] = Path.Combine(RepositoryPaths.Root, ".local", "test-results", "console"),
         };
         foreach (var (name, value) in environment)

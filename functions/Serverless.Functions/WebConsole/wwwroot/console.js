@@ -2,7 +2,7 @@
 // every page reads the API afresh, and pages with something under way read it again every few seconds.
 import { SignInNeeded, signIn, signOut } from "./api.js";
 import { finishEntraSignIn, signInSettings, startEntraSignIn } from "./entra.js";
-import { element } from "./ui.js";
+import { announce, element } from "./ui.js";
 import { zonesPage } from "./zones.js";
 import { resourcesPage } from "./resources.js";
 import { poolPage, poolsPage } from "./pools.js";
@@ -118,9 +118,12 @@ window.addEventListener("load", async () => {
   } catch (error) {
     // A refused answer leaves whoever was signed in signed in: the reason goes where it is seen.
     await render();
-    const shown = dialog.open ? document.getElementById("sign-in-error") : document.getElementById("status");
-    shown.className = dialog.open ? "" : "error";
-    shown.textContent = error.message;
+    if (dialog.open) {
+      document.getElementById("sign-in-error").textContent = error.message;
+    } else {
+      announce(error.message, true);
+    }
+
     return;
   }
 
