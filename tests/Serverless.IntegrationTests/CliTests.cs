@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Serverless.Testing;
 
@@ -226,7 +225,7 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
         await using var _ = agent;
         try
         {
-            var shown = await Eventually.GetAsync<CliRun>(async () =>
+            var shown = await Eventually.GetAsync<ChildRun>(async () =>
             {
                 var run = await RunAsync(["pools", "show", pool]);
                 return run.ExitCode == 0 && run.Output.Split('\n').Any(l => l.Contains("lb-1", StringComparison.Ordinal) && l.Contains("active", StringComparison.Ordinal) && l.Contains('▁'))
@@ -282,48 +281,22 @@ public sealed class CliTests(CommandChannelFixture fixture) : IAsyncLifetime
     /// Runs the CLI with its configuration file in the test's folder; <paramref name="withEnvironment"/> adds the API's
     /// URL and key as HYBRID_URL and HYBRID_KEY.
     /// </summary>
-    private async Task<CliRun> RunAsync(
+    private async Task<ChildRun> RunAsync(
         IReadOnlyList<string> arguments, bool withEnvironment = true, IReadOnlyDictionary<string, string>? environment = null, string program = "dotnet")
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        if (program == "dotnet")
-        {
-            start.ArgumentList.Add(RepositoryPaths.CliAssembly);
-        }
-
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["HYBRID_CONFIG"] = ConfigPath;
+        var programArguments = program == "dotnet" ? [RepositoryPaths.CliAssembly, .. arguments] : arguments;
+        var variables = new Dictionary<string, string?> { ["HYBRID_CONFIG"] = ConfigPath };
         if (withEnvironment)
         {
-            start.Environment["HYBRID_URL"] = fixture.Host.BaseAddress.ToString();
-            start.Environment["HYBRID_KEY"] = LocalHostProcess.FunctionKey;
+            variables["HYBRID_URL"] = fixture.Host.BaseAddress.ToString();
+            variables["HYBRID_KEY"] = LocalHostProcess.FunctionKey;
         }
 
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            variables[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"hybrid {string.Join(' ', arguments)} did not exit within 60 s.");
-        }
-
-        return new CliRun(process.ExitCode, await output, await error);
+        return await ChildProcess.RunAsync(program, programArguments, variables, Environment.CurrentDirectory, TimeSpan.FromSeconds(60));
     }
-
-    private sealed record CliRun(int ExitCode, string Output, string Error);
 }

@@ -45,6 +45,35 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
+        var child = Launch(fileName, arguments, environment, workingDirectory, lines: true);
+        child._process.BeginOutputReadLine();
+        child._process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>
+    /// Runs a short-lived program to its end under the same watch, its standard output and error kept whole and apart
+    /// (<see cref="Output"/> keeps a merged tail only). After <paramref name="timeout"/> it is killed with whatever it
+    /// started, and a <see cref="TimeoutException"/> says so.
+    /// </summary>
+    public static async Task<ChildRun> RunAsync(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory, TimeSpan timeout)
+    {
+        var argumentList = arguments.ToList();
+        await using var child = Launch(fileName, argumentList, environment, workingDirectory, lines: false);
+        var output = child._process.StandardOutput.ReadToEndAsync();
+        var error = child._process.StandardError.ReadToEndAsync();
+        if (!await child.WaitForExitAsync(timeout))
+        {
+            await child.KillAsync();
+            throw new TimeoutException($"{fileName} {string.Join(' ', argumentList)} did not exit within {timeout.TotalSeconds:0} s.");
+        }
+
+        return new ChildRun(child.ExitCode, await output, await error);
+    }
+
+    private static ChildProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory, bool lines)
+    {
         // setsid execs the program in a new session and process group (no fork: a freshly started child leads no
         // group), so the pid is the program's own and the group holds everything it starts.
         var info = new ProcessStartInfo("setsid")
@@ -67,12 +96,14 @@ public sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        process.OutputDataReceived += (_, e) => child.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        if (lines)
+        {
+            process.OutputDataReceived += (_, e) => child.Append(e.Data);
+            process.ErrorDataReceived += (_, e) => child.Append(e.Data);
+        }
+
         var watchFile = WatchFile;
         process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
         if (ProcessStat.StartTime(process.Id) is { } started)
         {
             child._watchLine = $"{process.Id} {started}";
@@ -178,3 +209,6 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 }
+
+/// <summary>How a program run to its end by <see cref="ChildProcess.RunAsync"/> ended, with all it wrote.</summary>
+public sealed record ChildRun(int ExitCode, string Output, string Error);

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Serverless.Testing;
 
 /// <summary>
@@ -78,16 +76,7 @@ public sealed class KvmHypervisor : IAsyncDisposable
 
     private static async Task<(int Code, string Output)> RunWithOutputAsync(string file, IReadOnlyList<string> arguments)
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, (await output) + (await error));
+        var run = await ChildProcess.RunAsync(file, arguments, new Dictionary<string, string?>(), Environment.CurrentDirectory, TimeSpan.FromSeconds(120));
+        return (run.ExitCode, run.Output + run.Error);
     }
 }
