@@ -21,6 +21,13 @@ internal enum KillPlaces
     AfterTimer = 16,
 
     Activities = BeforeActivity | AfterActivity,
+
+    /// <summary>
+    /// Every boundary a run whose commands are answered in time crosses: before and after each activity, after each
+    /// event heard and before each timer it creates (a command wait's slice timer is created even when the answer
+    /// comes first).
+    /// </summary>
+    Boundaries = Activities | AfterEvent | BeforeTimer,
 }
 
 /// <summary>One place to kill the host: the fault injection's setting and its value.</summary>

@@ -9,8 +9,8 @@ namespace Serverless.IntegrationTests;
 /// <summary>
 /// kill -9 of the local host before and after every step of an instance launch. A crash-free launch is read back from
 /// the task hub's history for the activities it ran and the agent's answers it heard; then for each activity, in both
-/// places (before it runs; after it ran and before its result is stored), and for each answer (heard, and what the
-/// orchestration made of it not yet stored), the host is started told to kill itself there, a launch is made, the host
+/// places (before it runs; after it ran and before its result is stored), for each answer (heard, and what the
+/// orchestration made of it not yet stored) and before each timer it creates (a command wait's slice), the host is started told to kill itself there, a launch is made, the host
 /// is started again without the fault, and the launch must end as the crash-free one did: running on the same host,
 /// the agent having defined and started it exactly once, and the host (as its agent lists it) running each launched
 /// instance once.
@@ -52,7 +52,7 @@ public sealed class InstanceCrashTests(CrashFixture fixture, ITestOutputHelper o
         var operationId = (await InstanceCalls.WaitAsync(client, first, Deadline)).GetProperty("id").GetString()!;
         var crashFree = await InstanceCalls.GetAsync(client, "icr-0");
         var killPoints = await DurableHistory.KillPointsAsync(
-            fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}", KillPlaces.Activities | KillPlaces.AfterEvent);
+            fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operationId}", KillPlaces.Boundaries);
         var names = killPoints.Select(k => k.Value).ToList();
         Assert.True(names.Count >= 12 && names[0] == "ReserveInstances#1" && names.Contains("SendCommands#2") && killPoints.Count(k => k.Setting == "KillAfterEvent") == 2,
             $"a launch reserves, sends define and start, hears both and records twice; the history says {string.Join(", ", killPoints)}");

@@ -7,8 +7,8 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host at every step of a migration: just before each of its activities runs, right after it has
-/// had its effect and before the durable worker stored that it ran, and after each agent answer it heard before the
-/// episode that took it was stored (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
+/// had its effect and before the durable worker stored that it ran, after each agent answer it heard before the
+/// episode that took it was stored, and before each timer it created (a command wait's slice) (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
 /// step added to the orchestration is crashed at without a change here. Each time the host is started again without
 /// the fault and the migration must end as the crash-free one did: succeeded, the instance running at the target only,
 /// as both hosts report it. One instance moves back and forth between a client and a provider zone. Then the same for
@@ -61,7 +61,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var (killPoints, _) = await CrashFreeStepsAsync(client, "mcr-1", "mcr-cloud", "succeeded", KillPlaces.Boundaries);
         Assert.True(killPoints.Count >= 9 && killPoints[0].Value == "ReserveMigrationTarget#1" && killPoints.Any(k => k.Value == "CommitMigration#1") && killPoints[^1].Value == "EndMigration#1",
             $"a migration reserves, records its phases, commits and ends; the history says {string.Join(", ", killPoints)}");
         var (from, to) = ("mcr-cloud", "mcr-dc");
@@ -114,7 +114,7 @@ public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper 
             await InstanceCalls.WaitAsync(client, launched, Deadline);
         }
 
-        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var (steps, crashFree) = await CrashFreeStepsAsync(client, "mfb-1", "mfb-cloud", "rolledBack", KillPlaces.Boundaries);
         var history = string.Join(", ", steps);
         var names = steps.Select(s => s.Value).ToList();
         Assert.True(names.Contains("SettleMigrationAtSource#1") && names.Contains("DeleteMigrationBlobs#1") && !names.Contains("CommitMigration#1"),

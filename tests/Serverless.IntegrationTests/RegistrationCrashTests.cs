@@ -8,8 +8,8 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host at every step boundary of a registration and of an unregistration, the boundaries read
-/// from a crash-free run's durable history: before and after each activity, and after each answer the workflow heard
-/// (the episode that took it not yet stored). Each crashed workflow must end as the crash-free one did, and the agent
+/// from a crash-free run's durable history: before and after each activity, after each answer the workflow heard
+/// (the episode that took it not yet stored) and before each timer it created (a command wait's slice). Each crashed workflow must end as the crash-free one did, and the agent
 /// must have run each of its commands once. A registration nobody answers crashes at its timers as well: its one wait
 /// runs out whatever the timing, so the timer is created and fires in every run.
 /// </summary>
@@ -48,7 +48,7 @@ public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelp
 
         var (registered, crashFreeRegistration) = await RegisterAsync(client, "rcr-0", fields);
         var crashFree = DescribeResource(await Api.GetResourceAsync(client, registered));
-        var registrationPoints = await KillPointsAsync(crashFreeRegistration, KillPlaces.Activities | KillPlaces.AfterEvent);
+        var registrationPoints = await KillPointsAsync(crashFreeRegistration, KillPlaces.Boundaries);
         Assert.True(registrationPoints.Any(k => k.Value == "RecordRegistrationDecision#1") && registrationPoints.Count(k => k.Setting == "KillAfterEvent") == 1,
             $"a registration hears the verification and records its decision; the history says {string.Join(", ", registrationPoints)}");
 
@@ -67,7 +67,7 @@ public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelp
 
         var crashFreeUnregistration = await UnregisterAsync(client, resources.Dequeue());
         await EndedAsync(client, crashFreeUnregistration, "the crash-free unregistration");
-        var unregistrationPoints = await KillPointsAsync(crashFreeUnregistration, KillPlaces.Activities | KillPlaces.AfterEvent);
+        var unregistrationPoints = await KillPointsAsync(crashFreeUnregistration, KillPlaces.Boundaries);
         Assert.True(unregistrationPoints.Count(k => k.Setting == "KillAfterEvent") == 2 && unregistrationPoints.Any(k => k.Value == "RecordUnregistrationOutcome#1"),
             $"an unregistration hears the host's list and the uninstall and records the outcome; the history says {string.Join(", ", unregistrationPoints)}");
 

@@ -10,8 +10,8 @@ namespace Serverless.IntegrationTests;
 /// <summary>
 /// kill -9 of the local host after every step of a rollout and of its rollback, and of a rollout of two instances
 /// with its batch launch workflow (or a sample of them: see <see cref="CrashMatrix"/>), read from the crash-free run's
-/// durable history: before and after each activity (journal writes, command sends, the launch workflow's steps) and
-/// after each answer heard. The first stack's last step fails (an instance, an appliance set, a set on a read-only OID; then the
+/// durable history: before and after each activity (journal writes, command sends, the launch workflow's steps),
+/// after each answer heard and before each timer created (a command wait's slice). The first stack's last step fails (an instance, an appliance set, a set on a read-only OID; then the
 /// rollback); for each point the host is started told to kill itself there (before the durable worker stores that it
 /// happened), started again without the fault, and the stack must end as the crash-free run did: rolled back with as
 /// many journal steps, the host holding only its pre-existing domain, the device's values as before, and the agent
@@ -54,7 +54,7 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
 
         var (steps, operation) = await RunAsync(client, "crash-0", host, lb, killPoint: null);
         Assert.True(steps >= 12, $"the crash-free run wrote {steps} journal steps; the template makes at least 12 (three items, each applied and undone)");
-        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operation}", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operation}", KillPlaces.Boundaries);
         Assert.True(killPoints.Count(k => k.Value.StartsWith("JournalStackSteps#", StringComparison.Ordinal)) >= 6 && killPoints.Any(k => k.Value == "ReserveInstances#1"),
             $"the rollout journals each item's steps and launches its instance through the launch workflow; the history says {string.Join(", ", killPoints)}");
 
@@ -87,7 +87,7 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
 
         var (operation, status, crashFree) = await RollOutAsync(client, "batch-0", template, null);
         Assert.Equal("succeeded", status);
-        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operation}", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{operation}", KillPlaces.Boundaries);
         Assert.True(killPoints.Any(k => k.Value == "PrepareStackLaunches#1") && killPoints.Any(k => k.Value == "ReserveInstances#1") && killPoints.Count(k => k.Setting == "KillAfterEvent") == 4,
             $"the rollout prepares both launches, one batch launch reserves them and hears two defines and two starts; the history says {string.Join(", ", killPoints)}");
 
@@ -122,7 +122,7 @@ public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper outp
 
         await FailedRollbacksAsync(client, zone, template, ["cont-0"]);
         var (crashFree, _) = await ContinueRollbackAsync(client, "cont-0", null);
-        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{crashFree}", KillPlaces.Activities | KillPlaces.AfterEvent);
+        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, $"{CommandChannelFixture.TenantId}.{crashFree}", KillPlaces.Boundaries);
         Assert.True(killPoints.Any(k => k.Value == "PrepareStackTerminates#1") && killPoints.Count(k => k.Setting == "KillAfterEvent") == 1,
             $"a continue-rollback moves the instance's record and hears its terminate; the history says {string.Join(", ", killPoints)}");
 
