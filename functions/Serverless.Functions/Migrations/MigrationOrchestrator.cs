@@ -99,14 +99,10 @@ public static class MigrationOrchestrator
             return await FallBackAsync(context, plan, false, null, $"upload of the state failed: {stateFailure}");
         }
 
-        TransferOutput? disk = null;
-        if (source.Disk is { IsFile: true } sourceDisk)
+        var (disk, diskFailure) = await UploadDiskAsync(context, plan, source);
+        if (diskFailure is not null)
         {
-            (disk, var diskFailure) = await UploadAsync(context, plan, TransferArtifact.Disk, sourceDisk.Volume, sourceDisk.FileBytes);
-            if (disk is null)
-            {
-                return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
-            }
+            return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
         }
 
         var (restoredResult, targetVolume, moved) = await RestoreAtTargetAsync(context, plan, source, check, state, disk, testCopy: false);
@@ -181,6 +177,10 @@ public static class MigrationOrchestrator
         return (null, failure);
     }
 
+    /// <summary>The upload of the instance's disk file when it has one to move; neither an output nor a failure when it has none.</summary>
+    private static async Task<(TransferOutput? Output, string? Failure)> UploadDiskAsync(TaskOrchestrationContext context, MigrationPlan plan, InstanceDescribeOutput source) =>
+        source.Disk is { IsFile: true } disk ? await UploadAsync(context, plan, TransferArtifact.Disk, disk.Volume, disk.FileBytes) : (null, null);
+
     /// <summary>
     /// A test migration after the save. The disk, when it moves, goes up while the source is still stopped, so the copy's
     /// disk matches its memory; then the source runs again from its own state file, kept for the upload; the state goes
@@ -192,14 +192,10 @@ public static class MigrationOrchestrator
     {
         var contracts = ContractsJsonContext.Default;
         await PhaseAsync(context, new MigrationPhaseStep(plan.TenantId, plan.MigrationId, MigrationPhase.Upload));
-        TransferOutput? disk = null;
-        if (source.Disk is { IsFile: true } sourceDisk)
+        var (disk, diskFailure) = await UploadDiskAsync(context, plan, source);
+        if (diskFailure is not null)
         {
-            (disk, var diskFailure) = await UploadAsync(context, plan, TransferArtifact.Disk, sourceDisk.Volume, sourceDisk.FileBytes);
-            if (disk is null)
-            {
-                return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
-            }
+            return await FallBackAsync(context, plan, false, null, $"upload of the disk failed: {diskFailure}");
         }
 
         var resumed = await SendAsync(context, plan, "resume-source", plan.SourceZone, CommandKinds.RevertInstance,

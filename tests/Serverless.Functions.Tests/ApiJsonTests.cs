@@ -5,7 +5,7 @@ using Serverless.ControlPlane.Commands;
 using Serverless.ControlPlane.Zones;
 using Serverless.Functions.Http;
 
-namespace Serverless.Functions.LocalHost.Tests;
+namespace Serverless.Functions.Tests;
 
 /// <summary>
 /// Every HTTP request and response body has source-generated JSON metadata: a body type missing from the API's JSON

@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using Serverless.Functions.Http;
 using Serverless.Testing;
 
-namespace Serverless.Functions.LocalHost.Tests;
+namespace Serverless.Functions.Tests;
 
 /// <summary>Every way an Entra ID token can be wrong is refused with its reason; a right one names its directory's tenant.</summary>
 public sealed class EntraIdTokenValidatorTests : IDisposable

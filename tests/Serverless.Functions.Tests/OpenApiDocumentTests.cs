@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.OpenApi;
 using Serverless.Functions.OpenApi;
 
-namespace Serverless.Functions.LocalHost.Tests;
+namespace Serverless.Functions.Tests;
 
 /// <summary>The OpenAPI document: every HTTP function described, and a document OpenAPI.NET reads without errors.</summary>
 public sealed class OpenApiDocumentTests

@@ -1,7 +1,7 @@
 using System.Text;
 using Serverless.Functions.Http;
 
-namespace Serverless.Functions.LocalHost.Tests;
+namespace Serverless.Functions.Tests;
 
 /// <summary>The duplicate-key scanner every request body goes through: the first key given twice, with its path.</summary>
 public sealed class JsonDuplicateKeysTests
