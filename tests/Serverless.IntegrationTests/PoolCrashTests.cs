@@ -7,11 +7,12 @@ using Xunit.Abstractions;
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// kill -9 of the local host before and after every step of a pool tick that acts: each run creates a pool whose one
-/// member is out of service on the simulated load balancer and whose minimum is one, on a host whose evaluator timer
-/// never fires by itself, runs the tick on demand (<c>POST /admin/functions/EvaluatePools</c>), and the host kills
-/// itself at the boundary; started again (its timer back), the member must end in service on the device and active in
-/// the pool, activated by the agent exactly once. The boundaries are read from a crash-free tick's durable history.
+/// kill -9 of the local host at every step boundary of a pool tick that acts (before and after each activity; events
+/// and timers too, should the tick come to have them): each run creates a pool whose one member is out of service on
+/// the simulated load balancer and whose minimum is one, on a host whose evaluator timer never fires by itself, runs
+/// the tick on demand (<c>POST /admin/functions/EvaluatePools</c>), and the host kills itself at the boundary; started
+/// again (its timer back), the member must end in service on the device and active in the pool, activated by the agent
+/// exactly once. The boundaries are read from a crash-free tick's durable history.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class PoolCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime
@@ -64,7 +65,7 @@ public sealed class PoolCrashTests(CrashFixture fixture, ITestOutputHelper outpu
 
         var triggeredAt = await TickAsync(client, lb, member: 1, killPoint: null);
         var tick = await LatestTickAsync(triggeredAt);
-        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, tick, KillPlaces.Activities);
+        var killPoints = await DurableHistory.KillPointsAsync(fixture.Azurite, fixture.Host.HubName, tick, KillPlaces.Boundaries);
         Assert.True(killPoints.Count(k => k.Value.StartsWith("EvaluatePoolPartition#", StringComparison.Ordinal)) >= 2,
             $"a tick evaluates its partitions; the history of {tick} says {string.Join(", ", killPoints)}");
         await fixture.Host.KillAsync();
