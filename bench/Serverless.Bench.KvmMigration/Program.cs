@@ -123,10 +123,7 @@ finally
         await agent.DisposeAsync();
     }
 
-    await KvmHypervisor.VirshSucceedsAsync("destroy", name);
-    await KvmHypervisor.VirshSucceedsAsync("undefine", name);
-    await KvmHypervisor.VirshSucceedsAsync("pool-destroy", sourcePool);
-    await KvmHypervisor.VirshSucceedsAsync("pool-destroy", targetPool);
+    await KvmHypervisor.RemoveAsync(name, sourcePool, targetPool);
     RepositoryPaths.DeleteScratchFolder(folder);
 }
 

@@ -76,9 +76,7 @@ public sealed class KvmInstanceTests(CommandChannelFixture fixture)
         finally
         {
             // Whatever a failure left: the guest, then the pool (its files go with the folder).
-            await KvmHypervisor.VirshSucceedsAsync("destroy", name);
-            await KvmHypervisor.VirshSucceedsAsync("undefine", name);
-            await KvmHypervisor.VirshSucceedsAsync("pool-destroy", pool);
+            await KvmHypervisor.RemoveAsync(name, pool);
             RepositoryPaths.DeleteScratchFolder(folder);
         }
     }

@@ -118,10 +118,7 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
                 await agent.DisposeAsync();
             }
 
-            await KvmHypervisor.VirshSucceedsAsync("destroy", name);
-            await KvmHypervisor.VirshSucceedsAsync("undefine", name);
-            await KvmHypervisor.VirshSucceedsAsync("pool-destroy", sourcePool);
-            await KvmHypervisor.VirshSucceedsAsync("pool-destroy", targetPool);
+            await KvmHypervisor.RemoveAsync(name, sourcePool, targetPool);
             RepositoryPaths.DeleteScratchFolder(folder);
         }
     }
@@ -181,7 +178,7 @@ public sealed class KvmMigrationTests(CommandChannelFixture fixture, ITestOutput
                 await agent.DisposeAsync();
             }
 
-            await KvmHypervisor.VirshSucceedsAsync("pool-destroy", pool);
+            await KvmHypervisor.RemoveAsync(null, pool);
             RepositoryPaths.DeleteScratchFolder(folder);
         }
     }

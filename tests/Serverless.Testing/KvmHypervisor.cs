@@ -58,6 +58,24 @@ public sealed class KvmHypervisor : IAsyncDisposable
     /// <summary>Whether virsh succeeds (for "is it gone" checks).</summary>
     public static async Task<bool> VirshSucceedsAsync(params string[] arguments) => (await RunWithOutputAsync("virsh", ["-c", Uri, .. arguments])).Code == 0;
 
+    /// <summary>
+    /// Removes what a test or bench made, whatever state it is in: the domain destroyed and undefined (when given), then
+    /// the storage pools stopped (transient pools: gone with that). What is already gone is skipped.
+    /// </summary>
+    public static async Task RemoveAsync(string? domain, params string[] pools)
+    {
+        if (domain is not null)
+        {
+            await VirshSucceedsAsync("destroy", domain);
+            await VirshSucceedsAsync("undefine", domain);
+        }
+
+        foreach (var pool in pools)
+        {
+            await VirshSucceedsAsync("pool-destroy", pool);
+        }
+    }
+
     public static async Task<int> RunAsync(string file, params string[] arguments) => (await RunWithOutputAsync(file, arguments)).Code;
 
     public async ValueTask DisposeAsync()
