@@ -10,10 +10,10 @@ namespace Serverless.IntegrationTests;
 /// kill -9 of the local host before and after every step of an instance launch. A crash-free launch is read back from
 /// the task hub's history for the activities it ran and the agent's answers it heard; then for each activity, in both
 /// places (before it runs; after it ran and before its result is stored), for each answer (heard, and what the
-/// orchestration made of it not yet stored) and before each timer it creates (a command wait's slice), the host is started told to kill itself there, a launch is made, the host
-/// is started again without the fault, and the launch must end as the crash-free one did: running on the same host,
-/// the agent having defined and started it exactly once, and the host (as its agent lists it) running each launched
-/// instance once.
+/// orchestration made of it not yet stored) and before each timer it creates (a command wait's slice), the host is
+/// started told to kill itself there, a launch is made, the host is started again without the fault, and the launch
+/// must end as the crash-free one did: running on the same host, the agent having defined and started it exactly once,
+/// and the host (as its agent lists it) running each launched instance once.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class InstanceCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime

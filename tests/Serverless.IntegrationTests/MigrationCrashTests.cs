@@ -7,15 +7,16 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host at every step of a migration: just before each of its activities runs, right after it has
-/// had its effect and before the durable worker stored that it ran, after each agent answer it heard before the
-/// episode that took it was stored, and before each timer it created (a command wait's slice) (a sample of them unless <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable history, so a
-/// step added to the orchestration is crashed at without a change here. Each time the host is started again without
-/// the fault and the migration must end as the crash-free one did: succeeded, the instance running at the target only,
-/// as both hosts report it. One instance moves back and forth between a client and a provider zone. Then the same for
-/// the fallback: with a target whose restore always fails (its agent's state folder is a file, so the download has
-/// nowhere to go), a crash-free fallback gives the steps, the host is killed after each, and each migration still ends
-/// rolled back with the instance running at its source. The fallback's matrix starts at the restore that fails: the
-/// steps before it are the successful migration's, already crashed at.
+/// had its effect and before the durable worker stored that it ran, after each agent answer it heard before the episode
+/// that took it was stored, and before each timer it created, a command wait's slice (a sample of them unless
+/// <c>CRASH_MATRIX=full</c>: see <see cref="CrashMatrix"/>). The steps are read from a crash-free migration's durable
+/// history, so a step added to the orchestration is crashed at without a change here. Each time the host is started
+/// again without the fault and the migration must end as the crash-free one did: succeeded, the instance running at the
+/// target only, as both hosts report it. One instance moves back and forth between a client and a provider zone. Then
+/// the same for the fallback: with a target whose restore always fails (its agent's state folder is a file, so the
+/// download has nowhere to go), a crash-free fallback gives the steps, the host is killed after each, and each
+/// migration still ends rolled back with the instance running at its source. The fallback's matrix starts at the
+/// restore that fails: the steps before it are the successful migration's, already crashed at.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class MigrationCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime

@@ -8,10 +8,11 @@ namespace Serverless.IntegrationTests;
 
 /// <summary>
 /// kill -9 of the local host at every step boundary of a registration and of an unregistration, the boundaries read
-/// from a crash-free run's durable history: before and after each activity, after each answer the workflow heard
-/// (the episode that took it not yet stored) and before each timer it created (a command wait's slice). Each crashed workflow must end as the crash-free one did, and the agent
-/// must have run each of its commands once. A registration nobody answers crashes at its timers as well: its one wait
-/// runs out whatever the timing, so the timer is created and fires in every run.
+/// from a crash-free run's durable history: before and after each activity, after each answer the workflow heard (the
+/// episode that took it not yet stored) and before each timer it created (a command wait's slice). Each crashed
+/// workflow must end as the crash-free one did, and the agent must have run each of its commands once. A registration
+/// nobody answers crashes at its timers as well: its one wait runs out whatever the timing, so the timer is created and
+/// fires in every run.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class RegistrationCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime

@@ -8,14 +8,14 @@ using Xunit.Abstractions;
 namespace Serverless.IntegrationTests;
 
 /// <summary>
-/// kill -9 of the local host after every step of a rollout and of its rollback, and of a rollout of two instances
-/// with its batch launch workflow (or a sample of them: see <see cref="CrashMatrix"/>), read from the crash-free run's
-/// durable history: before and after each activity (journal writes, command sends, the launch workflow's steps),
-/// after each answer heard and before each timer created (a command wait's slice). The first stack's last step fails (an instance, an appliance set, a set on a read-only OID; then the
-/// rollback); for each point the host is started told to kill itself there (before the durable worker stores that it
-/// happened), started again without the fault, and the stack must end as the crash-free run did: rolled back with as
-/// many journal steps, the host holding only its pre-existing domain, the device's values as before, and the agent
-/// having defined the instance exactly once.
+/// kill -9 of the local host after every step of a rollout and of its rollback, and of a rollout of two instances with
+/// its batch launch workflow (or a sample of them: see <see cref="CrashMatrix"/>), read from the crash-free run's
+/// durable history: before and after each activity (journal writes, command sends, the launch workflow's steps), after
+/// each answer heard and before each timer created (a command wait's slice). The first stack's last step fails (an
+/// instance, an appliance set, a set on a read-only OID; then the rollback); for each point the host is started told to
+/// kill itself there (before the durable worker stores that it happened), started again without the fault, and the
+/// stack must end as the crash-free run did: rolled back with as many journal steps, the host holding only its
+/// pre-existing domain, the device's values as before, and the agent having defined the instance exactly once.
 /// </summary>
 [Collection(CrashCollection.Name)]
 public sealed class StackCrashTests(CrashFixture fixture, ITestOutputHelper output) : IAsyncLifetime
