@@ -144,25 +144,10 @@ static async Task OperationAsync(HttpClient client, JsonElement accepted)
 }
 
 // Polls every 50 ms, so the client-timed end is at most that late.
-static async Task<JsonElement> UntilAsync(HttpClient client, string path, Func<JsonElement, bool> done, TimeSpan timeout)
-{
-    var watch = Stopwatch.StartNew();
-    while (true)
-    {
-        var body = await client.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative));
-        if (done(body))
-        {
-            return body;
-        }
-
-        if (watch.Elapsed > timeout)
-        {
-            throw new TimeoutException($"GET {path} did not reach the state asked for within {timeout.TotalSeconds:0} s: {body}");
-        }
-
-        await Task.Delay(50);
-    }
-}
+static async Task<JsonElement> UntilAsync(HttpClient client, string path, Func<JsonElement, bool> done, TimeSpan timeout) =>
+    await Eventually.GetAsync<JsonElement?>(
+        async () => await client.GetFromJsonAsync<JsonElement>(new Uri(path, UriKind.Relative)) is var body && done(body) ? body : null,
+        timeout, $"GET {path} to reach the state asked for", TimeSpan.FromMilliseconds(50)) ?? default;
 
 static async Task<double> TimedAsync(Func<Task> run)
 {

@@ -45,7 +45,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public static ChildProcess Start(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
-        var child = Launch(fileName, arguments, environment, workingDirectory, lines: true);
+        var child = Launch(fileName, arguments, environment, workingDirectory);
         child._process.BeginOutputReadLine();
         child._process.BeginErrorReadLine();
         return child;
@@ -60,7 +60,7 @@ public sealed class ChildProcess : IAsyncDisposable
         string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory, TimeSpan timeout)
     {
         var argumentList = arguments.ToList();
-        await using var child = Launch(fileName, argumentList, environment, workingDirectory, lines: false);
+        await using var child = Launch(fileName, argumentList, environment, workingDirectory);
         var output = child._process.StandardOutput.ReadToEndAsync();
         var error = child._process.StandardError.ReadToEndAsync();
         if (!await child.WaitForExitAsync(timeout))
@@ -72,7 +72,7 @@ public sealed class ChildProcess : IAsyncDisposable
         return new ChildRun(child.ExitCode, await output, await error);
     }
 
-    private static ChildProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory, bool lines)
+    private static ChildProcess Launch(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?> environment, string workingDirectory)
     {
         // setsid execs the program in a new session and process group (no fork: a freshly started child leads no
         // group), so the pid is the program's own and the group holds everything it starts.
@@ -96,12 +96,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var child = new ChildProcess(process);
-        if (lines)
-        {
-            process.OutputDataReceived += (_, e) => child.Append(e.Data);
-            process.ErrorDataReceived += (_, e) => child.Append(e.Data);
-        }
-
+        // Line events come only after BeginOutputReadLine/BeginErrorReadLine, which RunAsync does not call.
+        process.OutputDataReceived += (_, e) => child.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(e.Data);
         var watchFile = WatchFile;
         process.Start();
         if (ProcessStat.StartTime(process.Id) is { } started)
